@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GridsConfig(AppConfig):
+    name = "chengguan.grids"
+    label = "grids"

@@ -1,0 +1,55 @@
+"""State changes for people and access: API tokens."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from chengguan.core.errors import NotFound
+
+from .models import ApiToken, User
+
+TOKEN_PREFIX = "cg_"
+
+
+def token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is shown once and never stored."""
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    days = settings.API_TOKEN_DAYS if days is None else days
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
+        key_hash=ApiToken.hash_key(key),
+        created_at=now,
+        expires_at=now + timedelta(days=days) if days else None,
+    )
+    return token, key
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(key: str) -> User | None:
+    now = timezone.now()
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+    if token is None or not token.is_usable(now) or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke_by_prefix(*, prefix: str) -> int:
+    tokens = list(ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True))
+    if not tokens:
+        raise NotFound(f"no active token starts with {prefix!r}", field="prefix")
+    for token in tokens:
+        token_revoke(token=token)
+    return len(tokens)

@@ -1,0 +1,205 @@
+"""Settings come from the environment (CHENGGUAN_*); see docs/operations.md."""
+
+import importlib.util
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("CHENGGUAN_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    """Parse sqlite:///path or postgresql://user:pass@host:port/name into a DATABASES entry."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # sqlite:///relative/path or sqlite:////absolute/path
+        name = unquote(parsed.path)[1:] or str(VAR_DIR / "chengguan.sqlite3")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    if parsed.scheme in {"postgres", "postgresql"}:
+        config = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")),
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
+        test_name = os.environ.get("CHENGGUAN_TEST_DATABASE_NAME")
+        if test_name:
+            config["TEST"] = {"NAME": test_name}
+        return config
+    raise ImproperlyConfigured(
+        f"CHENGGUAN_DATABASE_URL must start with sqlite:// or postgresql://, not {parsed.scheme!r}"
+    )
+
+
+DEBUG = env_bool("CHENGGUAN_DEBUG", False)
+
+_secret_file = VAR_DIR / "secret_key"
+SECRET_KEY = os.environ.get("CHENGGUAN_SECRET_KEY") or (
+    _secret_file.read_text().strip() if _secret_file.exists() else ""
+)
+if not SECRET_KEY:
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    else:
+        raise ImproperlyConfigured(
+            "No secret key: set CHENGGUAN_SECRET_KEY (or CHENGGUAN_DEBUG=true for development). "
+            "`chengguan demo` generates one in var/secret_key."
+        )
+
+ALLOWED_HOSTS = env_list("CHENGGUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CHENGGUAN_CSRF_TRUSTED_ORIGINS", "")
+
+LOCAL_APPS = [
+    "chengguan.core",
+    "chengguan.org",
+    "chengguan.grids",
+    "chengguan.catalog",
+    "chengguan.cases",
+    "chengguan.evaluation",
+    "chengguan.enforcement",
+    "chengguan.patrol",
+    "chengguan.public",
+    "chengguan.dashboard",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    *LOCAL_APPS,
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "chengguan.urls"
+WSGI_APPLICATION = "chengguan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "chengguan.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(
+        os.environ.get("CHENGGUAN_DATABASE_URL") or f"sqlite:////{VAR_DIR / 'chengguan.sqlite3'}"
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "org.User"
+AUTHENTICATION_BACKENDS = ["chengguan.org.auth.LockoutModelBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Repeated failed logins lock an account for a while (docs/security.md).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCK_MINUTES = int(os.environ.get("CHENGGUAN_LOGIN_LOCK_MINUTES", "15"))
+API_TOKEN_DAYS = int(os.environ.get("CHENGGUAN_API_TOKEN_DAYS", "365"))
+
+SESSION_COOKIE_AGE = int(os.environ.get("CHENGGUAN_SESSION_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("CHENGGUAN_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS: list = []  # each app keeps its own locale/ directory
+TIME_ZONE = os.environ.get("CHENGGUAN_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("CHENGGUAN_MEDIA_ROOT", VAR_DIR / "media"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# The city this instance serves (GB/T 2260 code); the demo sets Kaifeng.
+CITY_CODE = os.environ.get("CHENGGUAN_CITY_CODE", "")
+# Coordinates are stored in one declared system; inputs in other systems are converted.
+STORAGE_CRS = "gcj02"
+# Optional base-map tiles, e.g. Tianditu with a key; without it maps draw grids on a blank canvas.
+MAP_TILE_URL = os.environ.get("CHENGGUAN_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("CHENGGUAN_MAP_TILE_ATTRIBUTION", "")
+
+# Leaflet's JS/CSS come from the installed django-leaflet package. The app itself is not installed because
+# its admin pulls in GeoDjango (GDAL); we only need its static files ({% static 'leaflet/leaflet.js' %}).
+STATICFILES_DIRS = [
+    Path(p) / "static" for p in importlib.util.find_spec("leaflet").submodule_search_locations
+]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "chengguan": {"handlers": ["console"], "level": os.environ.get("CHENGGUAN_LOG_LEVEL", "INFO")},
+        "chengguan.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

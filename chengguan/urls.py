@@ -1,0 +1,39 @@
+"""URLs: the API, admin, auth, health, then every app's own `urls.py` (mounted at the root)."""
+
+import importlib
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from chengguan.api import api
+from chengguan.core import views as core_views
+from chengguan.org import views as org_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", core_views.home, name="home"),
+    path("accounts/login/", org_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", org_views.logout_view, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+for _app in settings.LOCAL_APPS:
+    if _app in ("chengguan.core", "chengguan.org"):
+        continue
+    try:
+        importlib.import_module(f"{_app}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{_app}.urls":
+            raise
+        continue
+    urlpatterns.append(path("", include(f"{_app}.urls")))
+
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", True):
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = "城管平台管理"
+admin.site.site_title = "城管平台"
