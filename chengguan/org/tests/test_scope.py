@@ -55,3 +55,13 @@ def test_moving_a_node_moves_its_subtree(city):
         city.street_a.pk,
         city.community_a1.pk,
     ]
+
+
+def test_only_a_passed_unexpired_unrevoked_certificate_counts(city):
+    from datetime import date
+
+    from chengguan.org.selectors import valid_certificate
+
+    assert valid_certificate(city["officer"], date(2026, 11, 20)) is not None
+    assert valid_certificate(city["officer"], date(2030, 1, 1)) is None
+    assert valid_certificate(city["assistant"], date(2026, 11, 20)) is None
