@@ -1,0 +1,282 @@
+"""Working-time arithmetic: deadlines and elapsed working time over the working calendar.
+
+Units (`UNITS`): "minutes" are *working* minutes, "working_hours" = 60 working minutes, "working_days" count
+working days (see below), "natural_days" / "natural_hours" are plain clock time.
+
+Working-day convention: a start outside working time first moves to the next working instant; N working days
+later is the same clock time on the Nth next working day, clamped into that day's working hours. A start at
+the very beginning of a working day ends at the close of the Nth working day counting that day (so a report
+on Friday evening, due in 1 working day, is due Monday 18:00, not Tuesday 08:00). Friday 15:00 + 1 working
+day = Monday 15:00. A fraction of a working day is that share of a standard (Monday) working day, in
+working minutes.
+
+The calendar tables are small; they are read once into a per-process cache, which is cleared when a row
+changes in this process and re-read at least every `CACHE_SECONDS` (other processes pick up admin edits
+within that time).
+"""
+
+import threading
+import time as _time
+from datetime import date, datetime, timedelta
+
+import chinese_calendar
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chengguan.core.errors import ValidationError
+
+UNITS = ("minutes", "working_hours", "working_days", "natural_days", "natural_hours")
+WORKING_UNITS = frozenset({"minutes", "working_hours", "working_days"})
+NATURAL_UNITS = frozenset({"natural_days", "natural_hours"})
+CACHE_SECONDS = 60
+DAY_SECONDS = 86400
+# A deadline search gives up after this many days without working time (a broken calendar, not a deadline).
+MAX_SEARCH_DAYS = 366 * 3
+
+
+class CalendarUnknown(ValidationError):
+    """The calendar has no data for the year of a date: neither chinesecalendar nor an admin-entered year."""
+
+    code = "calendar_unknown"
+
+    def __init__(self, year: int):
+        super().__init__(
+            _(
+                "The working calendar has no data for %(year)s: add its holidays and make-up workdays in admin "
+                "→ date overrides, then add %(year)s under calendar years; or upgrade chinesecalendar."
+            )
+            % {"year": year}
+        )
+        self.year = year
+
+
+def _seconds(t) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+class _Calendar:
+    """A snapshot of the calendar tables with a memo of each day's working periods (seconds of day)."""
+
+    def __init__(self):
+        from chengguan.core.models import CalendarDay, CalendarYear, WorkingHours, parse_hours
+
+        self.loaded_at = _time.monotonic()
+        weekday: dict[int, list[tuple[int, int]]] = {}
+        for row in WorkingHours.objects.order_by("weekday", "start"):
+            weekday.setdefault(row.weekday, []).append((_seconds(row.start), _seconds(row.end)))
+        self.weekday = {k: tuple(v) for k, v in weekday.items()}
+        self.overrides: dict[date, tuple[str, tuple | None]] = {}
+        for row in CalendarDay.objects.all():
+            hours = None
+            if row.kind == CalendarDay.Kind.WORKDAY and row.hours.strip():
+                hours = tuple((_seconds(s), _seconds(e)) for s, e in parse_hours(row.hours))
+            self.overrides[row.date] = (row.kind, hours)
+        self.years = set(CalendarYear.objects.values_list("year", flat=True))
+        self.days: dict[date, tuple[tuple[int, int], ...]] = {}
+        self.standard_day = sum(e - s for s, e in self.weekday.get(0, ())) or 8 * 3600
+
+    def weekday_hours(self, day: date) -> tuple:
+        return self.weekday.get(day.weekday()) or self.weekday.get(0, ())
+
+    def statutory_workday(self, day: date) -> bool:
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            if day.year in self.years:
+                return day.weekday() < 5
+            raise CalendarUnknown(day.year) from None
+
+    def periods(self, day: date) -> tuple:
+        try:
+            return self.days[day]
+        except KeyError:
+            pass
+        override = self.overrides.get(day)
+        if override is not None:
+            kind, hours = override
+            result = () if kind == "holiday" else (hours if hours is not None else self.weekday_hours(day))
+        else:
+            result = self.weekday_hours(day) if self.statutory_workday(day) else ()
+        self.days[day] = result
+        return result
+
+    def require_hours(self):
+        if not self.weekday and not any(h for _k, h in self.overrides.values()):
+            raise ValidationError(_("No working hours are configured: add them in admin → working hours."))
+
+
+_lock = threading.Lock()
+_current: _Calendar | None = None
+
+
+def clear_cache() -> None:
+    """Forget the cached calendar (called when a calendar row changes; tests call it after rollbacks)."""
+    global _current
+    with _lock:
+        _current = None
+
+
+def _calendar() -> _Calendar:
+    global _current
+    cal = _current
+    if cal is None or _time.monotonic() - cal.loaded_at > CACHE_SECONDS:
+        cal = _Calendar()
+        with _lock:
+            _current = cal
+    return cal
+
+
+def _local(dt: datetime) -> datetime:
+    if timezone.is_naive(dt):
+        raise ValueError("working-time arithmetic needs timezone-aware datetimes")
+    return timezone.localtime(dt)
+
+
+def _at(day: date, seconds: float) -> datetime:
+    midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+    return midnight + timedelta(seconds=seconds)
+
+
+def _second_of_day(dt: datetime) -> float:
+    return dt.hour * 3600 + dt.minute * 60 + dt.second + dt.microsecond / 1e6
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise ValidationError(
+            _("Unknown time unit %(unit)s; use one of %(units)s.")
+            % {"unit": unit, "units": ", ".join(UNITS)},
+            field="unit",
+        )
+
+
+def is_workday(day: date) -> bool:
+    """True when the day has working hours (statutory workday or make-up workday, not a holiday)."""
+    return bool(_calendar().periods(day))
+
+
+def working_periods(day: date) -> list[tuple[datetime, datetime]]:
+    """The day's working periods as aware datetimes (empty on a rest day)."""
+    return [(_at(day, s), _at(day, e)) for s, e in _calendar().periods(day)]
+
+
+def _add_seconds(cal: _Calendar, start: datetime, seconds: float) -> datetime:
+    day, t, remaining = start.date(), _second_of_day(start), seconds
+    for _i in range(MAX_SEARCH_DAYS):
+        for s, e in cal.periods(day):
+            if e <= t:
+                continue
+            begin = max(s, t)
+            if remaining <= e - begin:
+                return _at(day, begin + remaining)
+            remaining -= e - begin
+        day, t = day + timedelta(days=1), 0
+    raise ValidationError(_("No working time found within %(days)s days.") % {"days": MAX_SEARCH_DAYS})
+
+
+def _next_working_instant(cal: _Calendar, start: datetime) -> tuple[date, float]:
+    day, t = start.date(), _second_of_day(start)
+    for _i in range(MAX_SEARCH_DAYS):
+        for s, e in cal.periods(day):
+            if t < e:
+                return day, max(s, t)
+        day, t = day + timedelta(days=1), 0
+    raise ValidationError(_("No working time found within %(days)s days.") % {"days": MAX_SEARCH_DAYS})
+
+
+def _next_workday(cal: _Calendar, day: date) -> date:
+    for _i in range(MAX_SEARCH_DAYS):
+        day += timedelta(days=1)
+        if cal.periods(day):
+            return day
+    raise ValidationError(_("No working time found within %(days)s days.") % {"days": MAX_SEARCH_DAYS})
+
+
+def _clamp(periods: tuple, t: float) -> float:
+    for s, e in periods:
+        if t <= e:
+            return max(s, t)
+    return periods[-1][1]
+
+
+def _add_working_days(cal: _Calendar, start: datetime, amount: float) -> datetime:
+    whole = int(amount)
+    fraction = amount - whole
+    result = start
+    if whole:
+        day, t = _next_working_instant(cal, start)
+        periods = cal.periods(day)
+        if t <= periods[0][0]:
+            for _i in range(whole - 1):
+                day = _next_workday(cal, day)
+            result = _at(day, cal.periods(day)[-1][1])
+        else:
+            for _i in range(whole):
+                day = _next_workday(cal, day)
+            result = _at(day, _clamp(cal.periods(day), t))
+    if fraction:
+        result = _add_seconds(cal, result, fraction * cal.standard_day)
+    return result
+
+
+def add_working_time(start: datetime, amount: int | float, unit: str = "minutes") -> datetime:
+    """The instant `amount` `unit`s after `start` (aware in, aware out in the current time zone)."""
+    _check_unit(unit)
+    if amount < 0:
+        raise ValidationError(_("A time limit cannot be negative."), field="amount")
+    local = _local(start)
+    if unit == "natural_days":
+        return timezone.localtime(start + timedelta(days=amount))
+    if unit == "natural_hours":
+        return timezone.localtime(start + timedelta(hours=amount))
+    if not amount:
+        return local
+    cal = _calendar()
+    cal.require_hours()
+    if unit == "working_days":
+        return _add_working_days(cal, local, amount)
+    seconds = amount * (3600 if unit == "working_hours" else 60)
+    return _add_seconds(cal, local, seconds)
+
+
+def _working_seconds(cal: _Calendar, a: datetime, b: datetime) -> float:
+    if b <= a:
+        return 0
+    total, day, last = 0.0, a.date(), b.date()
+    lo_first, hi_last = _second_of_day(a), _second_of_day(b)
+    while day <= last:
+        lo = lo_first if day == a.date() else 0
+        hi = hi_last if day == last else DAY_SECONDS
+        for s, e in cal.periods(day):
+            overlap = min(e, hi) - max(s, lo)
+            if overlap > 0:
+                total += overlap
+        day += timedelta(days=1)
+    return total
+
+
+def working_time_between(a: datetime, b: datetime) -> int:
+    """Working minutes from `a` to `b` (whole minutes, 0 if b <= a)."""
+    return int(_working_seconds(_calendar(), _local(a), _local(b)) // 60)
+
+
+def traffic_light(started_at: datetime, deadline: datetime, now: datetime, unit: str = "minutes") -> str:
+    """ "green" below 80 % of the limit used, "yellow" from 80 % up to the deadline, "red" once it has passed.
+
+    The share is measured in working time for working units and in clock time for natural units; a deadline
+    that has passed on the clock is red even if no working time has elapsed since (e.g. on a Saturday).
+    """
+    _check_unit(unit)
+    if now > deadline:
+        return "red"
+    if unit in NATURAL_UNITS:
+        limit = (deadline - started_at).total_seconds()
+        used = (now - started_at).total_seconds()
+    else:
+        cal = _calendar()
+        start = _local(started_at)
+        limit = _working_seconds(cal, start, _local(deadline))
+        used = _working_seconds(cal, start, _local(now))
+    if limit <= 0:
+        return "yellow"
+    return "green" if used / limit < 0.8 else "yellow"
