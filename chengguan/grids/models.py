@@ -5,8 +5,10 @@ builds an in-process shapely STRtree from it, so no spatial database extension i
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 unit_grid_code_validator = RegexValidator(
@@ -38,6 +40,31 @@ class UnitGrid(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def sequence(self) -> str:
+        return self.code[12:15]
+
+    def clean(self):
+        super().clean()
+        if self.community_id and self.code:
+            community = self.community
+            if community.level != "community":
+                raise ValidationError({"community": _("A unit grid lies in a community (社区/村).")})
+            if self.code[:12] != community.code:
+                raise ValidationError(
+                    {
+                        "code": _(
+                            "The first 12 digits of the code (%(prefix)s) must be the community's code "
+                            "%(community)s."
+                        )
+                        % {"prefix": self.code[:12], "community": community.code}
+                    }
+                )
+            if self.code[12:15] == "000":
+                raise ValidationError({"code": _("The sequence (last 3 digits) starts at 001.")})
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date is before the start date.")})
 
 
 class ResponsibilityGrid(models.Model):
@@ -125,3 +152,71 @@ class Component(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.type.name}"
+
+    @property
+    def adcode(self) -> str:
+        return self.code[:6]
+
+    def clean(self):
+        super().clean()
+        if self.code and self.type_id and self.code[6:11] != self.type.code:
+            raise ValidationError(
+                {
+                    "code": _("Digits 7–11 of the id (%(part)s) must be the type code %(type)s.")
+                    % {"part": self.code[6:11], "type": self.type.code}
+                }
+            )
+        if self.code and self.code[11:17] == "000000":
+            raise ValidationError({"code": _("The sequence (last 6 digits) starts at 000001.")})
+
+
+class GridIndexVersion(models.Model):
+    """One row whose token changes whenever grids or regions change, so every process can refresh its
+    in-memory geocoder index (see geocoder.py). A random token, not only a counter: a rolled-back change must
+    never be mistaken for a later committed one that happens to reach the same number."""
+
+    version = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("grid index version")
+        verbose_name_plural = _("grid index versions")
+
+    def __str__(self):
+        return f"v{self.version} {self.token}"
+
+
+class GridEvent(models.Model):
+    """History of changes to the grid master data (who changed which grid, component or region, when)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        RETIRED = "retired", _("retired")
+        DELETED = "deleted", _("deleted")
+        STATUS = "status", _("status changed")
+        IMPORTED = "imported", _("imported")
+        GENERATED = "generated", _("generated")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=24)
+    object_code = models.CharField(_("object code"), max_length=32, db_index=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("grid change")
+        verbose_name_plural = _("grid changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.object_type} {self.object_code} {self.action}"

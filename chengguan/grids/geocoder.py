@@ -1,0 +1,270 @@
+"""Geocoder: a point → unit grid → community → street → district, plus the responsibility grid.
+
+Every process keeps an in-memory index (`spatial.PolygonIndex`) of the unit grids valid today. It is rebuilt
+when the grids change:
+
+* in this process, at once (the model signals and the services call `bump_index_version`);
+* in any other process, within `settings.GRID_INDEX_CHECK_SECONDS` (default 1 s): the process compares the
+  token of the `GridIndexVersion` row with the token its index was built from, at most once per interval;
+* an index built from changes that are not committed yet (inside a transaction) is *provisional*: its token is
+  checked on every call, so a rollback (and every test's transaction) is noticed at once.
+
+Bulk writes (`bulk_create`, `update`) bypass signals: call `bump_index_version()` after them.
+"""
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chengguan.core.coords import check_crs, to_storage, to_storage_many
+from chengguan.core.errors import ValidationError
+
+from .spatial import EMPTY, PolygonIndex
+
+
+class OutsideCity(ValidationError):
+    code = "outside_city"
+
+    def __init__(self, message: str | None = None, *, field: str | None = "lng", code: str | None = None):
+        super().__init__(
+            message or _("The point is outside every unit grid of the city."), field=field, code=code
+        )
+
+
+@dataclass(frozen=True)
+class LocatedObjects:
+    unit_grid: object
+    community: object
+    street: object
+    district: object
+    responsibility_grid: object
+
+
+@dataclass(frozen=True)
+class Location:
+    unit_grid_id: int
+    unit_grid_code: str
+    community_id: int
+    street_id: int | None
+    district_id: int | None
+    responsibility_grid_id: int | None
+    lng: float  # storage CRS
+    lat: float
+
+    def fetch(self) -> LocatedObjects:
+        """The model objects behind the ids (a few queries)."""
+        from chengguan.org.models import Region
+
+        from .models import ResponsibilityGrid, UnitGrid
+
+        regions = Region.objects.in_bulk(
+            [i for i in (self.community_id, self.street_id, self.district_id) if i is not None]
+        )
+        return LocatedObjects(
+            unit_grid=UnitGrid.objects.get(pk=self.unit_grid_id),
+            community=regions.get(self.community_id),
+            street=regions.get(self.street_id),
+            district=regions.get(self.district_id),
+            responsibility_grid=(
+                ResponsibilityGrid.objects.get(pk=self.responsibility_grid_id)
+                if self.responsibility_grid_id
+                else None
+            ),
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "unit_grid_id": self.unit_grid_id,
+            "unit_grid_code": self.unit_grid_code,
+            "community_id": self.community_id,
+            "street_id": self.street_id,
+            "district_id": self.district_id,
+            "responsibility_grid_id": self.responsibility_grid_id,
+            "lng": self.lng,
+            "lat": self.lat,
+        }
+
+
+class GridIndex:
+    """The spatial index plus, per unit grid (sorted by code), its ids up the hierarchy."""
+
+    def __init__(self, *, geometries, rows, token: str = "", built_on: date | None = None):
+        # rows: (unit_grid_id, code, community_id, street_id, district_id, responsibility_grid_id)
+        self.spatial = PolygonIndex(geometries)
+        self.rows = rows
+        self.token = token
+        self.built_on = built_on
+        self.provisional = False
+
+    def __len__(self):
+        return len(self.rows)
+
+    def locate(self, lng: float, lat: float) -> Location | None:
+        i = self.spatial.lookup(lng, lat)
+        if i == EMPTY:
+            return None
+        return Location(*self.rows[i], lng, lat)
+
+    def locate_arrays(self, lngs, lats) -> np.ndarray:
+        return self.spatial.lookup_many(lngs, lats)
+
+
+# --- building from the database ---------------------------------------------------------------------------
+
+
+def geometries_from_geojson(values) -> np.ndarray:
+    """GeoJSON dicts (as stored in JSON columns) → shapely geometries, vectorised."""
+    return shapely.from_geojson([json.dumps(v) for v in values])
+
+
+def _hierarchy():
+    from chengguan.org.models import Region
+
+    parent, level = {}, {}
+    for pk, parent_id, lvl in Region.objects.values_list("id", "parent_id", "level"):
+        parent[pk], level[pk] = parent_id, lvl
+
+    def up(pk, wanted):
+        seen = 0
+        while pk is not None and seen < 10:
+            if level.get(pk) == wanted:
+                return pk
+            pk, seen = parent.get(pk), seen + 1
+        return None
+
+    return up
+
+
+def build_index(*, token: str = "", today: date | None = None) -> GridIndex:
+    from .models import ResponsibilityGrid, UnitGrid
+
+    today = today or timezone.localdate()
+    grids = list(
+        UnitGrid.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .order_by("code")
+        .values_list("id", "code", "community_id", "geometry")
+    )
+    responsibility = {}
+    through = ResponsibilityGrid.unit_grids.through
+    for unit_grid_id, rg_id in through.objects.values_list("unitgrid_id", "responsibilitygrid_id").order_by(
+        "-responsibilitygrid__code"
+    ):
+        responsibility[unit_grid_id] = rg_id  # the lowest code wins when a grid is in several
+    up = _hierarchy()
+    rows = [
+        (pk, code, community, up(community, "street"), up(community, "district"), responsibility.get(pk))
+        for pk, code, community, _geometry in grids
+    ]
+    geometries = geometries_from_geojson([g[3] for g in grids]) if grids else []
+    return GridIndex(geometries=geometries, rows=rows, token=token, built_on=today)
+
+
+# --- the process-wide index and its refresh ---------------------------------------------------------------
+
+_lock = threading.RLock()
+_index: GridIndex | None = None
+_checked_at = 0.0
+_dirty = False
+_pending = False  # this process changed grids in a transaction that has not committed yet
+
+
+def _read_token() -> str:
+    from .models import GridIndexVersion
+
+    return GridIndexVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def _clear_pending():
+    global _pending
+    _pending = False
+
+
+def invalidate() -> None:
+    """Forget this process's index (the next lookup rebuilds it)."""
+    global _dirty, _pending
+    _dirty = True
+    if transaction.get_connection().in_atomic_block:
+        _pending = True
+        transaction.on_commit(_clear_pending)
+
+
+def bump_index_version() -> None:
+    """Record that grids changed: every process rebuilds its index (this one at once)."""
+    from .models import GridIndexVersion
+
+    token = uuid.uuid4().hex
+    updated = GridIndexVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, token=token, changed_at=timezone.now()
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                GridIndexVersion.objects.create(pk=1, version=1, token=token)
+        except IntegrityError:  # another process created it meanwhile
+            GridIndexVersion.objects.filter(pk=1).update(version=F("version") + 1, token=token)
+    invalidate()
+
+
+def current_index() -> GridIndex:
+    global _index, _checked_at, _dirty, _pending
+    index = _index
+    now = time.monotonic()
+    interval = getattr(settings, "GRID_INDEX_CHECK_SECONDS", 1.0)
+    if index is not None and not _dirty and not index.provisional and now - _checked_at < interval:
+        return index
+    with _lock:
+        index = _index
+        token = _read_token()
+        _checked_at = now
+        today = timezone.localdate()
+        if index is None or _dirty or token != index.token or index.built_on != today:
+            _dirty = False
+            if not transaction.get_connection().in_atomic_block:
+                _pending = False
+            index = build_index(token=token, today=today)
+            index.provisional = _pending
+            _index = index
+        elif index.provisional and not _pending:
+            index.provisional = False
+        return index
+
+
+# --- the public API ---------------------------------------------------------------------------------------
+
+
+def locate(lng: float, lat: float, crs: str = "gcj02") -> Location:
+    """The unit grid (and its hierarchy) containing the point; `OutsideCity` if there is none."""
+    x, y = to_storage(lng, lat, crs)
+    found = current_index().locate(x, y)
+    if found is None:
+        raise OutsideCity()
+    return found
+
+
+def locate_many(points, crs: str = "gcj02") -> list[Location | None]:
+    """Batch lookup of (lng, lat) pairs; None for a point outside every grid or not a valid coordinate."""
+    crs = check_crs(crs)
+    arr = np.asarray(points, dtype=np.float64).reshape(-1, 2) if len(points) else np.zeros((0, 2))
+    lngs, lats = arr[:, 0], arr[:, 1]
+    valid = np.isfinite(lngs) & np.isfinite(lats) & (np.abs(lngs) <= 180) & (np.abs(lats) <= 90)
+    xs, ys = to_storage_many(np.where(valid, lngs, 0.0), np.where(valid, lats, 0.0), crs)
+    index = current_index()
+    found = index.locate_arrays(xs, ys)
+    found[~valid] = EMPTY
+    rows = index.rows
+    return [
+        Location(*rows[i], x, y) if i != EMPTY else None
+        for i, x, y in zip(found.tolist(), xs.tolist(), ys.tolist(), strict=True)
+    ]

@@ -1,0 +1,79 @@
+"""Geometry helpers: GeoJSON ↔ shapely, areas in m², a local metric frame for sizing cells.
+
+Stored coordinates are GCJ-02 lon/lat. GCJ-02 shifts WGS84 by a smooth offset of a few hundred metres, which
+changes lengths and areas by far less than 0.01 %, so areas are computed on the WGS84 ellipsoid directly.
+"""
+
+import json
+import math
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+from shapely.geometry import shape
+
+GEOD = Geod(ellps="WGS84")
+COORDINATE_DECIMALS = 7  # ≈ 1 cm; keeps stored GeoJSON small
+
+
+def to_shape(geojson: dict):
+    return shape(geojson)
+
+
+def to_geojson(geom, decimals: int = COORDINATE_DECIMALS) -> dict:
+    """A shapely geometry → a GeoJSON dict with rounded coordinates (plain lists, JSON-serialisable)."""
+    data = json.loads(shapely.to_geojson(geom))
+    if decimals is not None:
+        data = _round(data, decimals)
+    return data
+
+
+def _round(obj, decimals):
+    if isinstance(obj, dict):
+        return {k: (_round(v, decimals) if k == "coordinates" else v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_round(v, decimals) for v in obj]
+    if isinstance(obj, float):
+        return round(obj, decimals)
+    return obj
+
+
+def area_m2(geom) -> float:
+    """Geodesic area of a lon/lat polygon or multipolygon in m²."""
+    if geom.is_empty:
+        return 0.0
+    area, _perimeter = GEOD.geometry_area_perimeter(
+        shapely.geometry.polygon.orient(geom) if geom.geom_type == "Polygon" else geom
+    )
+    return abs(area)
+
+
+def equal_area_transformer(lng0: float, lat0: float) -> Transformer:
+    """Lambert azimuthal equal-area centred on a point: metres, areas exact, shapes good within a city."""
+    return Transformer.from_crs(
+        "+proj=longlat +ellps=WGS84 +no_defs",
+        f"+proj=laea +lat_0={lat0} +lon_0={lng0} +ellps=WGS84 +units=m +no_defs",
+        always_xy=True,
+    )
+
+
+def areas_m2(geoms) -> np.ndarray:
+    """Vectorised areas (m²) for many lon/lat geometries of one city, via a local equal-area projection."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return np.zeros(0)
+    b = shapely.total_bounds(geoms)
+    transformer = equal_area_transformer((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+    projected = shapely.transform(
+        geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
+    return shapely.area(projected)
+
+
+def metres_per_degree(lat: float) -> tuple[float, float]:
+    """Length of one degree of longitude and of latitude at `lat` on the WGS84 ellipsoid (m)."""
+    phi = math.radians(lat)
+    a, e2 = 6378137.0, 0.00669437999014
+    n = a / math.sqrt(1 - e2 * math.sin(phi) ** 2)
+    m = a * (1 - e2) / (1 - e2 * math.sin(phi) ** 2) ** 1.5
+    return math.radians(1) * n * math.cos(phi), math.radians(1) * m
