@@ -3,12 +3,16 @@
 The bounding box of all polygons is rasterised into small square cells (about half a grid's side). A cell
 that lies strictly inside one polygon (with a safety margin) *owns* it: a point falling in that cell is
 answered by one array read. A cell touched by no polygon is empty. Only cells crossed by polygon edges keep a
-short list of candidates, tested exactly (a bounding-box test for axis-aligned rectangles, a prepared GEOS
-test otherwise).
+short list of candidate polygons, tested exactly with the crossing-number rule.
 
-A point on an edge shared by two polygons (or on a corner shared by four) lies in all of them; the rule is
-that it belongs to the candidate with the lowest index — the index is built from polygons sorted by code, so
-the lowest code wins. The scalar and the batch paths apply the same rule.
+Which grid gets a point on a shared edge? The crossing-number test is *half-open*: a point on the edge between
+two grids belongs to the grid east of a vertical edge and north of a horizontal one (for an axis-aligned
+rectangle: xmin ≤ x < xmax and ymin ≤ y < ymax), so a tessellation assigns every point to exactly one grid.
+Every edge is evaluated with its end points in a canonical order, so two grids sharing an edge compute
+bit-identical intersections. A point that no grid claims that way but that touches a grid (the east or north
+edge of the whole city, or a floating-point sliver where vertices do not match) goes to the touching grid
+with the lowest index. Indices follow the order given (the geocoder sorts by code). The scalar and the batch
+path apply the same rule; the tests check they agree.
 """
 
 from array import array
@@ -17,9 +21,25 @@ import numpy as np
 import shapely
 
 EMPTY = -1
-MIXED = -2
 _MAX_CELLS = 6_000_000
 _MARGIN_FRACTION = 1e-3  # of a cell: covers rounding when a point is binned
+
+
+def _edges(geoms):
+    """All ring edges of all polygons, end points in canonical (y, x) order, grouped per polygon (CSR)."""
+    parts, part_index = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    ring_index = part_index[ring_part]
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    same_ring = coord_ring[1:] == coord_ring[:-1]
+    a, b = coords[:-1][same_ring], coords[1:][same_ring]
+    owner = ring_index[coord_ring[:-1][same_ring]]
+    swap = (a[:, 1] > b[:, 1]) | ((a[:, 1] == b[:, 1]) & (a[:, 0] > b[:, 0]))
+    a2 = np.where(swap[:, None], b, a)
+    b2 = np.where(swap[:, None], a, b)
+    counts = np.bincount(owner, minlength=len(geoms))
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    return a2[:, 0], a2[:, 1], b2[:, 0], b2[:, 1], starts, counts
 
 
 class PolygonIndex:
@@ -27,33 +47,38 @@ class PolygonIndex:
         geoms = np.asarray(geometries, dtype=object)
         self.size = len(geoms)
         self.geoms = geoms
+        self.nx = self.ny = 0
+        self.x0 = self.y0 = 0.0
+        self.inv = 1.0
+        self._owner = array("i")
+        self._owner_np = np.zeros(0, dtype=np.int32)
         if self.size == 0:
-            self.nx = self.ny = 0
-            self.x0 = self.y0 = 0.0
-            self.inv = 1.0
-            self._owner = array("i")
-            self._owner_np = np.zeros(0, dtype=np.int32)
-            self._candidates = {}
-            self._tree = None
             return
         shapely.prepare(geoms)
-        bounds = shapely.bounds(geoms)
         self._tree = shapely.STRtree(geoms)
-        areas = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
-        self._is_rect = (shapely.get_num_coordinates(geoms) == 5) & np.isclose(
-            shapely.area(geoms), areas, rtol=1e-12, atol=0
+        bounds = shapely.bounds(geoms)
+        box_areas = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
+        is_rect = (shapely.get_num_coordinates(geoms) == 5) & np.isclose(
+            shapely.area(geoms), box_areas, rtol=1e-12, atol=0
         )
-        self._bounds = bounds
+        self._bounds_list = [tuple(b) if r else None for b, r in zip(bounds.tolist(), is_rect, strict=True)]
+        self._ex1, self._ey1, self._ex2, self._ey2, self._estart, self._ecount = _edges(geoms)
+        # the same edges as one flat array of doubles (x1, y1, x2, y2, ...) for the scalar path
+        self._edges_flat = array(
+            "d", np.column_stack([self._ex1, self._ey1, self._ex2, self._ey2]).ravel().tobytes()
+        )
+        self._estart_list = self._estart.tolist()
+        self._ecount_list = self._ecount.tolist()
         xmin, ymin = bounds[:, 0].min(), bounds[:, 1].min()
         xmax, ymax = bounds[:, 2].max(), bounds[:, 3].max()
         if cell_size is None:
-            cell_size = float(np.sqrt(np.median(areas))) / 2.0 or 1e-4
+            cell_size = float(np.sqrt(np.median(box_areas))) / 2.0 or 1e-4
         width, height = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
         while (width / cell_size + 1) * (height / cell_size + 1) > _MAX_CELLS:
             cell_size *= 1.5
         self.cell = cell_size
         self.inv = 1.0 / cell_size
-        self.x0, self.y0 = xmin, ymin
+        self.x0, self.y0 = float(xmin), float(ymin)
         self.nx = int(width / cell_size) + 1
         self.ny = int(height / cell_size) + 1
         self._build_cells()
@@ -74,23 +99,41 @@ class PolygonIndex:
         if single.any():
             inside[single] = shapely.contains_properly(self.geoms[polys[single]], boxes[cells[single]])
         owner[cells[inside]] = polys[inside]
-        mixed_pairs = ~inside
-        mixed_cells = cells[mixed_pairs]
-        owner[mixed_cells] = MIXED
-        candidates: dict[int, tuple[int, ...]] = {}
-        order = np.lexsort((polys[mixed_pairs], mixed_cells))
-        mc, mp = mixed_cells[order], polys[mixed_pairs][order]
+        # Mixed cells: owner = -2 - m, where m numbers the candidate lists.
+        mc, mp = cells[~inside], polys[~inside]
+        order = np.lexsort((mp, mc))
+        mc, mp = mc[order], mp[order]
+        self._cand_lists: list[tuple[int, ...]] = []
         if len(mc):
-            starts = np.flatnonzero(np.r_[True, mc[1:] != mc[:-1]])
+            first = np.r_[True, mc[1:] != mc[:-1]]
+            starts = np.flatnonzero(first)
             ends = np.r_[starts[1:], len(mc)]
+            owner[mc[starts]] = -2 - np.arange(len(starts), dtype=np.int32)
             mp_list = mp.tolist()
-            for cell, s, e in zip(mc[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
-                candidates[cell] = tuple(mp_list[s:e])
+            self._cand_lists = [
+                tuple(mp_list[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+            ]
+            self._cand_ptr = np.r_[starts, len(mc)]
+            self._cand_flat = mp
         self._owner_np = owner
         self._owner = array("i", owner.tobytes())
-        self._candidates = candidates
-        self._rect_list = self._is_rect.tolist()
-        self._bounds_list = self._bounds.tolist()
+
+    # --- scalar -------------------------------------------------------------------------------------------
+
+    def _crosses(self, i: int, x: float, y: float) -> bool:
+        b = self._bounds_list[i]
+        if b is not None:
+            return b[0] <= x < b[2] and b[1] <= y < b[3]
+        e = self._edges_flat
+        inside = False
+        start = self._estart_list[i] * 4
+        for j in range(start, start + self._ecount_list[i] * 4, 4):
+            y1, y2 = e[j + 1], e[j + 3]
+            if (y1 > y) != (y2 > y):
+                x1 = e[j]
+                if x < (e[j + 2] - x1) * (y - y1) / (y2 - y1) + x1:
+                    inside = not inside
+        return inside
 
     def lookup(self, x: float, y: float) -> int:
         """The index of the polygon containing (x, y), or -1."""
@@ -98,18 +141,19 @@ class PolygonIndex:
         fy = (y - self.y0) * self.inv
         if not (0.0 <= fx < self.nx and 0.0 <= fy < self.ny):  # also False for NaN
             return EMPTY
-        k = int(fy) * self.nx + int(fx)
-        owner = self._owner[k]
-        if owner != MIXED:
+        owner = self._owner[int(fy) * self.nx + int(fx)]
+        if owner >= EMPTY:
             return owner
-        for i in self._candidates[k]:
-            if self._rect_list[i]:
-                b = self._bounds_list[i]
-                if b[0] <= x <= b[2] and b[1] <= y <= b[3]:
-                    return i
-            elif shapely.intersects_xy(self.geoms[i], x, y):
+        candidates = self._cand_lists[-2 - owner]
+        for i in candidates:
+            if self._crosses(i, x, y):
+                return i
+        for i in candidates:
+            if shapely.intersects_xy(self.geoms[i], x, y):
                 return i
         return EMPTY
+
+    # --- batch --------------------------------------------------------------------------------------------
 
     def lookup_many(self, xs, ys) -> np.ndarray:
         """Vectorised `lookup`: an int array of polygon indices, -1 where a point is in none."""
@@ -123,19 +167,52 @@ class PolygonIndex:
         ok = (fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny)
         k = fy[ok].astype(np.int64) * self.nx + fx[ok].astype(np.int64)
         result[ok] = self._owner_np[k]
-        mixed = np.flatnonzero(result == MIXED)
+        mixed = np.flatnonzero(result < EMPTY)
         if len(mixed):
-            points = shapely.points(xs[mixed], ys[mixed])
-            inp, poly = self._tree.query(points, predicate="intersects")
-            result[mixed] = EMPTY
-            if len(inp):
-                order = np.lexsort((poly, inp))
-                inp, poly = inp[order], poly[order]
-                first = np.r_[True, inp[1:] != inp[:-1]]
-                result[mixed[inp[first]]] = poly[first]
+            result[mixed] = self._resolve_mixed(mixed, xs[mixed], ys[mixed], -2 - result[mixed])
         return result
+
+    def _resolve_mixed(self, points, px, py, lists) -> np.ndarray:
+        # candidate pairs (point, polygon) from the cell lists
+        n_cand = self._cand_ptr[lists + 1] - self._cand_ptr[lists]
+        pair_point = np.repeat(np.arange(len(points)), n_cand)
+        offsets = np.arange(len(pair_point)) - np.repeat(np.cumsum(n_cand) - n_cand, n_cand)
+        pair_poly = self._cand_flat[np.repeat(self._cand_ptr[lists], n_cand) + offsets]
+        # every edge of every candidate polygon, against its point
+        n_edges = self._ecount[pair_poly]
+        edge_pair = np.repeat(np.arange(len(pair_poly)), n_edges)
+        e_off = np.arange(len(edge_pair)) - np.repeat(np.cumsum(n_edges) - n_edges, n_edges)
+        e = np.repeat(self._estart[pair_poly], n_edges) + e_off
+        x, y = px[pair_point][edge_pair], py[pair_point][edge_pair]
+        x1, y1, x2, y2 = self._ex1[e], self._ey1[e], self._ex2[e], self._ey2[e]
+        spans = (y1 > y) != (y2 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            crossing = spans & (x < (x2 - x1) * (y - y1) / (y2 - y1) + x1)
+        per_pair = (
+            np.bincount(edge_pair, weights=crossing, minlength=len(pair_poly)).astype(np.int64) % 2 == 1
+        )
+        out = np.full(len(points), EMPTY, dtype=np.int64)
+        hit_point, hit_poly = pair_point[per_pair], pair_poly[per_pair]
+        _first_per_point(out, hit_point, hit_poly)
+        unresolved = np.flatnonzero(out == EMPTY)
+        if len(unresolved):  # on the outer edge of the city, or in a sliver between unmatched vertices
+            sel = np.isin(pair_point, unresolved)
+            pp, pg = pair_point[sel], pair_poly[sel]
+            touches = shapely.intersects_xy(self.geoms[pg], px[pp], py[pp])
+            _first_per_point(out, pp[touches], pg[touches])
+        return out
 
     def naive_lookup(self, x: float, y: float) -> int:
         """The baseline the benchmark compares against: shapely `contains` over every polygon."""
         hits = np.flatnonzero(shapely.contains_xy(self.geoms, x, y))
         return int(hits[0]) if len(hits) else EMPTY
+
+
+def _first_per_point(out, points, polys):
+    """out[p] = the lowest polygon index among the (p, polygon) hits."""
+    if len(points) == 0:
+        return
+    order = np.lexsort((polys, points))
+    points, polys = points[order], polys[order]
+    first = np.r_[True, points[1:] != points[:-1]]
+    out[points[first]] = polys[first]

@@ -31,14 +31,27 @@ def test_it_numbers_west_to_east_then_north_to_south(grid_city):
 
 
 def test_it_resolves_a_point_on_a_shared_edge_to_exactly_one_grid(grid_city):
-    # 114.305 is the edge between grids 001 and 002; 34.815 the edge between rows; the lowest code wins.
-    assert locate(114.305, 34.8175).unit_grid_code == "410202001001001"
-    assert locate(114.3025, 34.815).unit_grid_code == "410202001001001"
-    assert locate(114.305, 34.815).unit_grid_code == "410202001001001"  # a corner shared by four grids
-    # the community boundary between 西门 and 东门
-    assert locate(114.31, 34.8175).unit_grid_code == "410202001001002"
-    batch = locate_many([(114.305, 34.8175), (114.305, 34.815), (114.31, 34.8175)])
-    assert [b.unit_grid_code for b in batch] == ["410202001001001", "410202001001001", "410202001001002"]
+    # The half-open rule: a point on a shared edge belongs to the grid east (or north) of it.
+    assert locate(114.305, 34.8175).unit_grid_code == "410202001001002"  # edge between 001 | 002
+    assert locate(114.3025, 34.815).unit_grid_code == "410202001001001"  # edge between 001 / 003
+    assert locate(114.305, 34.815).unit_grid_code == "410202001001002"  # corner shared by four grids
+    assert locate(114.31, 34.8175).unit_grid_code == "410202001002001"  # the 西门 | 东门 boundary
+    batch = locate_many([(114.305, 34.8175), (114.3025, 34.815), (114.305, 34.815), (114.31, 34.8175)])
+    assert [b.unit_grid_code for b in batch] == [
+        "410202001001002",
+        "410202001001001",
+        "410202001001002",
+        "410202001002001",
+    ]
+
+
+def test_it_counts_the_outer_edge_of_the_city_as_inside(grid_city):
+    assert locate(114.30, 34.80).unit_grid_code == "410202001001007"  # south-west corner
+    # On the east edge no grid lies further east: the touching grid with the lowest code takes it.
+    assert locate(114.34, 34.81).unit_grid_code == "410203001001008"
+    assert locate_many([(114.34, 34.81)])[0].unit_grid_code == "410203001001008"
+    with pytest.raises(OutsideCity):
+        locate(114.2999999, 34.81)
 
 
 def test_it_answers_outside_the_city_with_a_clear_error(grid_city):
@@ -48,12 +61,6 @@ def test_it_answers_outside_the_city_with_a_clear_error(grid_city):
     assert err.value.field == "lng"
     assert err.value.status == 422
     assert locate_many([(116.404, 39.915), (114.3025, 34.8175)])[0] is None
-
-
-def test_it_treats_the_outer_edge_of_the_city_as_inside(grid_city):
-    assert locate(114.30, 34.80).unit_grid_code == "410202001001007"
-    with pytest.raises(OutsideCity):
-        locate(114.2999999, 34.81)
 
 
 def test_it_accepts_points_in_other_coordinate_systems(grid_city):
