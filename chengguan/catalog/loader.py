@@ -1,6 +1,7 @@
 """Load the shipped GB/T 47678.5-2026 catalogue (idempotent; used by a data migration and by tests)."""
 
 import csv
+from functools import cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -11,6 +12,13 @@ MATTERS_CSV = DATA_DIR / "gbt47678.5-2026_matters.csv"
 def read_rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+@cache
+def standard_codes(kind: str) -> frozenset[str]:
+    """The type codes of the national standard: kind "component" (Annex A) or "matter" (Annex C)."""
+    path = COMPONENTS_CSV if kind == "component" else MATTERS_CSV
+    return frozenset(row["type_code"] for row in read_rows(path))
 
 
 def load_standard_catalogue(ComponentType, MatterType) -> tuple[int, int]:

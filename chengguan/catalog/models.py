@@ -1,5 +1,6 @@
 """The GB/T 47678.5-2026 catalogue: management component types (管理部件) and matter types (管理事项)."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +29,43 @@ class CatalogueEntry(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    standard_kind = ""  # "component" or "matter": which list of the national standard this entry belongs to
+
+    def clean(self):
+        """Local extensions get codes of their own; the national entries keep theirs."""
+        from .loader import standard_codes
+
+        if not self.code:
+            return
+        if self.major_code and self.code[:2] != self.major_code:
+            raise ValidationError(
+                {"major_code": _("The major class code is the first two digits of the type code.")}
+            )
+        is_standard = self.code in standard_codes(self.standard_kind)
+        if self.is_extension and is_standard:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "%(code)s is a code of the national standard; give the local extension a free code."
+                    )
+                    % {"code": self.code}
+                }
+            )
+        if not self.is_extension and not is_standard:
+            raise ValidationError(
+                {
+                    "is_extension": _(
+                        "%(code)s is not in the national standard: mark it as a local extension."
+                    )
+                    % {"code": self.code}
+                }
+            )
+
 
 class ComponentType(CatalogueEntry):
     """A kind of physical asset, e.g. 01001 供水井盖 (Annex A of GB/T 47678.5-2026)."""
+
+    standard_kind = "component"
 
     class Meta(CatalogueEntry.Meta):
         verbose_name = _("component type")
@@ -39,6 +74,8 @@ class ComponentType(CatalogueEntry):
 
 class MatterType(CatalogueEntry):
     """A kind of problem, e.g. 06010 暴露垃圾 (Annex C). Majors 01–05 mirror component types ("…异常")."""
+
+    standard_kind = "matter"
 
     component_type = models.ForeignKey(
         ComponentType,

@@ -1,0 +1,55 @@
+"""Admin for the working-time calendar: working hours per weekday, date overrides and published years."""
+
+import chinese_calendar
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import CalendarDay, CalendarYear, WorkingHours
+
+
+def package_years() -> tuple[int, int]:
+    """The first and last year the installed chinesecalendar package knows."""
+    years = [d.year for d in chinese_calendar.constants.holidays]
+    return min(years), max(years)
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    list_display = ["weekday", "start", "end"]
+    list_filter = ["weekday"]
+    ordering = ["weekday", "start"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "kind", "hours", "note"]
+    list_filter = ["kind"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return obj.date.strftime("%a")
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "overrides", "note"]
+    ordering = ["-year"]
+
+    @admin.display(description=_("date overrides"))
+    def overrides(self, obj):
+        return CalendarDay.objects.filter(date__year=obj.year).count()
+
+    def changelist_view(self, request, extra_context=None):
+        first, last = package_years()
+        extra_context = {
+            **(extra_context or {}),
+            "title": _(
+                "Calendar years entered by hand (chinesecalendar already knows %(first)s–%(last)s): first enter "
+                "the year's holidays and make-up workdays as date overrides, then add the year here."
+            )
+            % {"first": first, "last": last},
+        }
+        return super().changelist_view(request, extra_context)
