@@ -1,0 +1,68 @@
+"""Models of the patrol app, one module per area; import them from here."""
+
+from .common import ActivityLog, Body, Norm
+from .field import Campaign, CampaignTarget, FollowUpCheck, JointOperation, OperationResult, TrackPoint
+from .frontage import (
+    FIVE_PACKAGES,
+    MEASURE_LADDER,
+    THREE_PACKAGES,
+    AdPhone,
+    AdSighting,
+    FrontageAgreement,
+    Measure,
+    Obligation,
+    Shop,
+    ShopInspection,
+    ShopViolation,
+)
+from .squads import (
+    CompositionTemplate,
+    DutyAssignment,
+    DutyShift,
+    JointSquad,
+    LeaveRequest,
+    RequestStatus,
+    ShiftPattern,
+    SquadMember,
+    SwapRequest,
+    TemplateRequirement,
+)
+from .staff import AccountabilityRecord, OfficerFileEntry, RotationRecord, StaffProfile, TrainingRecord
+
+__all__ = [
+    "FIVE_PACKAGES",
+    "MEASURE_LADDER",
+    "THREE_PACKAGES",
+    "AccountabilityRecord",
+    "ActivityLog",
+    "AdPhone",
+    "AdSighting",
+    "Body",
+    "Campaign",
+    "CampaignTarget",
+    "CompositionTemplate",
+    "DutyAssignment",
+    "DutyShift",
+    "FollowUpCheck",
+    "FrontageAgreement",
+    "JointOperation",
+    "JointSquad",
+    "LeaveRequest",
+    "Measure",
+    "Norm",
+    "Obligation",
+    "OfficerFileEntry",
+    "OperationResult",
+    "RequestStatus",
+    "RotationRecord",
+    "ShiftPattern",
+    "Shop",
+    "ShopInspection",
+    "ShopViolation",
+    "SquadMember",
+    "StaffProfile",
+    "SwapRequest",
+    "TemplateRequirement",
+    "TrackPoint",
+    "TrainingRecord",
+]
