@@ -77,3 +77,43 @@ def metres_per_degree(lat: float) -> tuple[float, float]:
     n = a / math.sqrt(1 - e2 * math.sin(phi) ** 2)
     m = a * (1 - e2) / (1 - e2 * math.sin(phi) ** 2) ** 1.5
     return math.radians(1) * n * math.cos(phi), math.radians(1) * m
+
+
+def reproject_to_storage(geom, crs: str):
+    """A lon/lat geometry in `crs` → the storage system (vectorised over its coordinates)."""
+    from chengguan.core.coords import check_crs, to_storage_many
+
+    crs = check_crs(crs)
+    if crs == "gcj02":
+        return geom
+    return shapely.transform(geom, lambda xy: np.column_stack(to_storage_many(xy[:, 0], xy[:, 1], crs)))
+
+
+def reproject_from_storage(geom, crs: str):
+    from chengguan.core.coords import check_crs, from_storage_many
+
+    crs = check_crs(crs)
+    if crs == "gcj02":
+        return geom
+    return shapely.transform(geom, lambda xy: np.column_stack(from_storage_many(xy[:, 0], xy[:, 1], crs)))
+
+
+def parse_area_geometry(value, *, crs: str = "gcj02", field: str = "geometry"):
+    """Validate an incoming GeoJSON (Multi)Polygon in `crs`; return the shapely geometry in storage CRS."""
+    from chengguan.core.errors import ValidationError
+
+    if not isinstance(value, dict) or value.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValidationError("The geometry must be a GeoJSON Polygon or MultiPolygon.", field=field)
+    try:
+        geom = shape(value)
+    except Exception as exc:  # noqa: BLE001 - shapely raises several types for malformed input
+        raise ValidationError(f"The geometry cannot be read: {exc}", field=field) from exc
+    if geom.is_empty:
+        raise ValidationError("The geometry is empty.", field=field)
+    bounds = geom.bounds
+    if not (-180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90):
+        raise ValidationError("The geometry's coordinates are not longitude/latitude.", field=field)
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        raise ValidationError(f"The geometry is not valid: {reason}.", field=field)
+    return reproject_to_storage(geom, crs)

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chengguan.core.errors import ValidationError as DomainValidationError
+
 unit_grid_code_validator = RegexValidator(
     r"^\d{15}$", _("A unit grid code is 15 digits: 6 region + 3 street + 3 community + 3 sequence.")
 )
@@ -47,22 +49,13 @@ class UnitGrid(models.Model):
 
     def clean(self):
         super().clean()
+        from .codes import validate_unit_grid_code
+
         if self.community_id and self.code:
-            community = self.community
-            if community.level != "community":
-                raise ValidationError({"community": _("A unit grid lies in a community (社区/村).")})
-            if self.code[:12] != community.code:
-                raise ValidationError(
-                    {
-                        "code": _(
-                            "The first 12 digits of the code (%(prefix)s) must be the community's code "
-                            "%(community)s."
-                        )
-                        % {"prefix": self.code[:12], "community": community.code}
-                    }
-                )
-            if self.code[12:15] == "000":
-                raise ValidationError({"code": _("The sequence (last 3 digits) starts at 001.")})
+            try:
+                validate_unit_grid_code(self.code, self.community)
+            except DomainValidationError as exc:
+                raise ValidationError({exc.field or "code": exc.message}) from exc
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end date is before the start date.")})
 
@@ -159,15 +152,14 @@ class Component(models.Model):
 
     def clean(self):
         super().clean()
-        if self.code and self.type_id and self.code[6:11] != self.type.code:
-            raise ValidationError(
-                {
-                    "code": _("Digits 7–11 of the id (%(part)s) must be the type code %(type)s.")
-                    % {"part": self.code[6:11], "type": self.type.code}
-                }
-            )
-        if self.code and self.code[11:17] == "000000":
-            raise ValidationError({"code": _("The sequence (last 6 digits) starts at 000001.")})
+        from .codes import validate_component_code
+
+        if self.code and self.type_id:
+            adcode = self.unit_grid.code[:6] if self.unit_grid_id else self.code[:6]
+            try:
+                validate_component_code(self.code, adcode=adcode, type_code=self.type.code)
+            except DomainValidationError as exc:
+                raise ValidationError({exc.field or "code": exc.message}) from exc
 
 
 class GridIndexVersion(models.Model):
