@@ -1,0 +1,196 @@
+"""Reads about patrols: daily coverage of responsibility grids and patrol hours against the schedule.
+
+A person counts as patrolling between two consecutive GPS points that are at most `Norm.track_gap_minutes`
+apart; a longer gap (phone off, lunch, no signal) counts as not patrolling.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from chengguan.grids.models import ResponsibilityGrid
+from chengguan.org.scope import in_scope
+
+from ..access import EVERYONE_IN_PATROL, roles_set
+from ..models import DutyAssignment, TrackPoint
+from .norms import norm_for
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    return start, start + timedelta(days=1)
+
+
+def _union(intervals):
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif end > start:
+            merged.append((start, end))
+    return merged
+
+
+def _total(intervals) -> timedelta:
+    return sum((end - start for start, end in _union(intervals)), timedelta())
+
+
+def _intersect(a, b):
+    out = []
+    for s1, e1 in _union(a):
+        for s2, e2 in _union(b):
+            s, e = max(s1, s2), min(e1, e2)
+            if e > s:
+                out.append((s, e))
+    return out
+
+
+def _segments(points, gap: timedelta):
+    """(start, end, unit_grid_id) for consecutive points of one person no more than `gap` apart."""
+    out = []
+    for p, q in zip(points, points[1:], strict=False):
+        if timedelta(0) < q[0] - p[0] <= gap:
+            out.append((p[0], q[0], p[1]))
+    return out
+
+
+@dataclass
+class GridCoverage:
+    grid: ResponsibilityGrid
+    total: int
+    visited: set = field(default_factory=set)
+    window_covered: timedelta = timedelta()
+    window: timedelta = timedelta()
+
+    @property
+    def share(self) -> float:
+        return len(self.visited) / self.total if self.total else 0.0
+
+    @property
+    def window_share(self) -> float:
+        return self.window_covered / self.window if self.window else 0.0
+
+
+def grids_in_scope(actor):
+    return in_scope(
+        ResponsibilityGrid.objects.select_related("region"),
+        actor,
+        region_field="region",
+        roles=roles_set(EVERYONE_IN_PATROL),
+    )
+
+
+def coverage(day: date, grids) -> list[GridCoverage]:
+    """For each responsibility grid: the unit grids visited on `day` by anyone patrolling, and the share of the
+    patrol window (e.g. 07:00–23:00) during which somebody was patrolling inside it."""
+    grids = list(grids)
+    links = ResponsibilityGrid.unit_grids.through.objects.filter(
+        responsibilitygrid_id__in=[g.pk for g in grids]
+    )
+    members = defaultdict(set)
+    for grid_id, unit_id in links.values_list("responsibilitygrid_id", "unitgrid_id"):
+        members[grid_id].add(unit_id)
+    start, end = day_bounds(day)
+    points = defaultdict(list)
+    for user_id, t, unit_id in (
+        TrackPoint.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+        .filter(unit_grid_id__in=links.values("unitgrid_id"))
+        .order_by("user_id", "recorded_at")
+        .values_list("user_id", "recorded_at", "unit_grid_id")
+    ):
+        points[user_id].append((t, unit_id))
+    visited_units = {unit for pts in points.values() for _t, unit in pts}
+    result = []
+    for grid in grids:
+        norm = norm_for(grid.region)
+        window = (
+            timezone.make_aware(datetime.combine(day, norm.patrol_day_start), start.tzinfo),
+            timezone.make_aware(datetime.combine(day, norm.patrol_day_end), start.tzinfo),
+        )
+        gap = timedelta(minutes=norm.track_gap_minutes)
+        units = members[grid.pk]
+        intervals = [(s, e) for pts in points.values() for s, e, unit in _segments(pts, gap) if unit in units]
+        result.append(
+            GridCoverage(
+                grid=grid,
+                total=len(units),
+                visited=visited_units & units,
+                window_covered=_total(_intersect(intervals, [window])),
+                window=window[1] - window[0],
+            )
+        )
+    return result
+
+
+@dataclass
+class PatrolHours:
+    user: object
+    scheduled: timedelta
+    patrolled: timedelta
+    in_schedule: timedelta
+    from_roster: bool
+    first_point: datetime | None = None
+    last_point: datetime | None = None
+
+    @property
+    def share(self) -> float:
+        return self.in_schedule / self.scheduled if self.scheduled else 0.0
+
+    @property
+    def outside_schedule(self) -> timedelta:
+        return self.patrolled - self.in_schedule
+
+
+def patrol_hours(user, day: date, *, region=None) -> PatrolHours:
+    """Hours a person patrolled on `day` against their schedule: their rostered shifts that day, or without
+    any, the region's patrol day (Kaifeng: supervisors patrol 07:00–23:00)."""
+    norm = norm_for(region)
+    start, end = day_bounds(day)
+    schedule = [
+        (a.shift.starts_at, a.shift.ends_at)
+        for a in DutyAssignment.objects.filter(
+            user=user, shift__day=day, status=DutyAssignment.Status.ON_DUTY
+        ).select_related("shift")
+    ]
+    from_roster = bool(schedule)
+    if not schedule:
+        schedule = [
+            (
+                timezone.make_aware(datetime.combine(day, norm.patrol_day_start), start.tzinfo),
+                timezone.make_aware(datetime.combine(day, norm.patrol_day_end), start.tzinfo),
+            )
+        ]
+    lo, hi = min([start] + [s for s, _e in schedule]), max([end] + [e for _s, e in schedule])
+    points = list(
+        TrackPoint.objects.filter(user=user, recorded_at__gte=lo, recorded_at__lt=hi)
+        .order_by("recorded_at")
+        .values_list("recorded_at", "unit_grid_id")
+    )
+    segments = [(s, e) for s, e, _u in _segments(points, timedelta(minutes=norm.track_gap_minutes))]
+    return PatrolHours(
+        user=user,
+        scheduled=_total(schedule),
+        patrolled=_total(segments),
+        in_schedule=_total(_intersect(segments, schedule)),
+        from_roster=from_roster,
+        first_point=points[0][0] if points else None,
+        last_point=points[-1][0] if points else None,
+    )
+
+
+def supervisor_hours(grids, day: date) -> list[tuple[ResponsibilityGrid, PatrolHours]]:
+    rows = []
+    for grid in grids:
+        for supervisor in grid.supervisors.all():
+            rows.append((grid, patrol_hours(supervisor, day, region=grid.region)))
+    return rows
+
+
+def track_of(user, day: date):
+    start, end = day_bounds(day)
+    return TrackPoint.objects.filter(user=user, recorded_at__gte=start, recorded_at__lt=end).order_by(
+        "recorded_at"
+    )
