@@ -1,0 +1,217 @@
+"""Reads of cases, already filtered by the reader's data scope (anything else is a 404)."""
+
+import math
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from chengguan.org.models import Role
+from chengguan.org.scope import department_paths, region_paths, sees_everything
+
+from . import conf
+from .models import Case, CaseDepartment, Notification
+from .workflow import State
+
+DEPARTMENT = Role.DEPARTMENT_HANDLER.value
+# Every role except department handlers sees the cases of its region subtree.
+REGION_VIEW_ROLES = frozenset(r.value for r in Role) - {DEPARTMENT}
+
+
+def scope_filter(user) -> Q:
+    if sees_everything(user):
+        return Q()
+    parts = [Q(community__path__startswith=p) for p in region_paths(user, REGION_VIEW_ROLES)]
+    dept_paths = department_paths(user, {DEPARTMENT})
+    if dept_paths:
+        dept_q = Q()
+        for p in dept_paths:
+            dept_q |= Q(department__path__startswith=p)
+        parts.append(Q(pk__in=CaseDepartment.objects.filter(dept_q).values("case_id")))
+    if not parts:
+        return Q(pk__in=[])
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def visible_cases(user) -> QuerySet:
+    if not user or not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(scope_filter(user))
+
+
+def case_for(user, pk) -> Case:
+    """The case `pk` if `user` may see it; otherwise 404 (never reveal that it exists)."""
+    try:
+        return (
+            visible_cases(user)
+            .select_related(
+                "matter",
+                "community",
+                "street",
+                "district",
+                "current_department",
+                "unit_grid",
+                "filing_condition",
+                "assignee",
+                "reporter",
+                "merged_into",
+                "component",
+                "responsibility_grid",
+            )
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+LIST_RELATED = ("matter", "community", "street", "district", "current_department", "assignee")
+
+
+def case_list(
+    user,
+    *,
+    state=None,
+    states=None,
+    source=None,
+    matter_code=None,
+    district_id=None,
+    department_id=None,
+    number=None,
+    since=None,
+    until=None,
+    overdue=None,
+    now=None,
+    q=None,
+) -> QuerySet:
+    qs = visible_cases(user).select_related(*LIST_RELATED)
+    if state:
+        qs = qs.filter(state=state)
+    if states:
+        qs = qs.filter(state__in=list(states))
+    if source:
+        qs = qs.filter(source=source)
+    if matter_code:
+        qs = qs.filter(matter__code=matter_code)
+    if district_id:
+        qs = qs.filter(district_id=district_id)
+    if department_id:
+        qs = qs.filter(current_department_id=department_id)
+    if number:
+        qs = qs.filter(number__icontains=number.strip())
+    if since:
+        qs = qs.filter(reported_at__gte=since)
+    if until:
+        qs = qs.filter(reported_at__lt=until)
+    if overdue and now is not None:
+        qs = qs.filter(is_open=True, deadline__lt=now)
+    if q:
+        qs = qs.filter(Q(description__icontains=q) | Q(address__icontains=q) | Q(number__icontains=q))
+    return qs
+
+
+# ---- queues per role --------------------------------------------------------------------------------------
+
+
+def operator_queue(user) -> QuerySet:
+    return case_list(user, states=[State.REPORTED]).order_by("deadline", "pk")
+
+
+def shift_leader_queue(user) -> QuerySet:
+    return case_list(user, states=[State.ACCEPTED, State.CHECK_PASSED, State.SELF_HANDLED]).order_by(
+        "deadline", "pk"
+    )
+
+
+def dispatcher_queue(user) -> QuerySet:
+    return case_list(user, states=[State.FILED, State.RETURNED, State.DISTRICT_DISPATCHED]).order_by(
+        "deadline", "pk"
+    )
+
+
+def department_inbox(user) -> QuerySet:
+    """Cases currently with the user's department subtree (handling or hung up)."""
+    paths = department_paths(user, {DEPARTMENT})
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(current_department__path__startswith=p)
+    if sees_everything(user):
+        q = Q(current_department__isnull=False)
+    return (
+        Case.objects.filter(q, state__in=[State.DISPATCHED, State.HUNG_UP])
+        .select_related(*LIST_RELATED)
+        .order_by("deadline", "pk")
+    )
+
+
+def supervisor_tasks(user) -> QuerySet:
+    """Verify and check tasks assigned to the supervisor or to a responsibility grid of theirs."""
+    return (
+        visible_cases(user)
+        .filter(state__in=[State.VERIFYING, State.CHECKING])
+        .filter(Q(assignee=user) | Q(responsibility_grid__supervisors=user))
+        .select_related(*LIST_RELATED)
+        .distinct()
+        .order_by("deadline", "pk")
+    )
+
+
+def department_workload(user) -> list[dict]:
+    """Open cases per department currently handling them (for the dispatcher's routing choice)."""
+    from django.db.models import Count
+
+    return list(
+        visible_cases(user)
+        .filter(state__in=[State.DISPATCHED, State.HUNG_UP], current_department__isnull=False)
+        .values("current_department_id", "current_department__name")
+        .annotate(open=Count("pk"))
+        .order_by("-open")
+    )
+
+
+# ---- duplicates -------------------------------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def distance_m(lng1, lat1, lng2, lat2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def duplicate_candidates(case: Case, *, user=None, limit: int = 10) -> list[tuple[Case, float]]:
+    """Open cases of the same matter within `CASES_DUPLICATE_METERS` reported within `CASES_DUPLICATE_HOURS`
+    of this one, nearest first, with their distance in metres. Merged/closed cases never count."""
+    meters, hours = conf.duplicate_meters(), conf.duplicate_hours()
+    dlat = meters / 111_320.0
+    dlng = meters / (111_320.0 * max(math.cos(math.radians(case.lat)), 0.01))
+    window = timedelta(hours=hours)
+    qs = visible_cases(user) if user is not None else Case.objects.all()
+    rows = (
+        qs.filter(
+            matter_id=case.matter_id,
+            is_open=True,
+            lat__range=(case.lat - dlat, case.lat + dlat),
+            lng__range=(case.lng - dlng, case.lng + dlng),
+            reported_at__range=(case.reported_at - window, case.reported_at + window),
+        )
+        .exclude(pk=case.pk)
+        .exclude(merged_into=case)
+        .select_related("matter")
+    )
+    found = [(c, distance_m(case.lng, case.lat, c.lng, c.lat)) for c in rows]
+    found = [(c, d) for c, d in found if d <= meters]
+    found.sort(key=lambda x: (x[1], x[0].reported_at))
+    return found[:limit]
+
+
+def inbox(user) -> QuerySet:
+    return Notification.objects.filter(user=user).select_related("case")
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

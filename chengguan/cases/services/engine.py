@@ -1,0 +1,199 @@
+"""The one path every case action takes: check the table → lock → re-check → apply → step → event → notify.
+
+Action services (`actions.py`) only say what is special about them in an `apply(case, ctx)` callback.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from chengguan.catalog.services import step_time_limit
+from chengguan.core.errors import Conflict, PermissionDenied
+from chengguan.core.workcalendar import NATURAL_UNITS, add_working_time, working_time_between
+
+from .. import conf, workflow
+from ..evidence import claim_attachments
+from ..models import Case, CaseDepartment, CaseEvent
+from ..notify import notify
+from ..permissions import acting_role
+from ..signals import case_event_recorded
+
+SYSTEM_ROLE = "system"
+_UNSET = object()
+
+
+@dataclass
+class Ctx:
+    """What an action's `apply` sees and may change besides the case itself."""
+
+    actor: object
+    role: str
+    at: datetime
+    from_state: str
+    transition: workflow.Transition
+    payload: dict = field(default_factory=dict)
+    restart_step: bool = False  # start a new step even if the state does not change (none so far)
+    notices: list = field(default_factory=list)  # (kind, text, user_ids, phones)
+
+    def tell(self, kind: str, text: str, user_ids=(), phones=()):
+        self.notices.append((kind, text, list(user_ids), list(phones)))
+
+
+def illegal(action: str, state: str) -> Conflict:
+    label = workflow.STATE_LABELS.get(state, state)
+    return Conflict(
+        f"The action {action!r} is not possible while the case is {label} ({state}).",
+        field="action",
+        code="illegal_transition",
+    )
+
+
+def lock_case(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("community", "current_department", "filing_condition", "matter")
+        .get(pk=case.pk)
+    )
+
+
+def start_step(case: Case, at: datetime) -> None:
+    """Start the step of the case's (new) state: its time limit, deadline and escalation point."""
+    step = workflow.STATE_STEP.get(case.state, "") if case.is_open else ""
+    case.step = step
+    case.overdue_notified = False
+    case.escalated = False
+    if not step:
+        case.step_started_at = case.deadline = case.escalate_at = None
+        case.limit_amount, case.limit_unit = None, ""
+        return
+    amount, unit = step_time_limit(
+        step, filing_condition=case.filing_condition, severity=case.severity, area_class=case.area_class
+    )
+    case.step_started_at = at
+    case.limit_amount, case.limit_unit = amount, unit
+    case.deadline = add_working_time(at, amount, unit)
+    case.escalate_at = escalation_point(at, case.deadline, unit)
+
+
+def escalation_point(start: datetime, deadline: datetime, unit: str) -> datetime:
+    """`CASES_ESCALATE_FACTOR` × the step's allowance after its start (measured like the limit)."""
+    extra = conf.escalate_factor() - 1
+    if extra <= 0:
+        return deadline
+    if unit in NATURAL_UNITS:
+        return deadline + timedelta(seconds=(deadline - start).total_seconds() * extra)
+    return add_working_time(deadline, working_time_between(start, deadline) * extra, "minutes")
+
+
+def record_dispatch(case: Case, department, at: datetime) -> None:
+    CaseDepartment.objects.get_or_create(
+        case=case, department=department, defaults={"first_dispatched_at": at}
+    )
+
+
+def write_event(
+    case: Case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department=None
+):
+    ended_step, ended_started, ended_deadline = ended
+    on_time = None
+    if ended_step and ended_deadline is not None:
+        on_time = at <= ended_deadline
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=role,
+        actor_name=str(actor) if actor is not None else "",
+        at=at,
+        from_state=from_state,
+        to_state=case.state,
+        step=case.step,
+        step_started_at=case.step_started_at,
+        deadline=case.deadline,
+        limit_amount=case.limit_amount,
+        limit_unit=case.limit_unit,
+        department=department if department is not None else case.current_department,
+        assignee=case.assignee,
+        ended_step=ended_step,
+        ended_step_started_at=ended_started,
+        ended_step_deadline=ended_deadline,
+        on_time=on_time,
+        reason=reason,
+        payload=payload or {},
+    )
+
+
+def _resolve_role(actor, case, transition, action, system_role):
+    if actor is None:
+        if not system_role:
+            raise PermissionDenied("Sign in to act on a case.", field="action", code="unauthenticated")
+        return system_role
+    role = acting_role(actor, case, transition.roles, action)
+    if role is None:
+        raise PermissionDenied(
+            f"You may not {action} this case (needs: {', '.join(sorted(transition.roles))}).",
+            field="action",
+        )
+    return role
+
+
+def perform(
+    *,
+    actor,
+    case: Case,
+    action: str,
+    at: datetime | None = None,
+    variant: str = "",
+    reason: str = "",
+    apply=None,
+    photos=(),
+    photo_kind: str | None = None,
+    system_role: str | None = None,
+) -> Case:
+    """Run one action. `system_role` (the sweeper, the importer) replaces the role check for trusted callers."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = lock_case(case)
+        transition = workflow.find(action, locked.state, variant)
+        if transition is None:
+            raise illegal(action, locked.state)
+        role = _resolve_role(actor, locked, transition, action, system_role)
+        attachments = claim_attachments(actor=actor, ids=photos, kind=photo_kind)
+        ctx = Ctx(actor=actor, role=role, at=at, from_state=locked.state, transition=transition)
+        ended = (locked.step, locked.step_started_at, locked.deadline)
+        department_before = locked.current_department
+        if apply is not None:
+            apply(locked, ctx)
+        locked.state = transition.leads_to(ctx.from_state)
+        locked.is_open = locked.state not in workflow.FINAL_STATES
+        changed = locked.state != ctx.from_state or ctx.restart_step
+        if changed:
+            start_step(locked, at)
+        else:
+            ended = ("", None, None)
+        if not locked.is_open:
+            locked.assignee = None
+        locked.save()
+        if attachments:
+            ctx.payload["photos"] = [a.pk for a in attachments]
+        event = write_event(
+            locked,
+            action=action,
+            actor=actor,
+            role=role,
+            at=at,
+            from_state=ctx.from_state,
+            ended=ended,
+            reason=reason,
+            payload=ctx.payload,
+            department=locked.current_department or department_before,
+        )
+        for a in attachments:
+            a.case, a.event = locked, event
+            a.save(update_fields=["case", "event", "kind"])
+        for kind, text, user_ids, phones in ctx.notices:
+            notify(case=locked, kind=kind, text=text, user_ids=user_ids, phones=phones, at=at)
+        transaction.on_commit(lambda: case_event_recorded.send(sender=CaseEvent, event=event))
+    return locked

@@ -1,0 +1,188 @@
+"""Intake: a report from any source becomes a case awaiting acceptance."""
+
+import re
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from chengguan.catalog.models import MatterType, Severity
+from chengguan.catalog.services import area_class_for
+from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
+from chengguan.grids.geocoder import locate
+from chengguan.grids.models import Component, UnitGrid
+from chengguan.org.models import Role
+from chengguan.org.scope import has_role, sees_everything
+
+from .. import conf
+from ..evidence import claim_attachments
+from ..models import Case, CaseCounter, Source
+from ..signals import case_event_recorded
+from .engine import start_step, write_event
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
+# Sources an integration may report without a signed-in user (the public portal, hotline, camera feeds).
+ANONYMOUS_SOURCES = frozenset({Source.CITIZEN, Source.HOTLINE, Source.CAMERA})
+# Roles allowed to register each source; `None` in the set: any signed-in user (a citizen account).
+SOURCE_ROLES = {
+    Source.SUPERVISOR: {Role.SUPERVISOR},
+    Source.LEADER: {Role.LEADER},
+    Source.DEPARTMENT: {Role.DEPARTMENT_HANDLER},
+    Source.CITIZEN: None,
+    Source.HOTLINE: {Role.OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.LEADER},
+    Source.CAMERA: {Role.OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.LEADER},
+}
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def allocate_number(at: datetime) -> str:
+    """The next number of the city's year (`KF2026-000123`), taken under a row lock: never twice."""
+    prefix = conf.number_prefix()
+    year = timezone.localtime(at).year
+    with transaction.atomic():
+        counter, _created = CaseCounter.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+        while True:
+            counter.last += 1
+            number = f"{prefix}{year}-{counter.last:06d}"
+            if not Case.objects.filter(number=number).exists():  # an imported case may hold it already
+                break
+        counter.save(update_fields=["last"])
+    return number
+
+
+def _reporter_role(actor, source: str) -> str:
+    if actor is None:
+        if source not in ANONYMOUS_SOURCES:
+            raise PermissionDenied(
+                f"A {source} report needs a signed-in reporter.", field="source", code="unauthenticated"
+            )
+        return "system" if source != Source.CITIZEN else "citizen"
+    if sees_everything(actor):
+        return Role.ADMIN.value
+    allowed = SOURCE_ROLES[source]
+    if allowed is None:
+        return "citizen"
+    for role in sorted(allowed):
+        if has_role(actor, role):
+            return str(role)
+    raise PermissionDenied(
+        f"You may not register {source} reports (needs: {', '.join(sorted(str(r) for r in allowed))}).",
+        field="source",
+    )
+
+
+def _check_inputs(*, source, matter, description, severity, component, reporter_phone, reported_at, at):
+    if source not in Source.values:
+        raise ValidationError(
+            f"Unknown source {source!r}; use one of {', '.join(Source.values)}.", field="source"
+        )
+    if not isinstance(matter, MatterType) or not matter.is_active:
+        raise ValidationError("Choose an active matter type.", field="matter_code")
+    if not (description or "").strip():
+        raise ValidationError("Describe the problem.", field="description")
+    if len(description) > 2000:
+        raise ValidationError("The description is longer than 2000 characters.", field="description")
+    if severity is not None and severity not in Severity.values:
+        raise ValidationError(f"Unknown severity {severity!r}.", field="severity")
+    if reporter_phone and not PHONE_RE.match(reporter_phone):
+        raise ValidationError("The phone number is not valid.", field="reporter_phone")
+    if reported_at is not None and reported_at > at + CLOCK_SKEW:
+        raise ValidationError("The report time is in the future.", field="reported_at")
+    if component is not None:
+        if not isinstance(component, Component):
+            raise ValidationError("Unknown component.", field="component_id")
+        if matter.component_type_id and component.type_id != matter.component_type_id:
+            raise ValidationError(
+                f"The component {component.code} is a {component.type.name}, not a {matter.name} component.",
+                field="component_id",
+            )
+
+
+def case_report(
+    *,
+    actor,
+    source: str,
+    matter: MatterType,
+    lng: float,
+    lat: float,
+    crs: str = "gcj02",
+    description: str,
+    address: str = "",
+    severity: str | None = None,
+    component: Component | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photos=(),
+    reported_at: datetime | None = None,
+    external_id: str = "",
+    channel_ref: str | None = None,
+    number: str = "",
+    at: datetime | None = None,
+) -> Case:
+    """Register a report; it awaits acceptance. `actor=None` is an integration (citizen, hotline, camera).
+
+    `number` is for migrations only (the importer keeps the old system's numbers); `at` is the registration
+    time (now, or the historical time when replaying).
+    """
+    at = at or timezone.now()
+    reporter_phone = (reporter_phone or "").strip()
+    _check_inputs(
+        source=source,
+        matter=matter,
+        description=description,
+        severity=severity,
+        component=component,
+        reporter_phone=reporter_phone,
+        reported_at=reported_at,
+        at=at,
+    )
+    role = _reporter_role(actor, source)
+    location = locate(lng, lat, crs)
+    unit_grid = UnitGrid.objects.get(pk=location.unit_grid_id)
+    with transaction.atomic():
+        if number and Case.objects.filter(number=number).exists():
+            raise Conflict(
+                f"A case numbered {number} exists already.", field="number", code="duplicate_number"
+            )
+        case = Case(
+            number=number or allocate_number(at),
+            source=source,
+            channel=(channel_ref or "")[:32],
+            external_id=(external_id or "")[:64],
+            matter=matter,
+            component=component,
+            severity=severity or Severity.NORMAL,
+            description=description.strip(),
+            lng=location.lng,
+            lat=location.lat,
+            address=(address or "").strip()[:200],
+            unit_grid=unit_grid,
+            responsibility_grid_id=location.responsibility_grid_id,
+            community_id=location.community_id,
+            street_id=location.street_id,
+            district_id=location.district_id,
+            area_class=area_class_for(unit_grid),
+            reporter=actor if actor is not None else None,
+            reporter_name=(reporter_name or (str(actor) if actor is not None else "")).strip()[:50],
+            reporter_phone=reporter_phone[:20],
+            reported_at=reported_at or at,
+            created_at=at,
+        )
+        start_step(case, at)
+        case.save()
+        attachments = claim_attachments(actor=actor, ids=photos, kind="before")
+        event = write_event(
+            case,
+            action="report",
+            actor=actor,
+            role=role,
+            at=at,
+            from_state="",
+            ended=("", None, None),
+            payload={"source": source, "channel": case.channel, "reported_at": case.reported_at.isoformat()},
+        )
+        for a in attachments:
+            a.case, a.event = case, event
+            a.save(update_fields=["case", "event", "kind"])
+        transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
+    return case
