@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.core.workcalendar import UNITS
 
@@ -137,11 +138,11 @@ class FilingCondition(models.Model):
 
 
 UNIT_LABELS = {
-    "minutes": _("working minutes"),
-    "working_hours": _("working hours"),
-    "working_days": _("working days"),
-    "natural_days": _("natural days"),
-    "natural_hours": _("natural hours"),
+    "minutes": pgettext_lazy("time unit", "working minutes"),
+    "working_hours": pgettext_lazy("time unit", "working hours"),
+    "working_days": pgettext_lazy("time unit", "working days"),
+    "natural_days": pgettext_lazy("time unit", "natural days"),
+    "natural_hours": pgettext_lazy("time unit", "natural hours"),
 }
 UNIT_CHOICES = [(unit, UNIT_LABELS[unit]) for unit in UNITS]
 

@@ -105,3 +105,16 @@ def test_it_lets_the_admin_add_a_district_routing_rule(city, login):
     )
     assert response.status_code == 302
     assert RoutingRule.objects.get().region == city.district_a
+
+
+def test_it_speaks_chinese_by_default(city, login):
+    from django.utils import translation
+
+    from chengguan.catalog.models import UNIT_LABELS, Severity
+
+    with translation.override("zh-hans"):
+        assert str(Severity.PRESSING.label) == "较急"
+        assert str(UNIT_LABELS["working_hours"]) == "工作小时"
+        assert str(TimeLimit._meta.verbose_name_plural) == "时限配置"
+    page = login(city["admin"]).get(reverse("admin:catalog_routingrule_changelist")).content.decode()
+    assert "派遣规则" in page

@@ -67,3 +67,16 @@ def test_it_applies_an_override_made_in_the_admin_to_the_next_deadline(city, log
         {"date": "2026-11-24", "kind": "holiday", "hours": "", "note": "停电"},
     )
     assert workcalendar.add_working_time(start, 2, "working_hours") == datetime(2026, 11, 25, 9, 0, tzinfo=sh)
+
+
+def test_it_names_what_to_add_in_chinese_for_an_unknown_year():
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(workcalendar.CalendarUnknown) as err:
+        workcalendar.is_workday(date(2027, 6, 1))
+    assert "2027" in err.value.message and "日期调整" in err.value.message
+
+
+def test_it_shows_the_calendar_admin_in_chinese(city, login):
+    page = login(city["admin"]).get(reverse("admin:core_workinghours_changelist")).content.decode()
+    assert "工作时间" in page and "星期一" in page
