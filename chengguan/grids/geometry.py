@@ -60,14 +60,17 @@ def equal_area_transformer(lng0: float, lat0: float) -> Transformer:
 def areas_m2(geoms) -> np.ndarray:
     """Vectorised areas (m²) for many lon/lat geometries of one city, via a local equal-area projection."""
     geoms = np.asarray(geoms, dtype=object)
-    if len(geoms) == 0:
-        return np.zeros(0)
-    b = shapely.total_bounds(geoms)
+    result = np.zeros(len(geoms))
+    present = ~shapely.is_empty(geoms) if len(geoms) else np.zeros(0, dtype=bool)
+    if not present.any():
+        return result
+    b = shapely.total_bounds(geoms[present])
     transformer = equal_area_transformer((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
     projected = shapely.transform(
-        geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+        geoms[present], lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
     )
-    return shapely.area(projected)
+    result[present] = shapely.area(projected)
+    return result
 
 
 def metres_per_degree(lat: float) -> tuple[float, float]:

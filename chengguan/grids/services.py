@@ -334,3 +334,81 @@ def component_change_status(
         detail={"from": before, "to": status, "note": note},
     )
     return obj
+
+
+# --- generation -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_grids_generate(
+    *,
+    actor: User | None,
+    region: Region,
+    cell_area_m2: float = 10_000,
+    min_fraction: float = 0.2,
+    replace: bool = False,
+    land_use: str = "",
+    management_level: str = "",
+) -> list[UnitGrid]:
+    """Cover every community of `region` with generated unit grids (see generation.py)."""
+    from django.db.models import ProtectedError
+
+    from .generation import generate
+    from .geometry import to_shape
+
+    require_grid_admin(actor)
+    communities = list(
+        Region.objects.filter(path__startswith=region.path, level=Region.Level.COMMUNITY).order_by("code")
+    )
+    if not communities:
+        raise ValidationError(
+            _("%(region)s has no communities to cover.") % {"region": region.name}, field="region"
+        )
+    missing = [c.code for c in communities if not c.boundary]
+    if missing:
+        raise ValidationError(
+            _("Communities without a boundary: %(codes)s") % {"codes": ", ".join(missing[:10])},
+            field="region",
+        )
+    existing = UnitGrid.objects.filter(community__in=communities)
+    if existing.exists():
+        if not replace:
+            raise Conflict(
+                _("%(n)d unit grids already exist in %(region)s; pass replace to regenerate them.")
+                % {"n": existing.count(), "region": region.name},
+                field="region",
+            )
+        ResponsibilityGrid.unit_grids.through.objects.filter(unitgrid__in=existing).delete()
+        try:
+            existing.delete()
+        except ProtectedError as exc:
+            raise Conflict(
+                _("Some unit grids are referenced by cases or other records; retire them instead."),
+                field="region",
+            ) from exc
+    generated = generate(
+        [(c, to_shape(c.boundary)) for c in communities], cell_area_m2=cell_area_m2, min_fraction=min_fraction
+    )
+    grids = UnitGrid.objects.bulk_create(
+        [
+            UnitGrid(
+                code=g.code,
+                community=g.community,
+                geometry=to_geojson(g.geometry),
+                area_m2=g.area_m2,
+                land_use=land_use,
+                management_level=management_level,
+            )
+            for g in generated
+        ],
+        batch_size=1000,
+    )
+    GridEvent.objects.create(
+        actor=actor,
+        action=GridEvent.Action.GENERATED,
+        object_type="region",
+        object_code=region.code,
+        detail={"grids": len(grids), "cell_area_m2": cell_area_m2, "replaced": replace},
+    )
+    geocoder.bump_index_version()
+    return grids
