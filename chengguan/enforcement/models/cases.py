@@ -1,0 +1,493 @@
+"""The enforcement case (执法案件) and what hangs off it: officers, events, evidence, measures, reviews."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .powers import PartyType, PowerItem
+
+User = settings.AUTH_USER_MODEL
+
+
+class EnforcementBody(models.Model):
+    """An authority that issues decisions in its own name (执法主体), with its local configuration:
+    document prefix, remedy bodies, bank for 罚缴分离, and the hearing / major-decision thresholds."""
+
+    department = models.OneToOneField(
+        "org.Department", on_delete=models.PROTECT, related_name="enforcement_body", verbose_name=_("department")
+    )
+    name = models.CharField(_("name on decisions"), max_length=120)
+    short_name = models.CharField(_("document prefix"), max_length=20, help_text=_("e.g. 汴城管"))
+    review_authority = models.CharField(_("administrative review authority"), max_length=120, blank=True)
+    court = models.CharField(_("court"), max_length=120, blank=True)
+    bank = models.CharField(_("bank for fines"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("supervision phone"), max_length=40, blank=True)
+    hearing_threshold_person = models.DecimalField(
+        _("hearing: large fine for a citizen above"), max_digits=12, decimal_places=2, default=Decimal("3000")
+    )
+    hearing_threshold_organisation = models.DecimalField(
+        _("hearing: large fine for an organisation above"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("50000"),
+    )
+    major_threshold_person = models.DecimalField(
+        _("major decision: fine for a citizen from"), max_digits=12, decimal_places=2, default=Decimal("10000")
+    )
+    major_threshold_organisation = models.DecimalField(
+        _("major decision: fine for an organisation from"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("50000"),
+    )
+
+    class Meta:
+        verbose_name = _("enforcement body")
+        verbose_name_plural = _("enforcement bodies")
+
+    def __str__(self):
+        return self.name
+
+
+class State(models.TextChoices):
+    CLUE = "clue", _("clue registered")
+    PENDING_FILING = "pending_filing", _("filing awaiting approval")
+    INVESTIGATING = "investigating", _("investigation")
+    INVESTIGATED = "investigated", _("investigation concluded")
+    NOTIFIED = "notified", _("prior notice given")
+    HEARING_REQUESTED = "hearing_requested", _("hearing requested")
+    HEARING_SCHEDULED = "hearing_scheduled", _("hearing scheduled")
+    HEARD = "heard", _("hearing held")
+    IN_LEGAL_REVIEW = "in_legal_review", _("in legal review")
+    REVIEWED = "reviewed", _("legal review passed")
+    DECIDED = "decided", _("decided")
+    SERVED = "served", _("served, awaiting performance")
+    ENFORCING = "enforcing", _("enforcement")
+    PERFORMED = "performed", _("performed")
+    REFERRAL_PENDING = "referral_pending", _("criminal referral awaiting decision")
+    REFERRAL_APPROVED = "referral_approved", _("criminal referral to hand over")
+    REFERRED = "referred", _("referred to the police")
+    DISMISSED = "dismissed", _("not filed")
+    CLOSED = "closed", _("closed")
+    ARCHIVED = "archived", _("archived")
+
+
+OPEN_STATES = [s for s in State.values if s not in ("dismissed", "closed", "archived")]
+
+
+class Source(models.TextChoices):
+    DIGITAL_CASE = "digital_case", _("digital urban management case")
+    PATROL = "patrol", _("patrol")
+    COMPLAINT = "complaint", _("complaint or tip-off")
+    REFERRAL = "referral", _("referral from another authority")
+    CAMERA = "camera", _("non-site enforcement device")
+    OTHER = "other", _("other")
+
+
+class Procedure(models.TextChoices):
+    SUMMARY = "summary", _("summary procedure")
+    ORDINARY = "ordinary", _("ordinary procedure")
+
+
+class Resolution(models.TextChoices):
+    """How the problem was finally solved, for the "721" statistics."""
+
+    SERVICE = "service", _("service (education, persuasion)")
+    MANAGEMENT = "management", _("management (order to correct, no penalty)")
+    ENFORCEMENT = "enforcement", _("enforcement (penalty)")
+
+
+class Outcome(models.TextChoices):
+    PENALTY = "penalty", _("penalty")
+    NO_PENALTY = "no_penalty", _("no penalty")
+
+
+class EnforcementCase(models.Model):
+    clue_number = models.CharField(_("clue number"), max_length=60, unique=True)
+    number = models.CharField(_("case number"), max_length=60, blank=True, db_index=True)
+    body = models.ForeignKey(EnforcementBody, on_delete=models.PROTECT, related_name="cases", verbose_name=_("body"))
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="enforcement_cases", verbose_name=_("handled by")
+    )
+    region = models.ForeignKey(
+        "org.Region", on_delete=models.PROTECT, related_name="enforcement_cases", verbose_name=_("region")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default="clue", db_index=True)
+    procedure = models.CharField(_("procedure"), max_length=10, choices=Procedure.choices, default="ordinary")
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    source_reference = models.CharField(_("source reference"), max_length=100, blank=True)
+    power_item = models.ForeignKey(
+        PowerItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("power")
+    )
+    title = models.CharField(_("cause of action"), max_length=200)
+
+    party_type = models.CharField(_("party type"), max_length=12, choices=PartyType.choices, blank=True)
+    party_name = models.CharField(_("party"), max_length=120, blank=True)
+    party_id_number = models.CharField(_("ID / credit code"), max_length=40, blank=True)
+    party_legal_rep = models.CharField(_("legal representative"), max_length=60, blank=True)
+    party_address = models.CharField(_("party address"), max_length=200, blank=True)
+    party_phone = models.CharField(_("party phone"), max_length=30, blank=True)
+    party_birth_date = models.DateField(_("party birth date"), null=True, blank=True)
+
+    place = models.CharField(_("place of the violation"), max_length=200, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    facts = models.TextField(_("facts"), blank=True)
+    violation_date = models.DateField(_("violation date"), null=True, blank=True)
+    violation_end_date = models.DateField(
+        _("continuing violation ended on"), null=True, blank=True, help_text=_("for continuing acts")
+    )
+
+    registered_at = models.DateTimeField(_("registered at"))
+    registered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by"))
+    verification_due = models.DateTimeField(_("verification due"), null=True, blank=True, db_index=True)
+    verification_extended = models.BooleanField(_("verification extended"), default=False)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    decision_due = models.DateTimeField(_("decision due"), null=True, blank=True, db_index=True)
+    decision_extended_days = models.PositiveIntegerField(_("decision extended by (days)"), default=0)
+
+    # Proposal and discretion (调查终结)
+    proposed_outcome = models.CharField(_("proposed outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    penalty_kinds = models.JSONField(_("penalty kinds"), default=list, blank=True)
+    proposed_fine = models.DecimalField(_("proposed fine"), max_digits=12, decimal_places=2, null=True, blank=True)
+    discretion_facts = models.JSONField(_("discretion facts"), default=dict, blank=True)
+    suggested_level = models.CharField(_("suggested level"), max_length=10, blank=True)
+    suggested_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    suggested_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    suggestion_reasons = models.JSONField(default=list, blank=True)
+    chosen_level = models.CharField(_("chosen level"), max_length=10, blank=True)
+    departure_reason = models.TextField(_("reason for departing from the benchmark"), blank=True)
+    is_major = models.BooleanField(_("major decision (legal review)"), default=False)
+    is_complex = models.BooleanField(_("complex (collective discussion)"), default=False)
+    hearing_required = models.BooleanField(_("hearing right"), default=False)
+    correction_order = models.TextField(_("order to correct"), blank=True)
+    correction_due = models.DateField(_("correct by"), null=True, blank=True)
+
+    # Prior notice, statements, hearing
+    notified_at = models.DateTimeField(_("prior notice at"), null=True, blank=True)
+    notified_fine = models.DecimalField(_("fine in the prior notice"), max_digits=12, decimal_places=2, null=True)
+    rights_due = models.DateTimeField(_("statements / hearing request due"), null=True, blank=True, db_index=True)
+    rights_waived = models.BooleanField(_("party waived statements"), default=False)
+    hearing_requested_at = models.DateTimeField(_("hearing requested at"), null=True, blank=True)
+    hearing_at = models.DateTimeField(_("hearing at"), null=True, blank=True)
+    hearing_place = models.CharField(_("hearing place"), max_length=200, blank=True)
+    hearing_presider = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    hearing_held_at = models.DateTimeField(_("hearing held at"), null=True, blank=True)
+    discussed_at = models.DateTimeField(_("collective discussion at"), null=True, blank=True)
+
+    # Decision
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    fine_amount = models.DecimalField(_("fine"), max_digits=12, decimal_places=2, default=0)
+    decision_text = models.TextField(_("decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    service_due = models.DateTimeField(_("service due"), null=True, blank=True, db_index=True)
+    served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    service_method = models.CharField(_("service method"), max_length=20, blank=True)
+    disclosure_due = models.DateTimeField(_("disclosure due"), null=True, blank=True, db_index=True)
+    disclosed_at = models.DateTimeField(_("disclosed at"), null=True, blank=True)
+    disclosure_withdrawn_at = models.DateTimeField(_("disclosure withdrawn at"), null=True, blank=True)
+    summary_filed_at = models.DateTimeField(_("on-the-spot decision filed at"), null=True, blank=True)
+    cash_collected = models.BooleanField(_("fine collected on the spot"), default=False)
+
+    # Performance and enforcement
+    payment_due = models.DateTimeField(_("payment due"), null=True, blank=True, db_index=True)
+    review_deadline = models.DateTimeField(_("administrative review possible until"), null=True, blank=True)
+    lawsuit_deadline = models.DateTimeField(_("lawsuit possible until"), null=True, blank=True)
+    urged_at = models.DateTimeField(_("urged at"), null=True, blank=True)
+    court_applied_at = models.DateTimeField(_("court application at"), null=True, blank=True)
+    demolition_due = models.DateField(_("demolish by"), null=True, blank=True)
+    demolition_announced_at = models.DateTimeField(_("demolition announced at"), null=True, blank=True)
+    forced_demolition_decided_at = models.DateTimeField(_("forced demolition decided at"), null=True, blank=True)
+    demolished_at = models.DateTimeField(_("demolished at"), null=True, blank=True)
+    performed_at = models.DateTimeField(_("performed at"), null=True, blank=True)
+
+    resolution = models.CharField(_("resolution"), max_length=12, choices=Resolution.choices, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    last_act_at = models.DateTimeField(_("last act at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enforcement case")
+        verbose_name_plural = _("enforcement cases")
+        ordering = ["-registered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(fine_amount__gte=0), name="case_fine_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.number or self.clue_number
+
+    @property
+    def reference(self) -> str:
+        return self.number or self.clue_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def officer_ids(self) -> set[int]:
+        return {o.user_id for o in self.officers.all()}
+
+
+class CaseOfficer(models.Model):
+    """An officer assigned to handle the case (承办人), with the certificate held when assigned."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="officers")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enforcement_assignments")
+    certificate_number = models.CharField(_("certificate number"), max_length=40)
+    is_lead = models.BooleanField(_("lead handler"), default=False)
+    assigned_at = models.DateTimeField(_("assigned at"))
+
+    class Meta:
+        verbose_name = _("case officer")
+        verbose_name_plural = _("case officers")
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_officer_unique")]
+
+    def __str__(self):
+        return f"{self.user} ({self.certificate_number})"
+
+
+class CaseEvent(models.Model):
+    """One act on a case: the procedure timeline, the statistics source and the audit chain's input."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="events")
+    act = models.CharField(_("act"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
+    actor_role = models.CharField(_("as"), max_length=24, blank=True)
+    actor_certificate = models.CharField(_("certificate"), max_length=40, blank=True)
+    co_officer = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    co_officer_certificate = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    late = models.BooleanField(_("after the deadline"), default=False)
+    reason = models.TextField(_("reason / note"), blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    audit_seq = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.act} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Evidence(models.Model):
+    """An evidence item (行政处罚法第46条), with the SHA-256 of its file in the audit chain."""
+
+    class Kind(models.TextChoices):
+        DOCUMENTARY = "documentary", _("documentary evidence")  # 书证
+        PHYSICAL = "physical", _("physical evidence")  # 物证
+        AUDIOVISUAL = "audiovisual", _("audio-visual material")  # 视听资料
+        ELECTRONIC = "electronic", _("electronic data")  # 电子数据
+        WITNESS = "witness", _("witness testimony")  # 证人证言
+        PARTY_STATEMENT = "party_statement", _("party's statement")  # 当事人的陈述
+        EXPERT_OPINION = "expert_opinion", _("expert opinion")  # 鉴定意见
+        SITE_RECORD = "site_record", _("inspection or on-site record")  # 勘验笔录、现场笔录
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    file = models.FileField(_("file"), upload_to="enforcement/evidence/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    collected_at = models.DateTimeField(_("collected at"))
+    collected_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    co_officer = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    audit_seq = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["collected_at", "pk"]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def media(self) -> str:
+        major = (self.content_type or "").split("/")[0]
+        return {"image": "photo", "audio": "audio", "video": "video"}.get(major, "file")
+
+
+class CoerciveMeasure(models.Model):
+    """Sealing (查封) or seizure (扣押): ≤ 30 days, once + 30 with approval (行政强制法第25条)."""
+
+    class Kind(models.TextChoices):
+        SEAL = "seal", _("sealing")
+        SEIZE = "seize", _("seizure")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        IN_FORCE = "in_force", _("in force")
+        RELEASED = "released", _("released")
+        CONFISCATED = "confiscated", _("confiscated")
+        DESTROYED = "destroyed", _("destroyed")
+        REFUSED = "refused", _("refused")
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    items = models.JSONField(_("items"), default=list, blank=True)
+    emergency = models.BooleanField(_("emergency (approval afterwards)"), default=False)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_due = models.DateTimeField(_("approval due"), null=True, blank=True)
+    executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, db_index=True)
+    extended_days = models.PositiveSmallIntegerField(default=0)
+    extension_reason = models.TextField(blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coercive measure")
+        verbose_name_plural = _("coercive measures")
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class LegalReview(models.Model):
+    """The legal reviewer's opinion on a major decision (法制审核), kept with the case."""
+
+    class Opinion(models.TextChoices):
+        APPROVE = "approve", _("approve")
+        RETURN = "return", _("return for further investigation or correction")
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="legal_reviews")
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    opinion = models.CharField(_("opinion"), max_length=8, choices=Opinion.choices, blank=True)
+    text = models.TextField(_("opinion text"), blank=True)
+    checklist = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("legal review")
+        verbose_name_plural = _("legal reviews")
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_opinion_display() or '…'}"
+
+
+class CriminalReferral(models.Model):
+    """行刑衔接: report → head decides within 3 days → hand over within 24 h → police reply within 3 days."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="referrals")
+    offence = models.CharField(_("suspected offence"), max_length=120)
+    report = models.TextField(_("written report"))
+    reported_at = models.DateTimeField()
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    resume_state = models.CharField(max_length=20)
+    decision_due = models.DateTimeField(_("decision due"), db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved = models.BooleanField(null=True)
+    refusal_reason = models.TextField(blank=True)
+    handover_due = models.DateTimeField(_("hand over by"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    police_unit = models.CharField(_("police unit"), max_length=120, blank=True)
+    reply_due = models.DateTimeField(_("police reply due"), null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    police_accepted = models.BooleanField(null=True)
+    reply_text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("criminal referral")
+        verbose_name_plural = _("criminal referrals")
+        ordering = ["reported_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.offence}"
+
+
+class Payment(models.Model):
+    """Payment of a fine, normally at the bank (罚缴分离); cash on the spot only where the law allows."""
+
+    class Channel(models.TextChoices):
+        BANK = "bank", _("designated bank")
+        ELECTRONIC = "electronic", _("electronic payment")
+        CASH = "cash", _("cash on the spot")
+        COURT = "court", _("court enforcement")
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="payments")
+    fine = models.DecimalField(_("fine"), max_digits=12, decimal_places=2)
+    late_fee = models.DecimalField(_("late fee"), max_digits=12, decimal_places=2, default=0)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    paid_on = models.DateField(_("paid on"))
+    receipt_number = models.CharField(_("receipt number"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    cash_handover_due = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["paid_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.total}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.fine + self.late_fee
+
+
+class RemedyProceeding(models.Model):
+    """Administrative review or lawsuit against the decision; late fees do not accrue meanwhile (第73条)."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("administrative review")
+        LAWSUIT = "lawsuit", _("administrative lawsuit")
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("remedy proceeding")
+        verbose_name_plural = _("remedy proceedings")
+        ordering = ["started_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_kind_display()}"
+
+
+class CaseFileReview(models.Model):
+    """案卷评查: a scoring sheet filled in by a reviewer for a closed case file."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="file_reviews")
+    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField()
+    scores = models.JSONField(_("scores"), default=dict)
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=1)
+    grade = models.CharField(_("grade"), max_length=12)
+    comments = models.TextField(_("comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("case file review")
+        verbose_name_plural = _("case file reviews")
+        ordering = ["-reviewed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.total}"

@@ -1,0 +1,97 @@
+"""Who may see and act on an enforcement case. One place, used by services, pages and the API.
+
+A case is visible to enforcement roles (officer, assistant, legal reviewer, leader) whose organisation unit
+covers the case's region or its handling department; anything else answers 404. Acting needs, in addition,
+one of the act's roles bound to a unit covering the case, and for officers' acts a valid enforcement
+certificate on the day; acts performed on the spot or in the investigation need a second, distinct certified
+officer. Assistants (协管员) may record clues and evidence while a clue is open, and nothing else.
+"""
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from chengguan.core.errors import PermissionDenied, ValidationError
+from chengguan.org.scope import department_paths, region_paths, scope_q
+from chengguan.org.selectors import valid_certificate
+
+from .models import EnforcementCase
+from .workflow import ASSISTANT, ENFORCEMENT_ROLES, LEADER, LEGAL, OFFICER, Act
+
+CASE_ROLES = (OFFICER, ASSISTANT, LEGAL, LEADER)
+
+
+def visible_cases(user) -> QuerySet:
+    return EnforcementCase.objects.filter(
+        scope_q(user, region_field="region", department_field="department", roles=ENFORCEMENT_ROLES)
+    )
+
+
+def get_case(user, pk) -> EnforcementCase:
+    try:
+        return visible_cases(user).select_related("body", "department", "region", "power_item").get(pk=pk)
+    except (EnforcementCase.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _covers(paths: list[str], path: str) -> bool:
+    return any(path.startswith(p) for p in paths)
+
+
+def covering_roles(user, *, region, department) -> set[str]:
+    """The user's enforcement roles bound to a unit that covers this region or department (no superuser
+    shortcut: an administrator does not decide cases)."""
+    roles = set()
+    for role in CASE_ROLES:
+        if _covers(region_paths(user, [role]), region.path) or _covers(department_paths(user, [role]), department.path):
+            roles.add(role)
+    return roles
+
+
+def deny_reason(user, case: EnforcementCase, act: Act, today: date) -> str | None:
+    """Why `user` may not do `act` on `case` today, or None if they may (state aside)."""
+    if not user or not user.is_authenticated:
+        return "sign in first"
+    roles = covering_roles(user, region=case.region, department=case.department)
+    allowed = roles & set(act.roles)
+    if not allowed:
+        if roles == {ASSISTANT} or (ASSISTANT in roles and not roles & {OFFICER, LEADER, LEGAL}):
+            return "assistants may record clues and assist, but may not perform, sign or decide enforcement acts"
+        return "your role may not do this on this case"
+    if act.certified and allowed == {OFFICER} and valid_certificate(user, today) is None:
+        return f"you hold no valid enforcement certificate on {today:%Y-%m-%d}"
+    return None
+
+
+def check_actor(user, case: EnforcementCase, act: Act, today: date) -> tuple[str, str]:
+    """Raise PermissionDenied unless allowed; return (the role acted in, the certificate number or "")."""
+    reason = deny_reason(user, case, act, today)
+    if reason:
+        raise PermissionDenied(reason, field="actor")
+    roles = covering_roles(user, region=case.region, department=case.department) & set(act.roles)
+    role = OFFICER if OFFICER in roles else sorted(roles)[0]
+    cert = valid_certificate(user, today) if role == OFFICER else None
+    return role, cert.number if cert else ""
+
+
+def check_co_officer(actor, co_officer, case: EnforcementCase, today: date) -> str:
+    """The second officer of a two-officer act: distinct, an officer covering the case, certified today."""
+    if co_officer is None:
+        raise ValidationError("this act needs a second certified officer (行政处罚法第42条)", field="co_officer")
+    if co_officer.pk == actor.pk:
+        raise ValidationError("the second officer must be a different person", field="co_officer")
+    roles = covering_roles(co_officer, region=case.region, department=case.department)
+    if OFFICER not in roles:
+        reason = "an assistant" if ASSISTANT in roles else "not an enforcement officer for this case"
+        raise PermissionDenied(f"the second officer is {reason}", field="co_officer")
+    cert = valid_certificate(co_officer, today)
+    if cert is None:
+        raise PermissionDenied(
+            f"the second officer holds no valid enforcement certificate on {today:%Y-%m-%d}", field="co_officer"
+        )
+    return cert.number
+
+
+def can_register(user, *, region, department) -> bool:
+    return bool(covering_roles(user, region=region, department=department) & {OFFICER, ASSISTANT})
