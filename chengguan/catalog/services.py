@@ -35,11 +35,11 @@ def step_time_limit(
     """(amount, unit) of the most specific time limit for a step.
 
     A row matches when each of its filing condition / severity / area class is empty or equal to the argument;
-    among matches a filing condition outweighs a severity, which outweighs an area class. Without a severity,
-    the filing condition's default severity is used.
+    among matches a filing condition outweighs a severity, which outweighs an area class. Without a severity
+    (None or ""), the filing condition's default severity is used.
     """
     _check_step(step)
-    if severity is None and filing_condition is not None:
+    if not severity and filing_condition is not None:
         severity = filing_condition.default_severity
     if severity and severity not in Severity.values:
         raise ValidationError(_("Unknown severity %(value)s.") % {"value": severity}, field="severity")

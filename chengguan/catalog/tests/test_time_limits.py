@@ -60,6 +60,10 @@ def test_it_prefers_a_filing_condition_row_over_severity_and_area_rows():
 def test_it_uses_the_filing_conditions_default_severity_when_none_is_given():
     manhole = FilingCondition.objects.filter(matter__code="01001", default_severity="urgent").get()
     assert step_time_limit(steps.HANDLE, filing_condition=manhole, area_class="A") == (2.0, "working_hours")
+    assert step_time_limit(steps.HANDLE, filing_condition=manhole, severity="", area_class="A") == (
+        2.0,
+        "working_hours",
+    )
     assert step_time_limit(steps.HANDLE, filing_condition=manhole, severity="normal", area_class="A") == (
         2.0,
         "working_days",
