@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chengguan.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -164,6 +165,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("CHENGGUAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("CHENGGUAN_SESSION_AT_BROWSER_CLOSE", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS-only deployments (behind a TLS proxy) set CHENGGUAN_HSTS_SECONDS, e.g. 31536000; see docs/security.md.
+SECURE_HSTS_SECONDS = int(os.environ.get("CHENGGUAN_HSTS_SECONDS", "0"))
+SECURE_SSL_REDIRECT = env_bool("CHENGGUAN_SSL_REDIRECT", False)
+if os.environ.get("CHENGGUAN_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (chengguan.core.middleware): only this origin. An empty value builds the default
+# policy; CHENGGUAN_CSP replaces it whole. Inline <script> blocks are refused unless explicitly allowed.
+CONTENT_SECURITY_POLICY = os.environ.get("CHENGGUAN_CSP", "")
+CSP_ALLOW_INLINE_SCRIPTS = env_bool("CHENGGUAN_CSP_INLINE_SCRIPTS", False)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
