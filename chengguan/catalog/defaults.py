@@ -155,21 +155,26 @@ def conditions_for(
 def load_defaults(MatterType, FilingCondition, TimeLimit, LegacyCode) -> dict[str, int]:
     """Create the shipped defaults that are missing (works with historical models in a migration)."""
     created = {"conditions": 0, "time_limits": 0, "legacy_codes": 0}
+    has_conditions = set(FilingCondition.objects.values_list("matter_id", flat=True))
+    conditions = []
     for matter in MatterType.objects.select_related("component_type").order_by("code"):
-        if FilingCondition.objects.filter(matter=matter).exists():
+        if matter.pk in has_conditions:
             continue
         component_name = matter.component_type.name if matter.component_type_id else None
         for i, (text, closing, severity) in enumerate(
             conditions_for(matter.code, matter.name, component_name), 1
         ):
-            FilingCondition.objects.create(
-                matter=matter,
-                code=f"{matter.code}{i:02d}",
-                text=text,
-                closing_text=closing,
-                default_severity=severity,
+            conditions.append(
+                FilingCondition(
+                    matter=matter,
+                    code=f"{matter.code}{i:02d}",
+                    text=text,
+                    closing_text=closing,
+                    default_severity=severity,
+                )
             )
-            created["conditions"] += 1
+    FilingCondition.objects.bulk_create(conditions)
+    created["conditions"] = len(conditions)
     for step, severity, area_class, amount, unit in DEFAULT_TIME_LIMITS:
         _obj, was_created = TimeLimit.objects.get_or_create(
             step=step,
@@ -180,17 +185,20 @@ def load_defaults(MatterType, FilingCondition, TimeLimit, LegacyCode) -> dict[st
         )
         created["time_limits"] += was_created
     matters = dict(MatterType.objects.values_list("code", "pk"))
+    existing = set(LegacyCode.objects.values_list("kind", "code"))
     with LEGACY_CROSSWALK_CSV.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            _obj, was_created = LegacyCode.objects.get_or_create(
+        legacy = [
+            LegacyCode(
                 kind=row["kind"],
                 code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "major_name": row["major_name"],
-                    "matter_id": matters.get(row["new_code"]),
-                    "note": row["note"][:200],
-                },
+                name=row["name"],
+                major_name=row["major_name"],
+                matter_id=matters.get(row["new_code"]),
+                note=row["note"][:200],
             )
-            created["legacy_codes"] += was_created
+            for row in csv.DictReader(fh)
+            if (row["kind"], row["code"]) not in existing
+        ]
+    LegacyCode.objects.bulk_create(legacy)
+    created["legacy_codes"] = len(legacy)
     return created

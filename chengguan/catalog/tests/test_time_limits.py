@@ -128,3 +128,22 @@ def test_it_ships_filing_and_closing_conditions_for_every_matter():
     assert FilingCondition.objects.filter(matter__code="09006").get().closing_text
     lamp = FilingCondition.objects.filter(matter__code="01037")
     assert lamp.count() == 3
+
+
+def test_it_reloads_the_defaults_without_duplicating_or_overwriting_admin_edits():
+    from chengguan.catalog.defaults import load_defaults
+    from chengguan.catalog.models import LegacyCode
+
+    TimeLimit.objects.filter(step=steps.ACCEPT, filing_condition=None, severity="", area_class="").update(
+        amount=Decimal(20)
+    )
+    FilingCondition.objects.filter(code="0601001").update(text="本市口径")
+    counts = (FilingCondition.objects.count(), TimeLimit.objects.count(), LegacyCode.objects.count())
+    assert load_defaults(MatterType, FilingCondition, TimeLimit, LegacyCode) == {
+        "conditions": 0,
+        "time_limits": 0,
+        "legacy_codes": 0,
+    }
+    assert counts == (FilingCondition.objects.count(), TimeLimit.objects.count(), LegacyCode.objects.count())
+    assert step_time_limit(steps.ACCEPT) == (20.0, "minutes")
+    assert FilingCondition.objects.get(code="0601001").text == "本市口径"

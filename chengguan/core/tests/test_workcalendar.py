@@ -1,10 +1,12 @@
 """Deadlines over the working calendar: lunch, nights, weekends, 2026 holidays and make-up workdays."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chengguan.core import workcalendar
 from chengguan.core.errors import ValidationError
@@ -240,3 +242,39 @@ def test_it_rejects_overlapping_working_hours_for_one_weekday():
     with pytest.raises(DjangoValidationError):
         overlapping.full_clean()
     WorkingHours(weekday=5, start=time(9), end=time(12)).full_clean()
+
+
+# Any instant of 2026 before mid-December (so that deadlines stay inside the known years).
+instants_2026 = st.integers(min_value=0, max_value=340 * 24 * 60).map(
+    lambda m: at(2026, 1, 1) + timedelta(minutes=m, seconds=m % 7)
+)
+property_settings = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@property_settings
+@given(start=instants_2026, minutes=st.integers(min_value=0, max_value=3000))
+def test_it_always_measures_back_the_minutes_it_added(start, minutes):
+    deadline = add_working_time(start, minutes)
+    assert deadline >= start
+    assert working_time_between(start, deadline) == minutes
+
+
+@property_settings
+@given(start=instants_2026, days=st.integers(min_value=1, max_value=10))
+def test_it_makes_a_working_day_worth_one_standard_day_of_working_time(start, days):
+    deadline = add_working_time(start, days, "working_days")
+    assert working_time_between(start, deadline) == days * 480
+    assert is_workday(deadline.date())
+
+
+@property_settings
+@given(
+    start=instants_2026,
+    a=st.integers(min_value=0, max_value=2000),
+    b=st.integers(min_value=0, max_value=2000),
+)
+def test_it_never_gives_a_longer_limit_an_earlier_deadline(start, a, b):
+    low, high = sorted((a, b))
+    assert add_working_time(start, low) <= add_working_time(start, high)
