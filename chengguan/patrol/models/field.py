@@ -78,6 +78,9 @@ class Campaign(models.Model):
         verbose_name=_("lead unit"),
     )
     description = models.TextField(_("description"), blank=True)
+    cases = models.ManyToManyField(
+        "cases.Case", blank=True, related_name="campaigns", verbose_name=_("linked cases")
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -173,6 +176,9 @@ class JointOperation(models.Model):
     fines_yuan = models.DecimalField(_("fines (yuan)"), max_digits=12, decimal_places=2, default=0)
     items_seized = models.PositiveIntegerField(_("items seized"), default=0)
     summary = models.TextField(_("summary"), blank=True)
+    cases = models.ManyToManyField(
+        "cases.Case", blank=True, related_name="joint_operations", verbose_name=_("linked cases")
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

@@ -171,6 +171,14 @@ class ShopViolation(models.Model):
     measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("case"),
+    )
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -241,6 +249,14 @@ class AdSighting(models.Model):
     ad_kind = models.CharField(_("kind of ad"), max_length=8, choices=AdKind.choices, default=AdKind.STICKER)
     ads_count = models.PositiveIntegerField(_("ads found"), default=1)
     removed = models.BooleanField(_("removed on the spot"), default=False)
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("case"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -30,8 +30,10 @@ def campaigns_in_scope(actor):
 
 
 def case_counts(campaign: Campaign) -> dict[int, int]:
-    """Closed cases linked to the campaign, per matter id (0 until cases can be linked)."""
-    return {}
+    """Closed cases linked to the campaign, per matter id."""
+    from ..services.links import closed_case_counts
+
+    return closed_case_counts(campaign)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from .. import workflow
 from ..access import FIELD_STAFF, INSPECTORS, OPERATION_STAFF, require
 from ..models import AdPhone, AdSighting
 from ._base import log, require_choice
+from .links import open_case_for_sighting
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$")
@@ -48,9 +49,11 @@ def ad_sighting_record(
     ad_kind: str = AdSighting.AdKind.STICKER,
     ads_count: int = 1,
     removed: bool = False,
+    open_case: bool = False,
 ) -> AdSighting:
     """Record ads found with a number; the number is added to the registry, or put back on the active list if
-    it had been notified or cleared (a relapse). A suspended number stays suspended."""
+    it had been notified or cleared (a relapse). A suspended number stays suspended. With `open_case` and a
+    position, a supervisor's sighting also opens a 非法小广告 case."""
     number = normalize_number(number)
     require_choice(ad_kind, AdSighting.AdKind, "ad_kind")
     if isinstance(ads_count, bool) or not isinstance(ads_count, int) or not 1 <= ads_count <= 10000:
@@ -100,6 +103,8 @@ def ad_sighting_record(
         fields.append("status")
     phone.save(update_fields=fields)
     log(actor, "ad_phone.sighting", phone, region=region, summary=number, sighting=sighting.pk)
+    if open_case:
+        open_case_for_sighting(actor=actor, sighting=sighting)
     return sighting
 
 

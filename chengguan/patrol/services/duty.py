@@ -264,7 +264,7 @@ def swap_request_decide(
 ) -> tuple[SwapRequest, list[CompositionCheck]]:
     """Approve (the shifts change hands) or reject a swap. The requester cannot approve their own request."""
     request = (
-        SwapRequest.objects.select_for_update()
+        SwapRequest.objects.select_for_update(of=("self",))
         .select_related("assignment__shift", "counterpart_assignment__shift")
         .get(pk=request.pk)
     )
@@ -367,7 +367,7 @@ def leave_request_decide(
 ) -> tuple[LeaveRequest, list[tuple[DutyShift, CompositionCheck]]]:
     """Approve or reject leave. Approved leave takes the person off their shifts in the period; the result lists
     the shifts affected and whether they still meet their template, so the roster manager can find cover."""
-    request = LeaveRequest.objects.select_for_update().select_related("region").get(pk=request.pk)
+    request = LeaveRequest.objects.select_for_update(of=("self",)).select_related("region").get(pk=request.pk)
     require(actor, ROSTER_MANAGERS, request.region)
     if actor.pk == request.user_id:
         raise PermissionDenied(_("You cannot approve your own leave."), field="request")
