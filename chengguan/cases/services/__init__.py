@@ -26,7 +26,7 @@ from .actions import (
     case_void,
 )
 from .dispatcher import ACTION_SERVICES, case_act
-from .intake import allocate_number, case_report
+from .intake import allocate_number, case_report, case_report_once
 
 __all__ = [
     "ACTION_SERVICES",
@@ -46,6 +46,7 @@ __all__ = [
     "case_reject",
     "case_reply",
     "case_report",
+    "case_report_once",
     "case_request_extension",
     "case_request_hang_up",
     "case_request_verification",

@@ -186,3 +186,41 @@ def case_report(
             a.save(update_fields=["case", "event", "kind"])
         transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
     return case
+
+
+def case_report_once(*, actor, key: str, request_hash: str, **report) -> tuple[Case, bool]:
+    """`case_report` guarded by an `Idempotency-Key` (per user): a replay returns the first case and
+    `created=False`; the same key with a different request is a conflict. Concurrent replays create one case."""
+    from django.db import IntegrityError
+
+    from ..models import IdempotencyKey
+
+    key = (key or "").strip()
+    if not key or len(key) > 100:
+        raise ValidationError("The Idempotency-Key must be 1–100 characters.", field="Idempotency-Key")
+
+    def existing():
+        row = IdempotencyKey.objects.select_related("case").filter(user=actor, key=key).first()
+        if row is not None and row.request_hash != request_hash:
+            raise Conflict(
+                "This Idempotency-Key was used for a different request.",
+                field="Idempotency-Key",
+                code="idempotency_mismatch",
+            )
+        return row.case if row else None
+
+    found = existing()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            case = case_report(actor=actor, **report)
+            IdempotencyKey.objects.create(
+                user=actor, key=key, request_hash=request_hash, case=case, created_at=case.created_at
+            )
+    except IntegrityError:
+        found = existing()  # a concurrent request with the same key won; answer with its case
+        if found is None:
+            raise
+        return found, False
+    return found or case, True

@@ -1,0 +1,128 @@
+"""Cases as plain dicts for the API, the pages' JSON and exports; personal data masked unless needed."""
+
+from django.utils import timezone
+
+from chengguan.core.privacy import mask_name, mask_phone
+from chengguan.org.scope import has_role, sees_everything
+
+from .workflow import ACTION_LABELS, allowed_actions
+
+# Roles that talk to reporters (call back, visit): they see the phone number in full.
+REPORTER_ROLES = ("operator", "shift_leader")
+
+
+def sees_reporter(user) -> bool:
+    return sees_everything(user) or has_role(user, *REPORTER_ROLES)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def case_summary(case, now) -> dict:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "source": case.source,
+        "state": case.state,
+        "state_label": str(case.state_label),
+        "matter_code": case.matter.code,
+        "matter_name": case.matter.name,
+        "severity": case.severity,
+        "address": case.address,
+        "lng": case.lng,
+        "lat": case.lat,
+        "district": case.district.name,
+        "community": case.community.name,
+        "department": case.current_department.name if case.current_department_id else None,
+        "department_id": case.current_department_id,
+        "step": case.step,
+        "deadline": _iso(case.deadline),
+        "traffic_light": case.traffic_light(now),
+        "reported_at": _iso(case.reported_at),
+        "closed_at": _iso(case.closed_at),
+    }
+
+
+def attachment_dict(a) -> dict:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "url": a.file.url if a.file else "",
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "width": a.width,
+        "height": a.height,
+        "taken_at": _iso(a.taken_at),
+        "exif_lng": a.exif_lng,
+        "exif_lat": a.exif_lat,
+        "uploaded_at": _iso(a.uploaded_at),
+        "event_id": a.event_id,
+    }
+
+
+def event_dict(e) -> dict:
+    return {
+        "id": e.pk,
+        "action": e.action,
+        "action_label": str(ACTION_LABELS.get(e.action, e.action)),
+        "at": _iso(e.at),
+        "actor": e.actor_name,
+        "actor_role": e.actor_role,
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "step": e.step,
+        "deadline": _iso(e.deadline),
+        "department": e.department.name if e.department_id else None,
+        "assignee": str(e.assignee) if e.assignee_id else None,
+        "ended_step": e.ended_step,
+        "on_time": e.on_time,
+        "reason": e.reason,
+        "payload": e.payload,
+    }
+
+
+def case_detail(case, user, now=None) -> dict:
+    now = now or timezone.now()
+    data = case_summary(case, now)
+    full = sees_reporter(user)
+    data.update(
+        {
+            "description": case.description,
+            "channel": case.channel,
+            "external_id": case.external_id,
+            "unit_grid": case.unit_grid.code,
+            "street": case.street.name,
+            "area_class": case.area_class,
+            "component": case.component.code if case.component_id else None,
+            "filing_condition": case.filing_condition.text if case.filing_condition_id else None,
+            "reporter_name": case.reporter_name if full else mask_name(case.reporter_name),
+            "reporter_phone": case.reporter_phone if full else mask_phone(case.reporter_phone),
+            "assignee": str(case.assignee) if case.assignee_id else None,
+            "step_started_at": _iso(case.step_started_at),
+            "limit_amount": case.limit_amount,
+            "limit_unit": case.limit_unit,
+            "verified": case.verified,
+            "supervised": case.supervised,
+            "urge_count": case.urge_count,
+            "rework_count": case.rework_count,
+            "extension_count": case.extension_count,
+            "merged_into": case.merged_into.number if case.merged_into_id else None,
+            "events": [event_dict(e) for e in case.events.select_related("department", "assignee")],
+            "photos": [attachment_dict(a) for a in case.attachments.all()],
+            "pending_requests": [
+                {
+                    "id": r.pk,
+                    "kind": r.kind,
+                    "amount": r.amount,
+                    "unit": r.unit,
+                    "reason": r.reason,
+                    "requested_at": _iso(r.requested_at),
+                }
+                for r in case.requests.filter(status="pending")
+            ],
+            "allowed_actions": allowed_actions(user, case),
+        }
+    )
+    return data

@@ -1,0 +1,164 @@
+"""The sweeper: overdue steps are urged (催办) once, long-overdue ones escalated (督办) once.
+
+It claims rows in batches with `SELECT … FOR UPDATE SKIP LOCKED` and a compare-and-set update
+(`filter(pk__in=ids, overdue_notified=False).update(overdue_notified=True)`) inside one transaction per batch,
+so two sweepers running at once split the work and each job is done exactly once; running it again finds
+nothing new (idempotent). A step that starts anew (or gets an extension) resets the flags.
+
+It writes the same event rows as a person's `urge` / `supervise` (actor none, role `system`), plus inbox rows.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from chengguan.org.models import RoleAssignment
+
+from ..channels import Message, deliver
+from ..models import Case, CaseEvent, Notification
+from ..signals import case_event_recorded
+from ..workflow import State
+
+SYSTEM_ROLE = "system"
+BATCH = 2000
+POOL_ROLE = {
+    State.REPORTED: "operator",
+    State.VERIFYING: "operator",
+    State.ACCEPTED: "shift_leader",
+    State.CHECK_PASSED: "shift_leader",
+    State.SELF_HANDLED: "shift_leader",
+    State.CHECKING: "operator",
+}
+
+
+class Directory:
+    """Role assignments loaded once per sweep, to find who is responsible for many cases without a query each."""
+
+    def __init__(self):
+        self.by_region = defaultdict(list)  # role → [(region path, user id)]
+        self.handlers = []  # [(department path, user id)]
+        rows = RoleAssignment.objects.select_related("region", "department").values_list(
+            "role", "user_id", "region__path", "department__path"
+        )
+        for role, user_id, region_path, dept_path in rows:
+            if role == "department_handler" and dept_path:
+                self.handlers.append((dept_path, user_id))
+            elif region_path:
+                self.by_region[role].append((region_path, user_id))
+
+    def over(self, role: str, path: str) -> set[int]:
+        return {u for p, u in self.by_region.get(role, ()) if path.startswith(p)}
+
+    def handlers_of(self, dept_path: str) -> set[int]:
+        return {u for p, u in self.handlers if dept_path.startswith(p)}
+
+    def responsible(self, case: Case) -> set[int]:
+        if case.state == State.DISPATCHED and case.current_department_id:
+            return self.handlers_of(case.current_department.path)
+        if case.assignee_id:
+            return {case.assignee_id}
+        return self.over(POOL_ROLE.get(case.state, "dispatcher"), case.community.path)
+
+
+def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict) -> list[Case]:
+    ids = list(
+        Case.objects.select_for_update(skip_locked=True)
+        .filter(**{"is_open": True, flag: False, f"{time_field}__lt": now})
+        .order_by(time_field)
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return []
+    Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
+    return list(
+        Case.objects.filter(pk__in=ids)
+        .select_related("community", "current_department", "matter")
+        .order_by("pk")
+    )
+
+
+def _write(cases, *, action: str, now, reason: str, recipients, kind: str, text) -> list[CaseEvent]:
+    events = CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=c,
+                action=action,
+                actor=None,
+                actor_role=SYSTEM_ROLE,
+                actor_name="",
+                at=now,
+                from_state=c.state,
+                to_state=c.state,
+                step=c.step,
+                step_started_at=c.step_started_at,
+                deadline=c.deadline,
+                limit_amount=c.limit_amount,
+                limit_unit=c.limit_unit,
+                department=c.current_department,
+                assignee_id=c.assignee_id,
+                reason=reason,
+                payload={"auto": True, "deadline": c.deadline.isoformat() if c.deadline else None},
+            )  # fmt: skip
+            for c in cases
+        ]
+    )
+    notes, messages = [], []
+    for c in cases:
+        message = text(c)
+        for user_id in sorted(recipients(c)):
+            notes.append(Notification(user_id=user_id, case=c, kind=kind, text=message[:300], created_at=now))
+            messages.append(Message(kind, message, c.number, user_id))
+    Notification.objects.bulk_create(notes, batch_size=1000)
+    if events and events[0].pk is not None:
+        transaction.on_commit(lambda: [case_event_recorded.send(sender=CaseEvent, event=e) for e in events])
+    if messages:
+        transaction.on_commit(lambda: deliver(messages))
+    return events
+
+
+def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH) -> int:
+    done = 0
+    while True:
+        with transaction.atomic():
+            cases = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
+                           extra={"urge_count": F("urge_count") + 1})  # fmt: skip
+            if not cases:
+                return done
+            _write(cases, action="urge", now=now, reason="超时自动催办", recipients=directory.responsible,
+                   kind="urge", text=lambda c: f"催办：{c.number}（{c.matter.name}）已超过处理时限")  # fmt: skip
+        done += len(cases)
+
+
+def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH) -> int:
+    done = 0
+
+    def recipients(c):
+        return (
+            directory.responsible(c)
+            | directory.over("dispatcher", c.community.path)
+            | directory.over("leader", c.community.path)
+        )
+
+    while True:
+        with transaction.atomic():
+            cases = _claim(
+                now, flag="escalated", time_field="escalate_at", batch=batch, extra={"supervised": True}
+            )
+            if not cases:
+                return done
+            _write(cases, action="supervise", now=now, reason="严重超时自动督办", recipients=recipients,
+                   kind="supervise", text=lambda c: f"督办：{c.number}（{c.matter.name}）严重超时")  # fmt: skip
+        done += len(cases)
+
+
+def sweep(*, now: datetime | None = None, batch: int = BATCH) -> dict:
+    """One pass of the sweeper; returns how many cases were urged and escalated."""
+    now = now or timezone.now()
+    directory = Directory()
+    return {
+        "urged": sweep_overdue(now=now, directory=directory, batch=batch),
+        "escalated": sweep_escalations(now=now, directory=directory, batch=batch),
+    }
