@@ -1,8 +1,9 @@
 """`grids check`: is the grid layer a proper cover of the city?
 
 Reports invalid geometries, overlaps between grids (pairs and m²), grids reaching outside their community,
-and area of communities no grid covers. Areas below `tolerance_m2` are ignored: grids and boundaries stored
-to 1e-7° (≈ 1 cm) leave hair-thin slivers of a few cm² along shared edges that are not real gaps.
+and area of communities no grid covers. Pieces smaller than `tolerance_m2` or thinner on average than
+`min_width_m` are ignored: coordinates stored to 1e-7° (≈ 1 cm) leave hair-thin slivers along shared edges
+that are not real gaps or overlaps.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from django.utils import timezone
 from chengguan.org.models import Region
 
 from .geocoder import geometries_from_geojson
-from .geometry import areas_m2
+from .geometry import project_affine
 from .models import UnitGrid
 
 
@@ -56,8 +57,9 @@ class CheckReport:
         }
 
 
-def _significant_area(geoms, tolerance_m2: float) -> np.ndarray:
-    """Per geometry: the area (m²) of its parts that are each at least `tolerance_m2`."""
+def _significant_area(geoms, tolerance_m2: float, min_width_m: float) -> np.ndarray:
+    """Per geometry: the area (m²) of its parts that are at least `tolerance_m2` and, on average, at least
+    `min_width_m` wide (2 × area / perimeter): hair-thin slivers left by coordinate rounding do not count."""
     geoms = np.asarray(geoms, dtype=object)
     result = np.zeros(len(geoms))
     if not len(geoms):
@@ -66,13 +68,17 @@ def _significant_area(geoms, tolerance_m2: float) -> np.ndarray:
     polygonal = np.isin(shapely.get_type_id(parts), [3, 6])  # Polygon, MultiPolygon
     parts, owner = parts[polygonal], owner[polygonal]
     if len(parts):
-        areas = areas_m2(parts)
-        big = areas >= tolerance_m2
+        projected = project_affine(parts)
+        areas, lengths = shapely.area(projected), shapely.length(projected)
+        width = np.divide(2 * areas, lengths, out=np.zeros_like(areas), where=lengths > 0)
+        big = (areas >= tolerance_m2) & (width >= min_width_m)
         np.add.at(result, owner[big], areas[big])
     return result
 
 
-def check_grids(*, region: Region | None = None, tolerance_m2: float = 1.0, today=None) -> CheckReport:
+def check_grids(
+    *, region: Region | None = None, tolerance_m2: float = 1.0, min_width_m: float = 0.1, today=None
+) -> CheckReport:
     today = today or timezone.localdate()
     grids = UnitGrid.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today)).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today)
@@ -107,7 +113,7 @@ def check_grids(*, region: Region | None = None, tolerance_m2: float = 1.0, toda
         pair = a < b
         a, b = a[pair], b[pair]
         inter = shapely.intersection(geoms_ok[a], geoms_ok[b])
-        areas = _significant_area(inter, tolerance_m2)
+        areas = _significant_area(inter, tolerance_m2, min_width_m)
         for i, j, m2 in zip(a[areas > 0], b[areas > 0], areas[areas > 0], strict=True):
             report.overlaps.append((codes[ok[i]], codes[ok[j]], float(m2)))
 
@@ -141,7 +147,7 @@ def check_grids(*, region: Region | None = None, tolerance_m2: float = 1.0, toda
             crossing_ids.append(k)
             crossing_geoms.append(shapely.difference(geom, boundary))
     if crossing_geoms:
-        areas = _significant_area(crossing_geoms, tolerance_m2)
+        areas = _significant_area(crossing_geoms, tolerance_m2, min_width_m)
         for k, m2 in zip(crossing_ids, areas, strict=True):
             if m2 > 0:
                 report.crossing.append((codes[k], community_code[rows[k][1]], float(m2)))
@@ -151,6 +157,6 @@ def check_grids(*, region: Region | None = None, tolerance_m2: float = 1.0, toda
         cover = shapely.union_all(geoms[members]) if members else shapely.Polygon()
         gaps.append(shapely.difference(boundary, cover))
         gap_codes.append(community_code[pk])
-    areas = _significant_area(gaps, tolerance_m2)
+    areas = _significant_area(gaps, tolerance_m2, min_width_m)
     report.uncovered = [(c, float(m2)) for c, m2 in zip(gap_codes, areas, strict=True) if m2 > 0]
     return report

@@ -99,10 +99,21 @@ class Location:
 class GridIndex:
     """The spatial index plus, per unit grid (sorted by code), its ids up the hierarchy."""
 
-    def __init__(self, *, geometries, rows, token: str = "", built_on: date | None = None):
+    def __init__(
+        self,
+        *,
+        geometries,
+        rows,
+        token: str = "",
+        built_on: date | None = None,
+        regions: dict | None = None,
+        responsibility: dict | None = None,
+    ):
         # rows: (unit_grid_id, code, community_id, street_id, district_id, responsibility_grid_id)
         self.spatial = PolygonIndex(geometries)
         self.rows = rows
+        self.regions = regions or {}  # id → (code, name)
+        self.responsibility = responsibility or {}  # id → (code, name)
         self.token = token
         self.built_on = built_on
         self.provisional = False
@@ -119,6 +130,28 @@ class GridIndex:
     def locate_arrays(self, lngs, lats) -> np.ndarray:
         return self.spatial.lookup_many(lngs, lats)
 
+    def describe(self, location: Location) -> dict:
+        """Codes and names of the whole hierarchy, from memory (no query)."""
+
+        def region(pk):
+            if pk is None or pk not in self.regions:
+                return None
+            code, name = self.regions[pk]
+            return {"id": pk, "code": code, "name": name}
+
+        rg = self.responsibility.get(location.responsibility_grid_id)
+        return {
+            "unit_grid": {"id": location.unit_grid_id, "code": location.unit_grid_code},
+            "community": region(location.community_id),
+            "street": region(location.street_id),
+            "district": region(location.district_id),
+            "responsibility_grid": (
+                {"id": location.responsibility_grid_id, "code": rg[0], "name": rg[1]} if rg else None
+            ),
+            "lng": location.lng,
+            "lat": location.lat,
+        }
+
 
 # --- building from the database ---------------------------------------------------------------------------
 
@@ -131,9 +164,11 @@ def geometries_from_geojson(values) -> np.ndarray:
 def _hierarchy():
     from chengguan.org.models import Region
 
-    parent, level = {}, {}
-    for pk, parent_id, lvl in Region.objects.values_list("id", "parent_id", "level"):
-        parent[pk], level[pk] = parent_id, lvl
+    parent, level, names = {}, {}, {}
+    for pk, parent_id, lvl, code, name in Region.objects.values_list(
+        "id", "parent_id", "level", "code", "name"
+    ):
+        parent[pk], level[pk], names[pk] = parent_id, lvl, (code, name)
 
     def up(pk, wanted):
         seen = 0
@@ -143,7 +178,7 @@ def _hierarchy():
             pk, seen = parent.get(pk), seen + 1
         return None
 
-    return up
+    return up, names
 
 
 def build_index(*, token: str = "", today: date | None = None) -> GridIndex:
@@ -162,13 +197,26 @@ def build_index(*, token: str = "", today: date | None = None) -> GridIndex:
         "-responsibilitygrid__code"
     ):
         responsibility[unit_grid_id] = rg_id  # the lowest code wins when a grid is in several
-    up = _hierarchy()
+    up, names = _hierarchy()
     rows = [
         (pk, code, community, up(community, "street"), up(community, "district"), responsibility.get(pk))
         for pk, code, community, _geometry in grids
     ]
     geometries = geometries_from_geojson([g[3] for g in grids]) if grids else []
-    return GridIndex(geometries=geometries, rows=rows, token=token, built_on=today)
+    used = {r[i] for r in rows for i in (2, 3, 4)}
+    return GridIndex(
+        geometries=geometries,
+        rows=rows,
+        token=token,
+        built_on=today,
+        regions={pk: names[pk] for pk in used if pk in names},
+        responsibility=dict(
+            (pk, (code, name))
+            for pk, code, name in ResponsibilityGrid.objects.filter(
+                pk__in={r[5] for r in rows if r[5]}
+            ).values_list("id", "code", "name")
+        ),
+    )
 
 
 # --- the process-wide index and its refresh ---------------------------------------------------------------
@@ -268,3 +316,8 @@ def locate_many(points, crs: str = "gcj02") -> list[Location | None]:
         Location(*rows[i], x, y) if i != EMPTY else None
         for i, x, y in zip(found.tolist(), xs.tolist(), ys.tolist(), strict=True)
     ]
+
+
+def describe(location: Location) -> dict:
+    """The location with codes and names of its community, street, district and responsibility grid."""
+    return current_index().describe(location)

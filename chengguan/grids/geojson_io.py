@@ -54,7 +54,7 @@ def _collection(kind: str, crs: str, features: list) -> dict:
     return {"type": "FeatureCollection", "chengguan": {"kind": kind, "crs": crs}, "features": features}
 
 
-def _geometry_out(geojson: dict | None, crs: str):
+def geometry_out(geojson: dict | None, crs: str):
     if not geojson:
         return None
     if crs == "gcj02":
@@ -79,7 +79,7 @@ def export(kind: str, *, region: Region | None = None, crs: str = "gcj02") -> di
                     "population": r.population,
                     "area_m2": r.area_m2,
                 },
-                "geometry": _geometry_out(r.boundary, crs),
+                "geometry": geometry_out(r.boundary, crs),
             }
             for r in qs
         ]
@@ -98,7 +98,7 @@ def export(kind: str, *, region: Region | None = None, crs: str = "gcj02") -> di
                     "valid_from": g.valid_from.isoformat() if g.valid_from else None,
                     "valid_to": g.valid_to.isoformat() if g.valid_to else None,
                 },
-                "geometry": _geometry_out(g.geometry, crs),
+                "geometry": geometry_out(g.geometry, crs),
             }
             for g in qs
         ]

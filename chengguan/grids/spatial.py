@@ -71,9 +71,12 @@ class PolygonIndex:
         self._ecount_list = self._ecount.tolist()
         xmin, ymin = bounds[:, 0].min(), bounds[:, 1].min()
         xmax, ymax = bounds[:, 2].max(), bounds[:, 3].max()
-        if cell_size is None:
-            cell_size = float(np.sqrt(np.median(box_areas))) / 2.0 or 1e-4
         width, height = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
+        if cell_size is None:
+            # about half a typical grid's side, but not more than ~16 cells per grid over the whole extent
+            # (grids of very different sizes, or a sparse city, would otherwise make millions of cells)
+            typical = float(np.sqrt(np.median(box_areas))) / 2.0
+            cell_size = max(typical, float(np.sqrt(width * height / (16 * self.size)))) or 1e-4
         while (width / cell_size + 1) * (height / cell_size + 1) > _MAX_CELLS:
             cell_size *= 1.5
         self.cell = cell_size

@@ -64,6 +64,12 @@ class Command(BaseCommand):
         p.add_argument(
             "--tolerance", type=float, default=1.0, help="ignore areas below this many m² (default 1)"
         )
+        p.add_argument(
+            "--min-width",
+            type=float,
+            default=0.1,
+            help="ignore slivers thinner than this many metres (default 0.1)",
+        )
         p.add_argument("--json", dest="as_json", action="store_true", help="print the report as JSON")
         p.add_argument("--limit", type=int, default=20, help="lines shown per problem kind (default 20)")
 
@@ -121,8 +127,8 @@ class Command(BaseCommand):
             f"({time.monotonic() - started:.1f} s)"
         )
 
-    def do_check(self, *, region, tolerance, as_json, limit, **_):
-        report = check_grids(region=_region(region), tolerance_m2=tolerance)
+    def do_check(self, *, region, tolerance, min_width, as_json, limit, **_):
+        report = check_grids(region=_region(region), tolerance_m2=tolerance, min_width_m=min_width)
         if as_json:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
         else:
