@@ -55,7 +55,9 @@ class BatchOut(Schema):
     results: list[LocationOut | None]
 
 
-@router.get("/locate", response=LocationOut, summary="The unit grid and hierarchy at a point")
+@router.get(
+    "/locate", response=LocationOut, summary="The unit grid and hierarchy at a point", url_name="geo-locate"
+)
 def locate(request, lng: float, lat: float, crs: str = "gcj02"):
     return geocoder.describe(geocoder.locate(lng, lat, crs))
 
@@ -100,7 +102,11 @@ def _in_bbox(geometry: dict, bbox) -> bool:
     return not (max(xs) < bbox[0] or min(xs) > bbox[2] or max(ys) < bbox[1] or min(ys) > bbox[3])
 
 
-@router.get("/unit-grids.geojson", summary="Unit grids valid today (optionally in a bounding box)")
+@router.get(
+    "/unit-grids.geojson",
+    summary="Unit grids valid today (optionally in a bounding box)",
+    url_name="geo-unit-grids",
+)
 def unit_grids_geojson(request, bbox: str | None = None, region: str | None = None, crs: str = "gcj02"):
     crs = check_crs(crs)
     box = _bbox(bbox)
@@ -130,7 +136,9 @@ def unit_grids_geojson(request, bbox: str | None = None, region: str | None = No
     return {"type": "FeatureCollection", "truncated": truncated, "features": features}
 
 
-@router.get("/regions.geojson", summary="Boundaries of districts, streets or communities")
+@router.get(
+    "/regions.geojson", summary="Boundaries of districts, streets or communities", url_name="geo-regions"
+)
 def regions_geojson(request, level: str = "district", parent: str | None = None, crs: str = "gcj02"):
     crs = check_crs(crs)
     if level not in Region.Level.values:
