@@ -138,7 +138,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        os.environ.get("CHENGGUAN_DATABASE_URL") or f"sqlite:////{VAR_DIR / 'chengguan.sqlite3'}"
+        os.environ.get("CHENGGUAN_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'chengguan.sqlite3'}"
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
