@@ -140,7 +140,7 @@ class Act:
         self.now = now or timezone.now()
         self.today = timezone.localtime(self.now).date()
         self.case = (
-            EnforcementCase.objects.select_for_update()
+            EnforcementCase.objects.select_for_update(of=("self",))
             .select_related("body", "department", "region", "power_item")
             .get(pk=case.pk)
         )

@@ -21,6 +21,10 @@ def _paused(case) -> list:
     return [(r.started_on, r.ended_on) for r in case.remedies.all()]
 
 
+def _demolition_pending(case) -> bool:
+    return bool(case.demolition_due and not case.demolished_at)
+
+
 def amount_due(case, paid_on) -> tuple[Decimal, Decimal, int]:
     """(fine, late fee, late days) if paid on `paid_on`."""
     if case.payment_due is None or paid_on <= timezone.localtime(case.payment_due).date():
@@ -50,7 +54,7 @@ def case_serve(*, actor, case, method: str, recipient: str, now=None, served_at=
         c.payment_due = deadlines.due("payment", served_at)
         fields.append("payment_due")
         to = State.SERVED
-    elif c.demolition_due and not c.demolished_at:
+    elif _demolition_pending(c):
         to = State.SERVED
     else:
         c.performed_at = act.now
@@ -121,8 +125,10 @@ def case_record_payment(*, actor, case, amount: Decimal, paid_on, channel: str, 
     Payment.objects.create(case=c, fine=fine, late_fee=fee, channel=channel, paid_on=paid_on,
                            receipt_number=receipt_number, recorded_by=actor, recorded_at=act.now,
                            cash_handover_due=deadlines.due("cash_handover", act.now) if channel == "cash" else None)
-    c.performed_at = act.now
-    act.done(to=State.PERFORMED, fields=["performed_at"],
+    to, fields = None, []
+    if not _demolition_pending(c):  # an illegal building still standing keeps the case open
+        c.performed_at, to, fields = act.now, State.PERFORMED, ["performed_at"]
+    act.done(to=to, fields=fields,
              payload={"fine": fine, "late_fee": fee, "late_days": days, "channel": channel, "paid_on": paid_on})
     return c
 
@@ -157,8 +163,10 @@ def case_urge(*, actor, case, now=None):
     """催告 (行政强制法第35条) once the payment period has passed."""
     act = Act(actor=actor, case=case, code="urge", now=now)
     c = act.case
-    if c.payment_due is None or act.now <= c.payment_due:
-        act.refuse("the party may still pay until the payment date", field="act", code="too_early")
+    fine_overdue = c.payment_due is not None and act.now > c.payment_due and not c.payments.exists()
+    demolition_overdue = _demolition_pending(c) and act.today > c.demolition_due
+    if not (fine_overdue or demolition_overdue):
+        act.refuse("the party may still perform until the date set", field="act", code="too_early")
     _fine, fee, _days = amount_due(c, act.today)
     c.urged_at = act.now
     act.document("urge_notice", late_fee=money(fee))
