@@ -62,6 +62,7 @@ class PolygonIndex:
             shapely.area(geoms), box_areas, rtol=1e-12, atol=0
         )
         self._bounds_list = [tuple(b) if r else None for b, r in zip(bounds.tolist(), is_rect, strict=True)]
+        self._bounds, self._is_rect = bounds, is_rect
         self._ex1, self._ey1, self._ex2, self._ey2, self._estart, self._ecount = _edges(geoms)
         # the same edges as one flat array of doubles (x1, y1, x2, y2, ...) for the scalar path
         self._edges_flat = array(
@@ -181,19 +182,28 @@ class PolygonIndex:
         pair_point = np.repeat(np.arange(len(points)), n_cand)
         offsets = np.arange(len(pair_point)) - np.repeat(np.cumsum(n_cand) - n_cand, n_cand)
         pair_poly = self._cand_flat[np.repeat(self._cand_ptr[lists], n_cand) + offsets]
-        # every edge of every candidate polygon, against its point
-        n_edges = self._ecount[pair_poly]
-        edge_pair = np.repeat(np.arange(len(pair_poly)), n_edges)
-        e_off = np.arange(len(edge_pair)) - np.repeat(np.cumsum(n_edges) - n_edges, n_edges)
-        e = np.repeat(self._estart[pair_poly], n_edges) + e_off
-        x, y = px[pair_point][edge_pair], py[pair_point][edge_pair]
-        x1, y1, x2, y2 = self._ex1[e], self._ey1[e], self._ex2[e], self._ey2[e]
-        spans = (y1 > y) != (y2 > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            crossing = spans & (x < (x2 - x1) * (y - y1) / (y2 - y1) + x1)
-        per_pair = (
-            np.bincount(edge_pair, weights=crossing, minlength=len(pair_poly)).astype(np.int64) % 2 == 1
-        )
+        per_pair = np.zeros(len(pair_poly), dtype=bool)
+        # axis-aligned rectangles: the half-open box test
+        rect = self._is_rect[pair_poly]
+        rp, rq = pair_point[rect], pair_poly[rect]
+        b = self._bounds[rq]
+        x, y = px[rp], py[rp]
+        per_pair[rect] = (b[:, 0] <= x) & (x < b[:, 2]) & (b[:, 1] <= y) & (y < b[:, 3])
+        # other polygons: every edge against its point (crossing number)
+        general = np.flatnonzero(~rect)
+        if len(general):
+            gp, gq = pair_point[general], pair_poly[general]
+            n_edges = self._ecount[gq]
+            edge_pair = np.repeat(np.arange(len(gq)), n_edges)
+            e_off = np.arange(len(edge_pair)) - np.repeat(np.cumsum(n_edges) - n_edges, n_edges)
+            e = np.repeat(self._estart[gq], n_edges) + e_off
+            x, y = px[gp][edge_pair], py[gp][edge_pair]
+            x1, y1, x2, y2 = self._ex1[e], self._ey1[e], self._ex2[e], self._ey2[e]
+            spans = (y1 > y) != (y2 > y)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                crossing = spans & (x < (x2 - x1) * (y - y1) / (y2 - y1) + x1)
+            counts = np.bincount(edge_pair, weights=crossing, minlength=len(gq)).astype(np.int64)
+            per_pair[general] = counts % 2 == 1
         out = np.full(len(points), EMPTY, dtype=np.int64)
         hit_point, hit_poly = pair_point[per_pair], pair_poly[per_pair]
         _first_per_point(out, hit_point, hit_poly)

@@ -127,3 +127,11 @@ def test_it_checks_the_version_row_at_most_once_per_interval(
 def test_it_has_no_grids_before_any_exist(city):
     with pytest.raises(OutsideCity):
         locate(114.3025, 34.8175)
+
+
+def test_it_locates_arrays_of_points_for_analytics(city, grid_city):
+    found = geocoder.locate_arrays([114.3025, 116.4, float("nan"), 114.3325], [34.8175, 39.9, 34.8, 34.8025])
+    assert found.unit_grid_id.tolist()[:3] == [grid_city["410202001001001"].pk, -1, -1]
+    assert found.district_id.tolist() == [city.district_a.pk, -1, -1, city.district_b.pk]
+    assert found.street_id[0] == city.street_a.pk
+    assert found.responsibility_grid_id.tolist()[3] == grid_city.responsibility_b.pk

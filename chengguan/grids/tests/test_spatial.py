@@ -80,3 +80,18 @@ def test_an_empty_index_finds_nothing():
     index = PolygonIndex([])
     assert index.lookup(0, 0) == EMPTY
     assert index.lookup_many([0.0], [0.0]).tolist() == [EMPTY]
+
+
+def test_rectangles_and_other_polygons_follow_the_same_rule_in_both_paths():
+    squares = [box(x, y, x + 1, y + 1) for x in range(6) for y in range(6) if (x, y) != (2, 2)]
+    diamond_cell = Polygon([(2, 2), (3, 2), (3, 3), (2.5, 3), (2, 3)])  # a square with an extra vertex
+    index = PolygonIndex([*squares, diamond_cell])
+    grid = np.arange(0, 6.01, 0.25)
+    xs, ys = np.meshgrid(grid, grid)
+    px, py = xs.ravel(), ys.ravel()
+    batch = index.lookup_many(px, py).tolist()
+    scalar = [index.lookup(x, y) for x, y in zip(px.tolist(), py.tolist(), strict=True)]
+    assert batch == scalar
+    assert EMPTY not in batch  # every point of the 6 × 6 block, edges included, has a grid
+    assert index.lookup(2.5, 2.5) == len(squares)
+    assert index.lookup(3, 2.5) == squares.index(box(3, 2, 4, 3))  # east of the shared edge
