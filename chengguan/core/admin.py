@@ -4,7 +4,7 @@ import chinese_calendar
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay, CalendarYear, WorkingHours
+from .models import CalendarDay, CalendarYear, Weekday, WorkingHours
 
 
 def package_years() -> tuple[int, int]:
@@ -30,7 +30,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
-        return obj.date.strftime("%a")
+        return Weekday(obj.date.weekday()).label
 
 
 @admin.register(CalendarYear)

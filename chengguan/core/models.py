@@ -7,7 +7,7 @@ remaining days then follow Monday–Friday). See docs/calendar.md; the arithmeti
 """
 
 import re
-from datetime import time
+from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -142,6 +142,24 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    def clean(self):
+        import chinese_calendar
+
+        if self.year is None:
+            return
+        try:
+            chinese_calendar.is_workday(date(self.year, 1, 1))
+        except NotImplementedError:
+            return
+        raise ValidationError(
+            {
+                "year": _(
+                    "chinesecalendar already knows %(year)s; enter exceptions for single days as date overrides."
+                )
+                % {"year": self.year}
+            }
+        )
 
 
 def _calendar_changed(sender, **kwargs):

@@ -19,6 +19,22 @@ def fresh_calendar():
     workcalendar.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def package_knows_up_to_2026(monkeypatch):
+    """Pin what chinesecalendar knows to 2004–2026 (the installed version) so that a newer release cannot
+    turn the unknown-year stories green for the wrong reason or red for no reason."""
+    import chinese_calendar
+
+    real = chinese_calendar.is_workday
+
+    def is_workday(day):
+        if day.year > 2026:
+            raise NotImplementedError(f"no available data for year {day.year}")
+        return real(day)
+
+    monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
+
+
 @pytest.mark.parametrize("model", ["workinghours", "calendarday", "calendaryear"])
 def test_it_lists_the_calendar_tables_for_the_admin(city, login, model):
     client = login(city["admin"])
@@ -80,3 +96,15 @@ def test_it_names_what_to_add_in_chinese_for_an_unknown_year():
 def test_it_shows_the_calendar_admin_in_chinese(city, login):
     page = login(city["admin"]).get(reverse("admin:core_workinghours_changelist")).content.decode()
     assert "工作时间" in page and "星期一" in page
+
+
+def test_it_refuses_to_publish_a_year_the_package_already_knows(city, login):
+    response = login(city["admin"]).post(reverse("admin:core_calendaryear_add"), {"year": "2026", "note": ""})
+    assert response.status_code == 200 and not CalendarYear.objects.exists()
+    assert "2026" in response.content.decode()
+
+
+def test_it_shows_the_weekday_of_each_override_in_chinese(city, login):
+    CalendarDay.objects.create(date=date(2026, 10, 10), kind="workday", note="国庆节调休")
+    page = login(city["admin"]).get(reverse("admin:core_calendarday_changelist")).content.decode()
+    assert "星期六" in page and "国庆节调休" in page
