@@ -209,7 +209,7 @@ def roster_copy_week(*, actor: User, region: Region, from_day: date, to_day: dat
 # --- swap requests -------------------------------------------------------------------------------------------
 
 
-def _may_decide(actor: User, shift: DutyShift) -> bool:
+def may_decide(actor: User, shift: DutyShift) -> bool:
     if may(actor, ROSTER_MANAGERS, shift.region):
         return True
     return bool(
@@ -270,7 +270,7 @@ def swap_request_decide(
     )
     shift = request.assignment.shift
     shifts = [shift] + ([request.counterpart_assignment.shift] if request.counterpart_assignment_id else [])
-    if actor.pk == request.requester_id or not all(_may_decide(actor, s) for s in shifts):
+    if actor.pk == request.requester_id or not all(may_decide(actor, s) for s in shifts):
         raise PermissionDenied(_("You cannot decide this request."), field="request")
     target = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     workflow.check("request", request.status, target)

@@ -126,7 +126,7 @@ def test_an_untrained_assistant_cannot_be_put_on_duty(city, staff, patterns):
         shift_create(
             actor=city["shift_leader"], day=MONDAY, pattern=patterns["day"], grid=grid, people=[rookie]
         )
-    assert "pre-service" in err.value.message
+    assert err.value.field == "people" and "rookie" in err.value.message
     assert not DutyAssignment.objects.exists()  # nothing half-written
 
 

@@ -66,7 +66,7 @@ def test_it_builds_the_five_in_one_file_of_an_officer(city, staff):
     assert file.training_hours == Decimal("16")
     assert [e.title for e in file.entries["publicity"]] == ["城管进社区普法宣传"]
     assert file.case_review_average == Decimal("88.5")
-    assert [a.get_kind_display() for a in file.accountability] == ["circulated criticism"]
+    assert [a.kind for a in file.accountability] == ["criticism"]
     assert five_in_one_file(officer.staff_profile, year=2025).training == []
 
 

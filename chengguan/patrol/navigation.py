@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+PATROL = {"supervisor", "officer", "assistant", "shift_leader", "leader", "admin", "legal_reviewer"}
+
+NAVIGATION = [
+    (_("Patrol tracker (mobile)"), "patrol:mobile", {"supervisor", "officer", "assistant"}),
+    (_("Patrol and duty"), "patrol:index", PATROL),
+    (_("Duty roster"), "patrol:roster", PATROL),
+    (_("Staffing and certificates"), "patrol:staffing", {"leader", "admin", "legal_reviewer"}),
+    (_("Campaigns"), "patrol:campaigns", PATROL),
+    (_("Frontage responsibility"), "patrol:shops", PATROL),
+]
