@@ -215,6 +215,12 @@ class PolygonIndex:
             _first_per_point(out, pp[touches], pg[touches])
         return out
 
+    def query_bbox(self, minx: float, miny: float, maxx: float, maxy: float) -> np.ndarray:
+        """Indices (ascending) of the polygons whose envelope meets the box."""
+        if self.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(self._tree.query(shapely.box(minx, miny, maxx, maxy)))
+
     def naive_lookup(self, x: float, y: float) -> int:
         """The baseline the benchmark compares against: shapely `contains` over every polygon."""
         hits = np.flatnonzero(shapely.contains_xy(self.geoms, x, y))
