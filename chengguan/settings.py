@@ -198,7 +198,7 @@ STORAGE_CRS = "gcj02"
 # Optional base-map tiles, e.g. Tianditu with a key; without it maps draw grids on a blank canvas.
 MAP_TILE_URL = os.environ.get("CHENGGUAN_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("CHENGGUAN_MAP_TILE_ATTRIBUTION", "")
-# The coordinate system of those tiles (Tianditu: cgcs2000; Amap/Tencent: gcj02; Baidu: bd09), so layers line up.
+# The coordinate system of those tiles (Tianditu: cgcs2000; Amap/Tencent: gcj02), so layers line up.
 MAP_TILE_CRS = os.environ.get("CHENGGUAN_MAP_TILE_CRS", "gcj02")
 # Geocoder: how often a process checks whether grids changed elsewhere; largest batch per API request.
 GRID_INDEX_CHECK_SECONDS = float(os.environ.get("CHENGGUAN_GRID_INDEX_CHECK_SECONDS", "1"))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from chengguan.core.coords import check_crs
@@ -67,7 +68,9 @@ def locate_batch(request, payload: BatchIn):
     limit = batch_limit()
     if len(payload.points) > limit:
         raise ValidationError(
-            f"At most {limit} points per request; split the batch.", field="points", code="too_many_points"
+            _("At most %(limit)d points per request; split the batch.") % {"limit": limit},
+            field="points",
+            code="too_many_points",
         )
     index = geocoder.current_index()
     found = geocoder.locate_many(payload.points, check_crs(payload.crs))
@@ -82,9 +85,9 @@ def _bbox(value: str | None):
     try:
         minx, miny, maxx, maxy = (float(v) for v in value.split(","))
     except ValueError as exc:
-        raise ValidationError("bbox is minLng,minLat,maxLng,maxLat.", field="bbox") from exc
+        raise ValidationError(_("bbox is minLng,minLat,maxLng,maxLat."), field="bbox") from exc
     if not (minx < maxx and miny < maxy):
-        raise ValidationError("bbox is minLng,minLat,maxLng,maxLat.", field="bbox")
+        raise ValidationError(_("bbox is minLng,minLat,maxLng,maxLat."), field="bbox")
     return minx, miny, maxx, maxy
 
 
@@ -142,7 +145,9 @@ def unit_grids_geojson(request, bbox: str | None = None, region: str | None = No
 def regions_geojson(request, level: str = "district", parent: str | None = None, crs: str = "gcj02"):
     crs = check_crs(crs)
     if level not in Region.Level.values:
-        raise ValidationError(f"level is one of {', '.join(Region.Level.values)}.", field="level")
+        raise ValidationError(
+            _("level is one of %(levels)s.") % {"levels": ", ".join(Region.Level.values)}, field="level"
+        )
     qs = Region.objects.filter(level=level, boundary__isnull=False).order_by("code")
     if parent:
         ancestor = Region.objects.filter(code=parent).first()
