@@ -304,7 +304,16 @@ def current_index() -> GridIndex:
 
 def locate(lng: float, lat: float, crs: str = "gcj02") -> Location:
     """The unit grid (and its hierarchy) containing the point; `OutsideCity` if there is none."""
-    x, y = to_storage(lng, lat, crs)
+    if (
+        crs == settings.STORAGE_CRS
+        and type(lng) is float
+        and type(lat) is float
+        and -180.0 <= lng <= 180.0
+        and -90.0 <= lat <= 90.0
+    ):
+        x, y = lng, lat  # the common case, already in the storage system: skip the general conversion
+    else:
+        x, y = to_storage(lng, lat, crs)
     found = current_index().locate(x, y)
     if found is None:
         raise OutsideCity()
