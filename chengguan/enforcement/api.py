@@ -215,6 +215,7 @@ def _detail(request, case):
 @router.get("/cases", response=list[CaseOut])
 def list_cases(request, state: str = "", q: str = "", open_only: bool = False, limit: int = 50, offset: int = 0):
     limit = max(1, min(limit, 200))
+    offset = max(0, min(offset, 10**9))  # a negative or huge offset is a client's mistake, not a 500
     return list(case_list(request.user, state=state, q=q, open_only=open_only)[offset : offset + limit])
 
 
@@ -303,6 +304,7 @@ def list_public_decisions(request, limit: int = 50, offset: int = 0):
     from .services.base import legal_basis_text, penalty_text
 
     limit = max(1, min(limit, 200))
+    offset = max(0, min(offset, 10**9))  # a negative or huge offset is a client's mistake, not a 500
     out = []
     for case in public_decisions()[offset : offset + limit]:
         party, party_id = public_party(case)
