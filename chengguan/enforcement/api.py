@@ -167,6 +167,7 @@ class ClueIn(Schema):
     source: str
     title: str
     source_reference: str = ""
+    source_case_number: str | None = None
     lng: float | None = None
     lat: float | None = None
     power_item: str | None = None
@@ -233,11 +234,18 @@ def register_clue(request, payload: ClueIn):
         raise ValidationError("no such region", field="region_id")
     if department is None:
         raise ValidationError("no such department", field="department_id")
-    particulars = {k: v for k, v in data.items() if v is not None and k not in ("source", "title", "source_reference",
-                                                                                  "lng", "lat")}
+    source_case = None
+    if number := data.pop("source_case_number"):
+        from chengguan.cases.models import Case
+
+        source_case = Case.objects.filter(number=number).first()
+        if source_case is None:
+            raise ValidationError("no digital urban management case with this number", field="source_case_number")
+    special = ("source", "title", "source_reference", "lng", "lat")
+    particulars = {k: v for k, v in data.items() if v is not None and k not in special}
     case = case_register_clue(actor=request.user, region=region, department=department, source=data["source"],
                               title=data["title"], source_reference=data["source_reference"], lng=data["lng"],
-                              lat=data["lat"], **particulars)
+                              lat=data["lat"], source_case=source_case, **particulars)
     return Status(201, _detail(request, case))
 
 

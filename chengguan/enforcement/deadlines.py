@@ -27,6 +27,14 @@ class Period:
     label: str
 
 
+# Periods the body must keep (or that are recomputed strictly where they gate an act) may be counted before
+# the calendar of their last year is published: unknown days then follow Monday–Friday, which can only end
+# them earlier than the published calendar would. The party's own short periods are never guessed.
+LENIENT = {"clue_verification", "clue_verification_extension", "decision", "decision_extension", "seizure",
+           "seizure_extension", "review_window", "lawsuit_window", "court_application", "disclosure",
+           "service", "disclosure_withdrawal", "cash_handover", "referral_decision", "police_reply"}
+
+
 PERIODS = {
     "clue_verification": Period(15, "natural_days", "住房和城乡建设行政处罚程序规定第15条", _("verify the clue")),
     "clue_verification_extension": Period(10, "natural_days", "住房和城乡建设行政处罚程序规定第15条",
@@ -63,10 +71,16 @@ def period(name: str) -> Period:
     return base
 
 
-def is_workday(day: date) -> bool:
+def is_workday(day: date, *, lenient: bool = False) -> bool:
+    from chengguan.core.workcalendar import CalendarUnknown
     from chengguan.core.workcalendar import is_workday as calendar_is_workday
 
-    return calendar_is_workday(day)
+    try:
+        return calendar_is_workday(day)
+    except CalendarUnknown:
+        if lenient:
+            return day.weekday() < 5
+        raise
 
 
 def is_statutory_holiday(day: date) -> bool:
@@ -90,13 +104,13 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _roll_to_workday(day: date) -> date:
-    while not is_workday(day):
+def _roll_to_workday(day: date, lenient: bool) -> date:
+    while not is_workday(day, lenient=lenient):
         day += timedelta(days=1)
     return day
 
 
-def add_period(start: datetime, amount: int, unit: str) -> datetime:
+def add_period(start: datetime, amount: int, unit: str, *, lenient: bool = False) -> datetime:
     if unit == "natural_hours":
         return start + timedelta(hours=amount)
     first = timezone.localtime(start).date()
@@ -104,19 +118,21 @@ def add_period(start: datetime, amount: int, unit: str) -> datetime:
         day, left = first, amount
         while left:
             day += timedelta(days=1)
-            left -= is_workday(day)
+            left -= is_workday(day, lenient=lenient)
         return end_of_day(day)
     if unit == "natural_days":
-        return end_of_day(_roll_to_workday(first + timedelta(days=amount)))
+        return end_of_day(_roll_to_workday(first + timedelta(days=amount), lenient))
     if unit == "months":
-        return end_of_day(_roll_to_workday(_add_months(first, amount)))
+        return end_of_day(_roll_to_workday(_add_months(first, amount), lenient))
     raise ValueError(f"unknown period unit {unit!r}")
 
 
-def due(name: str, start: datetime, amount: int | None = None) -> datetime:
-    """The deadline of the statutory period `name` triggered at `start`."""
+def due(name: str, start: datetime, amount: int | None = None, *, strict: bool = False) -> datetime:
+    """The deadline of the statutory period `name` triggered at `start`. `strict` refuses to guess unknown
+    calendar years even for a lenient period (used where the period gates an act against the party)."""
     p = period(name)
-    return add_period(start, p.amount if amount is None else amount, p.unit)
+    lenient = name in LENIENT and not strict
+    return add_period(start, p.amount if amount is None else amount, p.unit, lenient=lenient)
 
 
 def earliest_after(name: str, start: datetime) -> datetime:

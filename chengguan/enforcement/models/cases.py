@@ -119,6 +119,14 @@ class EnforcementCase(models.Model):
     procedure = models.CharField(_("procedure"), max_length=10, choices=Procedure.choices, default="ordinary")
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     source_reference = models.CharField(_("source reference"), max_length=100, blank=True)
+    source_case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enforcement_cases",
+        verbose_name=_("digital urban management case"),
+    )
     power_item = models.ForeignKey(
         PowerItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("power")
     )

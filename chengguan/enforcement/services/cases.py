@@ -65,8 +65,10 @@ def _apply_particulars(case: EnforcementCase, data: dict) -> dict:
 
 @transaction.atomic
 def case_register_clue(*, actor, region, department, source: str, title: str, now=None, source_reference: str = "",
-                       lng: float | None = None, lat: float | None = None, **particulars) -> EnforcementCase:
-    """Record a clue (线索登记). Officers and assistants may; the clue must be verified within 15 days."""
+                       lng: float | None = None, lat: float | None = None, source_case=None,
+                       **particulars) -> EnforcementCase:
+    """Record a clue (线索登记). Officers and assistants may; the clue must be verified within 15 days.
+    A clue may come from a 数字城管 case (`source_case`, a cases.Case), which is then linked."""
     now = now or timezone.now()
     if not can_register(actor, region=region, department=department):
         raise PermissionDenied("only officers and assistants of this area may register clues", field="actor")
@@ -77,6 +79,8 @@ def case_register_clue(*, actor, region, department, source: str, title: str, no
     unknown = set(particulars) - set(PARTY_FIELDS)
     if unknown:
         raise ValidationError(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+    if source_case is not None:
+        source, source_reference = Source.DIGITAL_CASE, source_reference or source_case.number
     body = body_for(department)
     case = EnforcementCase(
         clue_number=next_number(body, CLUE_SERIES, timezone.localtime(now).year),
@@ -85,6 +89,7 @@ def case_register_clue(*, actor, region, department, source: str, title: str, no
         region=region,
         source=source,
         source_reference=source_reference,
+        source_case=source_case,
         title=title.strip(),
         lng=lng,
         lat=lat,
@@ -124,7 +129,7 @@ def case_extend_verification(*, actor, case, reason: str, now=None) -> Enforceme
     if c.verification_due and act.now > c.verification_due:
         act.refuse("the verification period has already passed", field="act", code="deadline_passed")
     p = deadlines.period("clue_verification_extension")
-    c.verification_due = deadlines.add_period(c.verification_due, p.amount, p.unit)
+    c.verification_due = deadlines.add_period(c.verification_due, p.amount, p.unit, lenient=True)
     c.verification_extended = True
     act.done(fields=["verification_due", "verification_extended"], reason=reason, deadline=c.verification_due)
     return c

@@ -223,7 +223,7 @@ def case_extend_decision(*, actor, case, days: int, reason: str, now=None):
                    code="deadline_passed")
     if c.decision_extended_days and not c.discussed_at:
         act.refuse("a further extension needs a collective discussion first", field="act")
-    c.decision_due = deadlines.add_period(c.decision_due, days, "natural_days")
+    c.decision_due = deadlines.add_period(c.decision_due, days, "natural_days", lenient=True)
     c.decision_extended_days += days
     act.done(fields=["decision_due", "decision_extended_days"], reason=reason, deadline=c.decision_due,
              payload={"days": days})

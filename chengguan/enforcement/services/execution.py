@@ -174,11 +174,18 @@ def case_urge(*, actor, case, now=None):
     return c
 
 
+def remedy_windows_end(case):
+    """When the party's review and lawsuit periods end, counted on the published calendar (strict)."""
+    return max(deadlines.due("review_window", case.served_at, strict=True),
+               deadlines.due("lawsuit_window", case.served_at, strict=True))
+
+
 def court_window(case):
     """(earliest, latest) moments to apply to the court (行政强制法第53–54条)."""
-    earliest = max(deadlines.due("urge_to_court", case.urged_at), case.lawsuit_deadline) + timedelta(seconds=1)
+    remedies_end = remedy_windows_end(case)
+    earliest = max(deadlines.due("urge_to_court", case.urged_at), remedies_end) + timedelta(seconds=1)
     p = deadlines.period("court_application")
-    return earliest, deadlines.add_period(case.lawsuit_deadline, p.amount, p.unit)
+    return earliest, deadlines.add_period(remedies_end, p.amount, p.unit, lenient=True)
 
 
 @transaction.atomic
@@ -221,8 +228,11 @@ def case_decide_forced_demolition(*, actor, case, now=None):
         act.refuse("announce the demolition order with a deadline first", field="act")
     if act.today <= c.demolition_due:
         act.refuse(f"the party may demolish until {cn_date(c.demolition_due)}", field="act", code="too_early")
-    if not c.served_at or act.now <= max(c.review_deadline, c.lawsuit_deadline):
-        act.refuse(f"the review and lawsuit periods run until {cn_date(c.lawsuit_deadline)}", field="act",
+    if not c.served_at:
+        act.refuse("serve the decision first", field="act")
+    remedies_end = remedy_windows_end(c)
+    if act.now <= remedies_end:
+        act.refuse(f"the review and lawsuit periods run until {cn_date(remedies_end)}", field="act",
                    code="remedy_window_open")
     if c.remedies.filter(ended_on__isnull=True).exists():
         act.refuse("a review or lawsuit is running", field="act", code="remedy_running")

@@ -88,7 +88,7 @@ def case_extend_seizure(*, actor, case, measure: int, days: int, reason: str, no
         act.refuse("approve the emergency measure first", field="measure")
     if act.now > m.ends_at:
         act.refuse("the period has ended: the items must be released (第28条)", field="measure", code="deadline_passed")
-    m.ends_at = deadlines.add_period(m.ends_at, days, "natural_days")
+    m.ends_at = deadlines.add_period(m.ends_at, days, "natural_days", lenient=True)
     m.extended_days, m.extension_reason = days, reason
     m.save(update_fields=["ends_at", "extended_days", "extension_reason"])
     act.done(reason=reason, deadline=m.ends_at, payload={"measure": m.pk, "days": days})

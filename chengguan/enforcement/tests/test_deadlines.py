@@ -55,7 +55,7 @@ def test_a_city_may_override_a_period(db, settings):
 
 def test_a_year_the_calendar_does_not_know_is_a_clear_error(db):
     with pytest.raises(ValidationError) as err:
-        deadlines.due("service", at(2031, 3, 3))
+        deadlines.due("hearing_request", at(2031, 3, 3))
     assert "2031" in err.value.message
 
 
@@ -98,3 +98,13 @@ def test_traffic_light(db):
     assert deadlines.light(start, due, at(2026, 3, 9, 12)) == "yellow"
     assert deadlines.light(start, due, at(2026, 3, 12)) == "red"
     assert deadlines.light(start, due, at(2026, 3, 12), done=at(2026, 3, 10)) == "done"
+
+
+def test_periods_of_the_body_may_run_into_a_year_the_calendar_does_not_know(db):
+    # 6 months from 2026-11-20 is 2027-05-20, a Thursday; the 2027 calendar is not published yet
+    assert local_day(deadlines.due("lawsuit_window", at(2026, 11, 20))) == date(2027, 5, 20)
+    assert local_day(deadlines.due("decision", at(2026, 12, 3))) == date(2027, 3, 3)
+    with pytest.raises(ValidationError):  # a gate against the party never guesses
+        deadlines.due("lawsuit_window", at(2026, 11, 20), strict=True)
+    with pytest.raises(ValidationError):  # nor does the party's own short period
+        deadlines.due("hearing_request", at(2026, 12, 28))

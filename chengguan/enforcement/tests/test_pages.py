@@ -131,3 +131,28 @@ def test_mask_helpers():
     assert mask_name("Zhang San") == "Z**** S**"
     assert mask_name("") == ""
     assert mask_id_number("410202199001011234") == "410202********1234"
+
+
+def test_admin_pages_and_template_upload_validation(walk, city, login, settings, tmp_path):
+    import io
+
+    from chengguan.enforcement.docxgen import build
+    from chengguan.enforcement.models import DocumentTemplate
+
+    settings.MEDIA_ROOT = tmp_path
+    to_notified(walk)
+    client = login(city["admin"])
+    for model in ("poweritem", "discretionbenchmark", "enforcementcase", "caseevent", "auditrecord",
+                  "documenttemplate", "casedocument", "enforcementbody", "discretionfactor"):
+        assert client.get(f"/admin/enforcement/{model}/").status_code == 200, model
+    assert client.get(f"/admin/enforcement/enforcementcase/{walk.case.pk}/change/").status_code == 200
+    bad = client.post("/admin/enforcement/documenttemplate/add/", {
+        "kind": "decision", "is_active": "on", "file": SimpleUploadedFile("x.docx", b"not a docx")})
+    assert bad.status_code == 200 and not DocumentTemplate.objects.exists()
+    out = io.BytesIO()
+    build("decision").save(out)
+    ok = client.post("/admin/enforcement/documenttemplate/add/", {
+        "kind": "decision", "is_active": "on", "file": SimpleUploadedFile("d.docx", out.getvalue())})
+    assert ok.status_code == 302
+    template = DocumentTemplate.objects.get()
+    assert template.uploaded_by == city["admin"] and len(template.sha256) == 64
