@@ -7,6 +7,10 @@ from .figures import FIGURES, write_json
 from .procs import drop_template, make_template
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: a journey in headless Chromium (skipped without chromium)")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not FIGURES:
         return
