@@ -183,62 +183,9 @@ def _load_cases(people, stdout) -> None:
               or Region.objects.get(code="410202000000"))
     story = _Story(people, region, Department.objects.get(code="KF-ZD-LT"))
     today = timezone.localdate()
-    vdate = (today - timedelta(days=70)).isoformat()
+    vdate = (today - timedelta(days=76)).isoformat()
 
-    # 1. Summary procedure: litter, 50 yuan collected on the spot, filed with the body, closed.
-    story.clue(20, "officer", "S1", "乱扔烟头", power_item=_item(8), party_type="person", party_name="赵明",
-               place="鼓楼广场东侧", violation_date=(today - timedelta(days=20)).isoformat())
-    story.act(20, "officer", "decide_on_the_spot", co_officer=True, penalty="fine", fine_amount="50",
-              collect_cash=True, receipt_number="豫财罚0012345")
-    story.act(19, "officer", "file_summary_record").act(18, "leader", "close", summary="当场处罚并收缴罚款，已备案。")
-
-    # 2. Ordinary procedure at investigation, with a seizure in force.
-    story.clue(12, "assistant", "O2", "占用城市道路堆放建材", power_item=_item(26), party_type="organisation",
-               party_name="开封市宏达建筑工程有限公司", party_id_number="91410200MA45XXXX1A",
-               place="龙亭区北道门街西段", violation_date=(today - timedelta(days=13)).isoformat(),
-               facts="未经批准占用人行道堆放砂石、钢管约40平方米。")
-    story.filed(11, "人行道堆放砂石约25㎡、钢管约15㎡，未设置警示标志。")
-    story.act(9, "officer", "record_inquiry", co_officer=True, person="开封市宏达建筑工程有限公司",
-              content="问：堆放物是否你公司所有？答：是，临时堆放，未办理占道手续。")
-    story.act(9, "officer", "request_seizure", kind="seize", reason="堆放物阻碍通行，当事人拒不清理",
-              items="钢管 120 根\n脚手架扣件 300 个")
-    measure = story.case.measures.get().pk
-    story.act(9, "leader", "approve_seizure", hour=14, measure=measure, approve=True, reason="同意")
-    story.act(8, "officer", "seize", co_officer=True, measure=measure)
-
-    # 3. Prior notice given, hearing requested (large fine for a citizen).
-    story.clue(30, "officer", "O3", "禁止区域露天烧烤", power_item=_item(47), party_type="person", party_name="钱伟",
-               place="西司夜市路口", violation_date=(today - timedelta(days=31)).isoformat(),
-               facts="在禁止区域露天烧烤食品，使用烧烤炉具4个。")
-    story.filed(29, "现场4个烧烤炉具正在使用，油烟扩散。")
-    story.act(3, "officer", "conclude_investigation", outcome="penalty", penalty_kinds=["fine", "confiscate_property"],
-              fine_amount="9000", count="4", harm="minor", report="事实清楚，证据确凿，拟没收烧烤工具并处罚款9000元。")
-    story.act(2, "officer", "notify")
-    story.act(1, "officer", "request_hearing")
-
-    # 4. Decided, served and disclosed, awaiting payment.
-    story.clue(40, "officer", "O4", "施工工地未采取防尘措施", power_item=_item(43), party_type="organisation",
-               party_name="开封市某置业有限公司", party_id_number="91410200MA46XXXX2B", place="汴京路南侧工地",
-               violation_date=(today - timedelta(days=41)).isoformat(), facts="工地裸露土方约3000平方米未覆盖。")
-    story.filed(39, "裸露土方约3000㎡未覆盖，未洒水。")
-    story.act(20, "officer", "conclude_investigation", outcome="penalty", fine_amount="30000", area_m2="3000",
-              harm="minor", report="建议罚款30000元。")
-    story.act(19, "officer", "notify").act(18, "officer", "record_statement", waived=True)
-    story.act(6, "leader", "decide").act(5, "officer", "serve", method="direct", recipient="公司法务 张某")
-    story.act(4, "officer", "disclose")
-
-    # 5. Payment overdue: late fee accruing, reminded (enforcement).
-    story.clue(75, "officer", "O5", "擅自设置大型户外广告", power_item=_item(16), party_type="organisation",
-               party_name="开封市某广告传媒有限公司", party_id_number="91410200MA47XXXX3C", place="中山路北段",
-               violation_date=vdate, facts="未经批准设置户外广告牌约25平方米。")
-    story.filed(74, "楼顶设置广告牌约25㎡，无审批手续。")
-    story.act(70, "officer", "conclude_investigation", outcome="penalty", fine_amount="40000", area_m2="25",
-              report="建议罚款40000元。")
-    story.act(69, "officer", "notify").act(68, "officer", "record_statement", waived=True)
-    story.act(60, "leader", "decide").act(59, "officer", "serve", method="direct", recipient="法定代表人")
-    story.act(58, "officer", "disclose").act(38, "officer", "urge")
-
-    # 6. Closed and archived.
+    # 1. Closed and archived.
     story.clue(100, "officer", "O6", "擅自在街道两侧堆放物料", power_item=_item(17), party_type="organisation",
                party_name="开封市某商贸有限公司", party_id_number="91410200MA48XXXX4D", place="书店街",
                violation_date=(today - timedelta(days=101)).isoformat(), facts="门前堆放货物约20平方米。")
@@ -252,6 +199,65 @@ def _load_cases(people, stdout) -> None:
               channel="bank", receipt_number="ICBC-20260001")
     story.act(80, "leader", "close", summary="罚款已缴纳，违法行为已改正。").act(79, "officer", "archive")
 
+
+    # 2. Payment overdue: late fee accruing, reminded (enforcement).
+    story.clue(75, "officer", "O5", "擅自设置大型户外广告", power_item=_item(16), party_type="organisation",
+               party_name="开封市某广告传媒有限公司", party_id_number="91410200MA47XXXX3C", place="中山路北段",
+               violation_date=vdate, facts="未经批准设置户外广告牌约25平方米。")
+    story.filed(74, "楼顶设置广告牌约25㎡，无审批手续。")
+    story.act(70, "officer", "conclude_investigation", outcome="penalty", fine_amount="40000", area_m2="25",
+              report="建议罚款40000元。")
+    story.act(69, "officer", "notify").act(68, "officer", "record_statement", waived=True)
+    story.act(60, "leader", "decide").act(59, "officer", "serve", method="direct", recipient="法定代表人")
+    story.act(58, "officer", "disclose").act(38, "officer", "urge")
+
+
+    # 3. Decided, served and disclosed, awaiting payment.
+    story.clue(40, "officer", "O4", "施工工地未采取防尘措施", power_item=_item(43), party_type="organisation",
+               party_name="开封市某置业有限公司", party_id_number="91410200MA46XXXX2B", place="汴京路南侧工地",
+               violation_date=(today - timedelta(days=41)).isoformat(), facts="工地裸露土方约3000平方米未覆盖。")
+    story.filed(39, "裸露土方约3000㎡未覆盖，未洒水。")
+    story.act(20, "officer", "conclude_investigation", outcome="penalty", fine_amount="30000", area_m2="3000",
+              harm="minor", report="建议罚款30000元。")
+    story.act(19, "officer", "notify").act(18, "officer", "record_statement", waived=True)
+    story.act(6, "leader", "decide").act(5, "officer", "serve", method="direct", recipient="公司法务 张某")
+    story.act(4, "officer", "disclose")
+
+
+    # 4. Prior notice given, hearing requested (large fine for a citizen).
+    story.clue(30, "officer", "O3", "禁止区域露天烧烤", power_item=_item(47), party_type="person", party_name="钱伟",
+               place="西司夜市路口", violation_date=(today - timedelta(days=31)).isoformat(),
+               facts="在禁止区域露天烧烤食品，使用烧烤炉具4个。")
+    story.filed(29, "现场4个烧烤炉具正在使用，油烟扩散。")
+    story.act(3, "officer", "conclude_investigation", outcome="penalty", penalty_kinds=["fine", "confiscate_property"],
+              fine_amount="9000", count="4", harm="minor", report="事实清楚，证据确凿，拟没收烧烤工具并处罚款9000元。")
+    story.act(2, "officer", "notify")
+    story.act(1, "officer", "request_hearing")
+
+
+    # 5. Summary procedure: litter, 50 yuan collected on the spot, filed with the body, closed.
+    story.clue(20, "officer", "S1", "乱扔烟头", power_item=_item(8), party_type="person", party_name="赵明",
+               place="鼓楼广场东侧", violation_date=(today - timedelta(days=20)).isoformat())
+    story.act(20, "officer", "decide_on_the_spot", co_officer=True, penalty="fine", fine_amount="50",
+              collect_cash=True, receipt_number="豫财罚0012345")
+    story.act(19, "officer", "file_summary_record").act(18, "leader", "close", summary="当场处罚并收缴罚款，已备案。")
+
+
+    # 6. Ordinary procedure at investigation, with a seizure in force.
+    story.clue(12, "assistant", "O2", "占用城市道路堆放建材", power_item=_item(26), party_type="organisation",
+               party_name="开封市宏达建筑工程有限公司", party_id_number="91410200MA45XXXX1A",
+               place="龙亭区北道门街西段", violation_date=(today - timedelta(days=13)).isoformat(),
+               facts="未经批准占用人行道堆放砂石、钢管约40平方米。")
+    story.filed(11, "人行道堆放砂石约25㎡、钢管约15㎡，未设置警示标志。")
+    story.act(9, "officer", "record_inquiry", co_officer=True, person="开封市宏达建筑工程有限公司",
+              content="问：堆放物是否你公司所有？答：是，临时堆放，未办理占道手续。")
+    story.act(9, "officer", "request_seizure", kind="seize", reason="堆放物阻碍通行，当事人拒不清理",
+              items="钢管 120 根\n脚手架扣件 300 个")
+    measure = story.case.measures.get().pk
+    story.act(9, "leader", "approve_seizure", hour=14, measure=measure, approve=True, reason="同意")
+    story.act(8, "officer", "seize", co_officer=True, measure=measure)
+
+
     # 7. Criminal referral: construction waste dumped on a large scale.
     story.clue(8, "officer", "R7", "施工单位擅自倾倒建筑垃圾", power_item=_item(54), party_type="organisation",
                party_name="开封市某土石方工程有限公司", party_id_number="91410200MA49XXXX5E", place="黄河大堤南侧",
@@ -261,6 +267,7 @@ def _load_cases(people, stdout) -> None:
               report="倾倒数量巨大且疑含危险废物，已达追诉标准，建议移送公安机关。")
     story.act(5, "leader", "decide_referral", approve=True).act(5, "officer", "hand_over", hour=16,
                                                                    police_unit="开封市公安局龙亭分局")
+
 
     # 8. A fresh clue registered by the assistant.
     story.clue(0, "assistant", "C8", "占道经营", power_item=_item(21), place="鼓楼街夜市", party_type="person",
