@@ -8,6 +8,7 @@ anywhere else, and no other site may frame our pages. See docs/security.md.
 from urllib.parse import urlparse
 
 from django.conf import settings
+from django.http import JsonResponse
 
 
 def tile_origin(url: str) -> str:
@@ -58,6 +59,16 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            # No route matched (e.g. /api/v1/cases/-5/): API clients get the API's JSON error shape, not a page.
+            response = JsonResponse(
+                {"detail": f"no API endpoint at {request.path} for {request.method}", "code": "not_found"},
+                status=response.status_code,
+            )
         response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.path.startswith("/api/"):
