@@ -1,0 +1,166 @@
+"""Cases as Open311 service requests, and the GET requests query with the spec's filters plus paging."""
+
+from datetime import timedelta
+
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from chengguan.cases.models import Attachment, Case, CaseEvent, Source
+from chengguan.core.coords import gcj02_to_wgs84
+
+from .. import presenters
+from .catalog import _datetime
+from .render import Open311Error
+
+MAX_SPAN = timedelta(days=90)
+
+
+def public_sources() -> list[str]:
+    from django.conf import settings
+
+    return list(getattr(settings, "OPEN311_PUBLIC_SOURCES", Source.values))
+
+
+def base_queryset(*, extensions: bool = False):
+    latest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
+    qs = (
+        Case.objects.filter(source__in=public_sources())
+        .select_related("matter", "current_department", "merged_into", "open311_submission")
+        .annotate(updated_at=Subquery(latest))
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")))
+    )
+    if extensions:
+        qs = qs.prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("department").order_by("at", "pk"))
+        )
+    return qs
+
+
+def _media_url(case, absolute) -> str | None:
+    submission = getattr(case, "open311_submission", None)
+    if submission is not None and submission.media_url:
+        return submission.media_url
+    photos = presenters.after_photos(case)
+    return absolute(presenters.photo_url(photos[-1])) if photos else None
+
+
+def request_dict(case, *, absolute, extensions: bool = False) -> dict:
+    """`absolute(path)` turns a media path into a full URL (request.build_absolute_uri)."""
+    lng, lat = gcj02_to_wgs84(case.lng, case.lat)
+    updated = getattr(case, "updated_at", None) or case.reported_at
+    data = {
+        "service_request_id": case.number,
+        "status": presenters.status_of(case),
+        "status_notes": presenters.status_note(case) if extensions else presenters.state_label(case),
+        "service_name": case.matter.name,
+        "service_code": case.matter.code,
+        "description": presenters.scrub_text(case.description)[:4000] or None,
+        "agency_responsible": case.current_department.name if case.current_department_id else None,
+        "service_notice": None,
+        "requested_datetime": presenters.iso(case.reported_at),
+        "updated_datetime": presenters.iso(
+            case.closed_at if case.closed_at and not case.is_open else updated
+        ),
+        "expected_datetime": presenters.iso(case.deadline)
+        if case.is_open and case.step == "handle"
+        else None,
+        "address": case.address or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": round(lat, 6),
+        "long": round(lng, 6),
+        "media_url": _media_url(case, absolute),
+    }
+    if extensions:
+        data["extended_attributes"] = {
+            "detailed_status": case.state,
+            "detailed_status_label": presenters.state_label(case),
+            "channel": case.source,
+            "duplicate_of": case.merged_into.number if case.merged_into_id else None,
+            "photos": [absolute(presenters.photo_url(a)) for a in presenters.after_photos(case)],
+        }
+        data["notes"] = [
+            {
+                "datetime": presenters.iso(e.at),
+                "type": presenters.NOTE_TYPES.get(e.action, "activity"),
+                "summary": e.action,
+                "description": presenters.event_text(e),
+            }
+            for e in presenters.public_events(case)
+        ]
+    return data
+
+
+def _csv(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _positive_int(value, name: str, default: int, maximum: int | None = None) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Open311Error(400, f"{name} must be a positive integer", code="invalid_parameter") from None
+    if number < 1 or (maximum is not None and number > maximum):
+        limit = f" (at most {maximum})" if maximum else ""
+        raise Open311Error(400, f"{name} must be a positive integer{limit}", code="invalid_parameter")
+    return number
+
+
+def search(params, *, now, page_size_max: int) -> tuple[list, dict]:
+    """GET requests: `service_request_id` (overrides the rest), `service_code`, `start_date`, `end_date`,
+    `status`, plus the `updated_after`/`updated_before`, `page`/`page_size` and `extensions` extensions.
+    Returns (cases, paging info)."""
+    extensions = (params.get("extensions") or "").lower() == "true"
+    page = _positive_int(params.get("page"), "page", 1)
+    page_size = _positive_int(params.get("page_size"), "page_size", page_size_max, page_size_max)
+    qs = base_queryset(extensions=extensions)
+    ids = _csv(params.get("service_request_id"))
+    qs = qs.filter(number__in=ids[:page_size_max]) if ids else _filter(qs, params, now=now)
+    qs = qs.order_by("-reported_at", "-pk")
+    start = (page - 1) * page_size
+    rows = list(qs[start : start + page_size])
+    return rows, {"extensions": extensions, "page": page, "page_size": page_size}
+
+
+def _filter(qs, params, *, now):
+    codes = _csv(params.get("service_code"))
+    if codes:
+        qs = qs.filter(matter__code__in=codes)
+    statuses = _csv(params.get("status"))
+    unknown = set(statuses) - {"open", "closed"}
+    if unknown:
+        raise Open311Error(
+            400, "status must be open, closed or both (comma-separated)", code="invalid_status"
+        )
+    if statuses and len(set(statuses)) == 1:
+        qs = qs.filter(is_open=statuses[0] == "open")
+    start = _datetime(params.get("start_date"), "start_date")
+    end = _datetime(params.get("end_date"), "end_date")
+    if start and end and end < start:
+        raise Open311Error(400, "end_date is before start_date", code="invalid_date_range")
+    if start and end and end - start > MAX_SPAN:
+        raise Open311Error(
+            400, "start_date and end_date may not span more than 90 days", code="date_range_too_long"
+        )
+    if not start and not end:
+        end, start = now, now - MAX_SPAN
+    elif not start:
+        start = end - MAX_SPAN
+    elif not end:
+        end = start + MAX_SPAN
+    qs = qs.filter(reported_at__gte=start, reported_at__lte=end)
+    after = _datetime(params.get("updated_after"), "updated_after")
+    before = _datetime(params.get("updated_before"), "updated_before")
+    if after:
+        qs = qs.filter(updated_at__gt=after)
+    if before:
+        qs = qs.filter(updated_at__lt=before)
+    return qs
+
+
+def one(number: str, *, extensions: bool = False) -> Case:
+    case = base_queryset(extensions=extensions).filter(number=number).first()
+    if case is None:
+        raise Open311Error(404, f"service_request_id {number} not found", code="request_not_found")
+    return case

@@ -1,0 +1,71 @@
+"""Reactions to case events (after they commit): hotline webhooks, citizen points, the rating invitation.
+
+A receiver never raises into the case action that sent the signal: failures are logged, and the webhook
+queue is re-filled by `catch_up` on the next `chengguan webhooks deliver` / `chengguan tick`.
+"""
+
+import logging
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from chengguan.cases.channels import Message, deliver
+from chengguan.cases.models import Source
+from chengguan.cases.signals import case_event_recorded
+from chengguan.catalog.models import FilingCondition, MatterType
+
+from . import conf
+from .services.citizen import points_award
+from .services.open311 import changeset_bump
+from .services.webhooks import enqueue_for_event
+
+log = logging.getLogger("chengguan.public")
+
+
+@receiver(case_event_recorded, dispatch_uid="public.webhooks")
+def queue_webhooks(sender, event, **kwargs):
+    try:
+        enqueue_for_event(event)
+    except Exception:  # noqa: BLE001 - catch_up re-queues it
+        log.exception("could not queue webhooks for case event %s", event.pk)
+
+
+@receiver(case_event_recorded, dispatch_uid="public.points")
+def award_points(sender, event, **kwargs):
+    try:
+        points_award(case=event.case, reason=event.action, at=event.at)
+    except Exception:  # noqa: BLE001 - points never break the case loop
+        log.exception("could not award points for case event %s", event.pk)
+
+
+@receiver(case_event_recorded, dispatch_uid="public.rating_invitation")
+def invite_rating(sender, event, **kwargs):
+    """When a citizen's or caller's case closes, ask for a rating (回访) with a link to the follow page."""
+    case = event.case
+    if (
+        event.action != "close"
+        or case.source not in (Source.CITIZEN, Source.HOTLINE)
+        or not case.reporter_phone
+    ):
+        return
+    try:
+        from django.urls import reverse
+
+        link = conf.site_url() + reverse("public-follow")
+        text = _("Please rate how %(number)s was handled: %(link)s (case number and your phone)") % {
+            "number": case.number,
+            "link": link,
+        }
+        deliver([Message("rating_invitation", text, case.number, None, case.reporter_phone)])
+    except Exception:  # noqa: BLE001
+        log.exception("could not send the rating invitation for %s", case.number)
+
+
+@receiver(post_save, sender=MatterType, dispatch_uid="public.changeset.matter")
+@receiver(post_delete, sender=MatterType, dispatch_uid="public.changeset.matter_delete")
+@receiver(post_save, sender=FilingCondition, dispatch_uid="public.changeset.condition")
+@receiver(post_delete, sender=FilingCondition, dispatch_uid="public.changeset.condition_delete")
+def catalogue_changed(sender, raw=False, **kwargs):
+    if not raw:
+        changeset_bump()

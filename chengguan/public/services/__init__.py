@@ -1,0 +1,1 @@
+"""Every state change of the public app; one module per area."""

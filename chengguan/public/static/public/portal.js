@@ -1,0 +1,156 @@
+/* Citizen portal: the report form's map, device location, category search and duplicate suggestions, and the
+   public map. Plain JavaScript, no inline scripts (the site's Content-Security-Policy forbids them). */
+(function () {
+  "use strict";
+
+  function byId(id) { return document.getElementById(id); }
+
+  function baseMap(node) {
+    var map = L.map(node, { zoomControl: true });
+    if (node.dataset.tileUrl) {
+      L.tileLayer(node.dataset.tileUrl, { attribution: node.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+    }
+    map.setView([35, 105], 4);
+    fetch(node.dataset.regionsUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (fc) {
+        if (!fc.features || !fc.features.length) { return; }
+        var outline = L.geoJSON(fc, { style: { color: "#1f5fa8", weight: 1, fillOpacity: 0.04 }, interactive: false });
+        outline.addTo(map);
+        if (!node.dataset.pinned) { map.fitBounds(outline.getBounds()); }
+      })
+      .catch(function () { /* the map still works without outlines */ });
+    return map;
+  }
+
+  function reportForm(form) {
+    var mapNode = byId("report-map");
+    var lng = byId("id_lng"), lat = byId("id_lat"), crs = byId("id_crs");
+    var status = byId("location-status"), select = byId("id_matter"), search = byId("matter-search");
+    var nearbyBox = byId("nearby");
+    var msg = form.dataset;
+    var map = baseMap(mapNode);
+    var marker = null;
+
+    function say(text, isError) {
+      status.textContent = text;
+      status.classList.toggle("error", !!isError);
+    }
+
+    function pin(y, x) {
+      if (marker) { marker.setLatLng([y, x]); } else {
+        marker = L.circleMarker([y, x], { radius: 9, color: "#c62828", fillOpacity: 0.9 }).addTo(map);
+      }
+      mapNode.dataset.pinned = "1";
+      map.setView([y, x], Math.max(map.getZoom(), 15));
+    }
+
+    function checkNearby() {
+      if (!select.value || !lng.value || !lat.value) { nearbyBox.innerHTML = ""; return; }
+      var query = new URLSearchParams({ matter: select.value, lng: lng.value, lat: lat.value, crs: crs.value });
+      fetch(nearbyBox.dataset.url + "?" + query.toString(), { credentials: "same-origin" })
+        .then(function (r) { return r.text(); })
+        .then(function (html) { nearbyBox.innerHTML = html; })
+        .catch(function () { nearbyBox.innerHTML = ""; });
+    }
+
+    function locate(x, y, system) {
+      say(msg.msgChecking);
+      var query = new URLSearchParams({ lng: x, lat: y, crs: system });
+      fetch(mapNode.dataset.locateUrl + "?" + query.toString(), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (d) {
+          if (!d.ok) {
+            lng.value = ""; lat.value = "";
+            say(d.error || msg.msgOutside, true);
+            return;
+          }
+          lng.value = d.lng; lat.value = d.lat; crs.value = "gcj02";
+          pin(d.lat, d.lng);
+          say(msg.msgLocated.replace("{place}", (d.district || "") + " " + d.community));
+          checkNearby();
+        })
+        .catch(function () { say(msg.msgFailed, true); });
+    }
+
+    map.on("click", function (e) { locate(e.latlng.lng, e.latlng.lat, "gcj02"); });
+    byId("use-location").addEventListener("click", function () {
+      if (!navigator.geolocation) { say(msg.msgNoGeo, true); return; }
+      say(msg.msgLocating);
+      navigator.geolocation.getCurrentPosition(
+        function (p) { locate(p.coords.longitude, p.coords.latitude, "wgs84"); },
+        function () { say(msg.msgGeoFailed, true); },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+
+    search.addEventListener("input", function () {
+      var q = search.value.trim();
+      var first = null;
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        var groupMatches = q && group.label.indexOf(q) >= 0;
+        var visible = 0;
+        Array.prototype.forEach.call(group.querySelectorAll("option"), function (o) {
+          var match = !q || groupMatches || o.text.indexOf(q) >= 0 || o.value.indexOf(q) === 0;
+          o.hidden = !match;
+          if (match) { visible += 1; if (!first) { first = o; } }
+        });
+        group.hidden = visible === 0;
+      });
+      var current = select.options[select.selectedIndex];
+      if (first && (!current || current.hidden)) { first.selected = true; checkNearby(); }
+    });
+    select.addEventListener("change", checkNearby);
+
+    if (lng.value && lat.value) { locate(lng.value, lat.value, crs.value || "gcj02"); }
+  }
+
+  function publicMap(node) {
+    var map = baseMap(node);
+    var layer = L.layerGroup().addTo(map);
+    var filter = byId("map-status");
+
+    function popup(p) {
+      var box = document.createElement("div");
+      var title = document.createElement("strong");
+      title.textContent = p.matter;
+      box.appendChild(title);
+      [p.number, p.state, p.address, p.reported + (p.closed ? " → " + p.closed : "")].forEach(function (text) {
+        if (!text) { return; }
+        var line = document.createElement("div");
+        line.textContent = text;
+        box.appendChild(line);
+      });
+      if (p.photo) {
+        var img = document.createElement("img");
+        img.src = p.photo; img.width = 200; img.alt = "";
+        box.appendChild(img);
+      }
+      return box;
+    }
+
+    function load() {
+      var query = filter && filter.value ? "?status=" + encodeURIComponent(filter.value) : "";
+      fetch(node.dataset.url + query, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (fc) {
+          layer.clearLayers();
+          fc.features.forEach(function (f) {
+            var c = f.geometry.coordinates, p = f.properties;
+            var colour = p.status === "closed" ? "#2e7d32" : "#e67e22";
+            L.circleMarker([c[1], c[0]], { radius: 7, color: colour, fillOpacity: 0.8 })
+              .bindPopup(popup(p)).addTo(layer);
+          });
+        });
+    }
+    if (filter) { filter.addEventListener("change", load); }
+    load();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = byId("report-form");
+    if (form) { reportForm(form); }
+    var mapNode = byId("public-map");
+    if (mapNode) { publicMap(mapNode); }
+  });
+}());
