@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -231,16 +232,16 @@ def register_clue(request, payload: ClueIn):
     region = Region.objects.filter(pk=data.pop("region_id")).first()
     department = Department.objects.filter(pk=data.pop("department_id")).first()
     if region is None:
-        raise ValidationError("no such region", field="region_id")
+        raise ValidationError(_("no such region"), field="region_id")
     if department is None:
-        raise ValidationError("no such department", field="department_id")
+        raise ValidationError(_("no such department"), field="department_id")
     source_case = None
     if number := data.pop("source_case_number"):
         from chengguan.cases.models import Case
 
         source_case = Case.objects.filter(number=number).first()
         if source_case is None:
-            raise ValidationError("no digital urban management case with this number", field="source_case_number")
+            raise ValidationError(_("no digital urban management case with this number"), field="source_case_number")
     special = ("source", "title", "source_reference", "lng", "lat")
     particulars = {k: v for k, v in data.items() if v is not None and k not in special}
     case = case_register_clue(actor=request.user, region=region, department=department, source=data["source"],
@@ -256,9 +257,9 @@ def perform_act(request, case_id: int, act: str):
     try:
         payload = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise ValidationError("the body must be a JSON object", field="body") from exc
+        raise ValidationError(_("the body must be a JSON object"), field="body") from exc
     if not isinstance(payload, dict):
-        raise ValidationError("the body must be a JSON object", field="body")
+        raise ValidationError(_("the body must be a JSON object"), field="body")
     case = case_act(actor=request.user, case=case, act=act, data=payload)
     return _detail(request, case)
 
@@ -269,7 +270,7 @@ def add_evidence(request, case_id: int, kind: Form[str], description: Form[str],
     case = get_case(request.user, case_id)
     co = User.objects.filter(pk=co_officer).first() if co_officer else None
     if co_officer and co is None:
-        raise ValidationError("co_officer: no such user", field="co_officer")
+        raise ValidationError(_("co_officer: no such user"), field="co_officer")
     evidence = evidence_add(actor=request.user, case=case, kind=kind, description=description, file=file,
                             co_officer=co)
     return Status(201, {"id": evidence.pk, "sha256": evidence.sha256, "audit_seq": evidence.audit_seq})
@@ -326,7 +327,7 @@ def list_public_decisions(request, limit: int = 50, offset: int = 0):
 def stats_721(request, start: date, end: date, region_id: int | None = None):
     region = Region.objects.filter(pk=region_id).first() if region_id else None
     if region_id and region is None:
-        raise ValidationError("no such region", field="region_id")
+        raise ValidationError(_("no such region"), field="region_id")
     tz = timezone.get_current_timezone()
     counts = enforcement_721_counts(datetime.combine(start, datetime.min.time(), tz),
                                     datetime.combine(end, datetime.min.time(), tz), region=region)

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.errors import ValidationError
@@ -147,18 +148,20 @@ def limitation_check(*, violation_date: date | None, violation_end_date: date | 
                      discovered_on: date) -> date:
     """Raise unless the violation was discovered within the limitation (行政处罚法第36条); return its end."""
     if violation_date is None:
-        raise ValidationError("the violation date is required to check the limitation", field="violation_date")
+        raise ValidationError(gettext("the violation date is required to check the limitation"), field="violation_date")
     start = violation_end_date or violation_date
     if start > discovered_on:
-        raise ValidationError("the violation date lies after its discovery", field="violation_date")
+        raise ValidationError(gettext("the violation date lies after its discovery"), field="violation_date")
     try:
         expiry = start.replace(year=start.year + years)
     except ValueError:  # 29 February
         expiry = start.replace(year=start.year + years, day=28)
     if discovered_on > expiry:
         raise ValidationError(
-            f"the violation ended on {start:%Y-%m-%d} and was discovered on {discovered_on:%Y-%m-%d}, after the "
-            f"{years}-year limitation ran out on {expiry:%Y-%m-%d} (行政处罚法第36条): it can no longer be penalised",
+            gettext("the violation ended on %(end)s and was discovered on %(found)s, after the %(years)s-year "
+                    "limitation ran out on %(expiry)s (行政处罚法第36条): it can no longer be penalised")
+            % {"end": f"{start:%Y-%m-%d}", "found": f"{discovered_on:%Y-%m-%d}", "years": years,
+               "expiry": f"{expiry:%Y-%m-%d}"},
             field="violation_date",
             code="limitation",
         )

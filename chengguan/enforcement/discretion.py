@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
 
@@ -62,16 +63,16 @@ def clean_facts(raw: dict) -> dict:
         try:
             number = Decimal(str(value))
         except ArithmeticError as exc:
-            raise ValidationError(f"{key} must be a number", field=key) from exc
+            raise ValidationError(_("%(field)s must be a number") % {"field": key}, field=key) from exc
         if number < 0:
-            raise ValidationError(f"{key} must not be negative", field=key)
+            raise ValidationError(_("%(field)s must not be negative") % {"field": key}, field=key)
         facts[key] = number
     for key in BOOLEAN_FACTS:
         value = raw.get(key)
         facts[key] = value in (True, "true", "1", "on", "yes", 1)
     harm = raw.get("harm") or "minor"
     if harm not in HARM_VALUES:
-        raise ValidationError("harm must be none, minor or serious", field="harm")
+        raise ValidationError(_("harm must be none, minor or serious"), field="harm")
     facts["harm"] = harm
     factors = raw.get("factors") or []
     if isinstance(factors, str):
@@ -119,7 +120,7 @@ def _to_yuan(benchmark, band, facts) -> tuple[Decimal, Decimal]:
     if fact:
         quantity = facts.get(fact)
         if quantity is None:
-            raise ValidationError(f"this benchmark needs {fact} to compute the amount", field=fact)
+            raise ValidationError(_("this benchmark needs %(fact)s to compute the amount") % {"fact": fact}, field=fact)
         scale = quantity / 100 if benchmark.basis == AmountBasis.PERCENT_OF_COST else quantity
         low, high = low * scale, high * scale
     low = max(low, benchmark.statutory_min)
@@ -169,7 +170,7 @@ def suggest(item: PowerItem, facts: dict, *, party_type: str) -> Suggestion:
         result.reasons.append(f"{factor.get_kind_display()}：{factor.label}")
     unknown = chosen - set(by_code)
     if unknown:
-        raise ValidationError(f"unknown discretion factor: {', '.join(sorted(unknown))}", field="factors")
+        raise ValidationError(_("unknown discretion factor: %(codes)s") % {"codes": ", ".join(sorted(unknown))}, field="factors")
     if age is not None and age < 18:
         shift -= 1
         result.reasons.append("已满十四周岁不满十八周岁，应当从轻或者减轻（行政处罚法第30条）")
@@ -196,7 +197,7 @@ def departs(suggestion: Suggestion, *, no_penalty: bool, amount: Decimal | None)
 def check_choice(suggestion: Suggestion, *, no_penalty: bool) -> None:
     if suggestion.no_penalty_mandatory and not no_penalty:
         raise ValidationError(
-            "the facts entered require no penalty (行政处罚法第30条/第33条); correct the facts or decide no penalty",
+            _("the facts entered require no penalty (行政处罚法第30条/第33条); correct the facts or decide no penalty"),
             field="outcome",
         )
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import PermissionDenied, ValidationError
 from chengguan.org.scope import department_paths, region_paths, scope_q
@@ -52,15 +53,15 @@ def covering_roles(user, *, region, department) -> set[str]:
 def deny_reason(user, case: EnforcementCase, act: Act, today: date) -> str | None:
     """Why `user` may not do `act` on `case` today, or None if they may (state aside)."""
     if not user or not user.is_authenticated:
-        return "sign in first"
+        return _("sign in first")
     roles = covering_roles(user, region=case.region, department=case.department)
     allowed = roles & set(act.roles)
     if not allowed:
         if roles == {ASSISTANT} or (ASSISTANT in roles and not roles & {OFFICER, LEADER, LEGAL}):
-            return "assistants may record clues and assist, but may not perform, sign or decide enforcement acts"
-        return "your role may not do this on this case"
+            return _("assistants may record clues and assist, but may not perform, sign or decide enforcement acts")
+        return _("your role may not do this on this case")
     if act.certified and allowed == {OFFICER} and valid_certificate(user, today) is None:
-        return f"you hold no valid enforcement certificate on {today:%Y-%m-%d}"
+        return _("you hold no valid enforcement certificate on %(day)s") % {"day": f"{today:%Y-%m-%d}"}
     return None
 
 
@@ -78,17 +79,19 @@ def check_actor(user, case: EnforcementCase, act: Act, today: date) -> tuple[str
 def check_co_officer(actor, co_officer, case: EnforcementCase, today: date) -> str:
     """The second officer of a two-officer act: distinct, an officer covering the case, certified today."""
     if co_officer is None:
-        raise ValidationError("this act needs a second certified officer (行政处罚法第42条)", field="co_officer")
+        raise ValidationError(_("this act needs a second certified officer (行政处罚法第42条)"), field="co_officer")
     if co_officer.pk == actor.pk:
-        raise ValidationError("the second officer must be a different person", field="co_officer")
+        raise ValidationError(_("the second officer must be a different person"), field="co_officer")
     roles = covering_roles(co_officer, region=case.region, department=case.department)
     if OFFICER not in roles:
-        reason = "an assistant" if ASSISTANT in roles else "not an enforcement officer for this case"
-        raise PermissionDenied(f"the second officer is {reason}", field="co_officer")
+        if ASSISTANT in roles:
+            raise PermissionDenied(_("the second officer is an assistant, who may not enforce"), field="co_officer")
+        raise PermissionDenied(_("the second officer is not an enforcement officer for this case"), field="co_officer")
     cert = valid_certificate(co_officer, today)
     if cert is None:
         raise PermissionDenied(
-            f"the second officer holds no valid enforcement certificate on {today:%Y-%m-%d}", field="co_officer"
+            _("the second officer holds no valid enforcement certificate on %(day)s") % {"day": f"{today:%Y-%m-%d}"},
+            field="co_officer",
         )
     return cert.number
 

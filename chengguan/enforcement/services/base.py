@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import Conflict, ValidationError
 
@@ -146,7 +147,8 @@ class Act:
         )
         if self.case.state not in self.spec.sources:
             raise Conflict(
-                f"{self.code} is not allowed while the case is {self.case.get_state_display()}",
+                _("%(act)s is not allowed while the case is: %(state)s")
+                % {"act": self.spec.label, "state": self.case.get_state_display()},
                 field="act",
                 code="illegal_transition",
             )
@@ -171,8 +173,8 @@ class Act:
         if deadline is not None and self.now > deadline:
             if not late_reason:
                 raise Conflict(
-                    f"the deadline to {what} passed at {timezone.localtime(deadline):%Y-%m-%d %H:%M}; "
-                    "record the reason for the delay",
+                    _("the deadline to %(what)s passed at %(time)s; record the reason for the delay")
+                    % {"what": what, "time": f"{timezone.localtime(deadline):%Y-%m-%d %H:%M}"},
                     field="late_reason",
                     code="deadline_passed",
                 )
@@ -199,7 +201,7 @@ class Act:
 
     def done(self, *, to: str | None = None, fields=(), reason: str = "", deadline=None, payload: dict | None = None):
         if to is not None and to != self.from_state and to not in self.spec.targets:
-            raise Conflict(f"{self.code} cannot lead to {to}", field="act", code="illegal_transition")
+            raise Conflict(_("%(act)s cannot lead to %(state)s") % {"act": self.spec.label, "state": to}, field="act", code="illegal_transition")
         case = self.case
         if to is not None:
             case.state = to

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import PermissionDenied, ValidationError
 
@@ -34,15 +35,16 @@ def body_for(department) -> EnforcementBody:
     for dept in reversed(list(department.ancestors())):
         if dept.pk in bodies:
             return bodies[dept.pk]
-    raise ValidationError(f"{department} belongs to no enforcement body; configure one in admin", field="department")
+    raise ValidationError(_("%(department)s belongs to no enforcement body; configure one in admin")
+                          % {"department": department}, field="department")
 
 
 def _power_item(code: str) -> PowerItem:
     item = PowerItem.objects.filter(code=code).first()
     if item is None:
-        raise ValidationError(f"no power item {code!r} in the power list", field="power_item")
+        raise ValidationError(_("no power item %(code)s in the power list") % {"code": code}, field="power_item")
     if item.power_type not in (PowerType.PENALTY, PowerType.COERCION):
-        raise ValidationError("the item is not a penalty or coercive power", field="power_item")
+        raise ValidationError(_("the item is not a penalty or coercive power"), field="power_item")
     return item
 
 
@@ -59,7 +61,7 @@ def _apply_particulars(case: EnforcementCase, data: dict) -> dict:
             setattr(case, name, value)
             changed[name] = str(value) if value is not None else ""
     if case.violation_end_date and case.violation_date and case.violation_end_date < case.violation_date:
-        raise ValidationError("the violation cannot end before it began", field="violation_end_date")
+        raise ValidationError(_("the violation cannot end before it began"), field="violation_end_date")
     return changed
 
 
@@ -71,14 +73,15 @@ def case_register_clue(*, actor, region, department, source: str, title: str, no
     A clue may come from a 数字城管 case (`source_case`, a cases.Case), which is then linked."""
     now = now or timezone.now()
     if not can_register(actor, region=region, department=department):
-        raise PermissionDenied("only officers and assistants of this area may register clues", field="actor")
+        raise PermissionDenied(_("only officers and assistants of this area may register clues"), field="actor")
     if source not in Source.values:
-        raise ValidationError(f"source must be one of {', '.join(Source.values)}", field="source")
+        raise ValidationError(_("source must be one of %(values)s") % {"values": ", ".join(Source.values)},
+                              field="source")
     if not (title or "").strip():
-        raise ValidationError("the cause of action is required", field="title")
+        raise ValidationError(_("the cause of action is required"), field="title")
     unknown = set(particulars) - set(PARTY_FIELDS)
     if unknown:
-        raise ValidationError(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        raise ValidationError(_("unknown field %(name)s") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0])
     if source_case is not None:
         source, source_reference = Source.DIGITAL_CASE, source_reference or source_case.number
     body = body_for(department)
@@ -125,9 +128,9 @@ def case_extend_verification(*, actor, case, reason: str, now=None) -> Enforceme
     act = Act(actor=actor, case=case, code="extend_verification", now=now)
     c = act.case
     if c.verification_extended:
-        act.refuse("the verification period may be extended only once", field="act")
+        act.refuse(_("the verification period may be extended only once"), field="act")
     if c.verification_due and act.now > c.verification_due:
-        act.refuse("the verification period has already passed", field="act", code="deadline_passed")
+        act.refuse(_("the verification period has already passed"), field="act", code="deadline_passed")
     p = deadlines.period("clue_verification_extension")
     c.verification_due = deadlines.add_period(c.verification_due, p.amount, p.unit, lenient=True)
     c.verification_extended = True
@@ -146,12 +149,12 @@ def case_dismiss_clue(*, actor, case, reason: str, resolution: str, now=None) ->
 
 def _require_particulars(act: Act, *, facts: bool = True) -> None:
     c = act.case
-    act.require(c.power_item is not None, "choose the power item (legal basis) first", field="power_item")
-    act.require(bool(c.party_type), "the party type is required", field="party_type")
-    act.require(bool(c.party_name), "the party is required", field="party_name")
-    act.require(c.violation_date is not None, "the violation date is required", field="violation_date")
+    act.require(c.power_item is not None, _("choose the power item (legal basis) first"), field="power_item")
+    act.require(bool(c.party_type), _("the party type is required"), field="party_type")
+    act.require(bool(c.party_name), _("the party is required"), field="party_name")
+    act.require(c.violation_date is not None, _("the violation date is required"), field="violation_date")
     if facts:
-        act.require(bool(c.facts), "the facts are required", field="facts")
+        act.require(bool(c.facts), _("the facts are required"), field="facts")
 
 
 def _check_limitation(act: Act) -> None:
@@ -172,23 +175,24 @@ def case_decide_on_the_spot(*, actor, case, co_officer, penalty: str, now=None, 
     act = Act(actor=actor, case=case, code="decide_on_the_spot", now=now, co_officer=co_officer)
     c = act.case
     _require_particulars(act, facts=False)
-    act.require(c.power_item.is_penalty, "the summary procedure is for penalty items", field="power_item")
+    act.require(c.power_item.is_penalty, _("the summary procedure is for penalty items"), field="power_item")
     _check_limitation(act)
     fine = fine_amount or 0
     if penalty == "fine":
-        act.require(fine > 0, "the fine is required", field="fine_amount")
+        act.require(fine > 0, _("the fine is required"), field="fine_amount")
         cap = SUMMARY_CAP[c.party_type]
-        act.require(fine <= cap, f"the summary procedure allows fines up to {cap} yuan for this party (行政处罚法第51条); "
-                    "use the ordinary procedure", field="fine_amount", code="summary_cap")
+        act.require(fine <= cap, _("the summary procedure allows fines up to %(cap)s yuan for this party "
+                                   "(行政处罚法第51条); use the ordinary procedure") % {"cap": cap},
+                    field="fine_amount", code="summary_cap")
     else:
-        act.require(not fine, "a warning carries no fine", field="fine_amount")
+        act.require(not fine, _("a warning carries no fine"), field="fine_amount")
     if collect_cash:
-        act.require(penalty == "fine", "there is nothing to collect", field="collect_cash")
+        act.require(penalty == "fine", _("there is nothing to collect"), field="collect_cash")
         act.require(fine <= CASH_CAP or hard_to_enforce,
-                    f"cash may be collected on the spot only for fines up to {CASH_CAP} yuan or when later enforcement "
-                    "would be hard (行政处罚法第68条); the party pays at the bank", field="collect_cash",
-                    code="cash_not_allowed")
-        act.require(bool(receipt_number), "give the number of the official financial receipt (第70条)",
+                    _("cash may be collected on the spot only for fines up to %(cap)s yuan or when later "
+                      "enforcement would be hard (行政处罚法第68条); the party pays at the bank") % {"cap": CASH_CAP},
+                    field="collect_cash", code="cash_not_allowed")
+        act.require(bool(receipt_number), _("give the number of the official financial receipt (第70条)"),
                     field="receipt_number")
     c.procedure, c.outcome, c.penalty_kinds, c.fine_amount = "summary", "penalty", [penalty], fine
     c.decided_at = c.served_at = act.now
@@ -259,7 +263,7 @@ def case_record_inspection(*, actor, case, co_officer, place: str, findings: str
                            party_present: str = "") -> EnforcementCase:
     act = Act(actor=actor, case=case, code="record_inspection", now=now, co_officer=co_officer)
     started_at = started_at or act.now
-    act.require(started_at <= act.now, "the inspection cannot start in the future", field="started_at")
+    act.require(started_at <= act.now, _("the inspection cannot start in the future"), field="started_at")
     act.assign_officers()
     act.document("inspection_record", place=place, findings=findings, started_at=cn_datetime(started_at),
                  party_present=party_present)
@@ -284,7 +288,7 @@ def case_record_inquiry(*, actor, case, co_officer, person: str, content: str, n
 @transaction.atomic
 def case_order_correction(*, actor, case, co_officer, requirement: str, correct_by, now=None) -> EnforcementCase:
     act = Act(actor=actor, case=case, code="order_correction", now=now, co_officer=co_officer)
-    act.require(correct_by >= act.today, "the date to correct by lies in the past", field="correct_by")
+    act.require(correct_by >= act.today, _("the date to correct by lies in the past"), field="correct_by")
     c = act.case
     c.correction_order, c.correction_due = requirement, correct_by
     act.document("correction_order", requirement=requirement, correct_by=f"{correct_by.year}年{correct_by.month}月{correct_by.day}日")

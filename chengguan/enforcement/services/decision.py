@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import PermissionDenied
 
@@ -30,8 +31,8 @@ def case_conclude_investigation(*, actor, case, outcome: str, report: str, now=N
     act = Act(actor=actor, case=case, code="conclude_investigation", now=now)
     c = act.case
     act.require(c.events.filter(act__in=RECORD_ACTS).exists(),
-                "record at least one on-site inspection or inquiry first (行政处罚法第55条)", field="report")
-    act.require(c.power_item is not None, "choose the power item (legal basis) first", field="power_item")
+                _("record at least one on-site inspection or inquiry first (行政处罚法第55条)"), field="report")
+    act.require(c.power_item is not None, _("choose the power item (legal basis) first"), field="power_item")
     cleaned = clean_facts({**facts, "party_type": c.party_type})
     age = age_on(c.party_birth_date, c.violation_date)
     if age is not None:
@@ -41,25 +42,28 @@ def case_conclude_investigation(*, actor, case, outcome: str, report: str, now=N
     if outcome == "penalty":
         if not kinds:
             kinds = ["fine"] if fine_amount else []
-        act.require(bool(kinds), "name at least one penalty kind", field="penalty_kinds")
+        act.require(bool(kinds), _("name at least one penalty kind"), field="penalty_kinds")
         unknown = [k for k in kinds if k not in PENALTY_KINDS]
-        act.require(not unknown, f"unknown penalty kind {unknown[0] if unknown else ''}", field="penalty_kinds")
+        act.require(not unknown, _("unknown penalty kind %(kind)s") % {"kind": unknown[0] if unknown else ""},
+                    field="penalty_kinds")
         if "fine" in kinds:
-            act.require(bool(fine_amount), "the proposed fine is required", field="fine_amount")
+            act.require(bool(fine_amount), _("the proposed fine is required"), field="fine_amount")
             benchmark_max = _statutory_max(c)
             act.require(benchmark_max is None or fine_amount <= benchmark_max,
-                        f"the fine exceeds the statutory maximum of {benchmark_max} yuan", field="fine_amount",
+                        _("the fine exceeds the statutory maximum of %(max)s yuan") % {"max": benchmark_max},
+                        field="fine_amount",
                         code="above_statutory_max")
         else:
-            act.require(not fine_amount, "add the kind 'fine' to propose a fine", field="penalty_kinds")
+            act.require(not fine_amount, _("add the kind 'fine' to propose a fine"), field="penalty_kinds")
         check_choice(suggestion, no_penalty=False)
     else:
         kinds, fine_amount = [], None
     departed = departs(suggestion, no_penalty=outcome == "no_penalty", amount=fine_amount)
     act.require(not departed or bool(departure_reason.strip()),
-                "the proposal departs from the discretion benchmark's suggestion "
-                f"({suggestion.level or 'no penalty'} {suggestion.amount_min or ''}–{suggestion.amount_max or ''}): "
-                "record the reason", field="departure_reason", code="departure_reason_required")
+                _("the proposal departs from the discretion benchmark's suggestion (%(level)s %(low)s–%(high)s): "
+                  "record the reason") % {"level": suggestion.level or _("no penalty"), "low": suggestion.amount_min or "",
+                                          "high": suggestion.amount_max or ""},
+                field="departure_reason", code="departure_reason_required")
     fine = fine_amount or Decimal(0)
     c.proposed_outcome, c.penalty_kinds, c.proposed_fine = outcome, kinds, fine_amount
     c.discretion_facts = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in cleaned.items()}
@@ -98,7 +102,7 @@ def case_notify(*, actor, case, now=None):
     act = Act(actor=actor, case=case, code="notify", now=now)
     c = act.case
     if c.proposed_outcome != "penalty":
-        act.refuse("a no-penalty proposal needs no prior notice: decide directly", field="act")
+        act.refuse(_("a no-penalty proposal needs no prior notice: decide directly"), field="act")
     c.notified_at, c.notified_fine = act.now, c.proposed_fine
     c.rights_due = deadlines.due("hearing_request", act.now)
     act.document("prior_notice", penalty=penalty_text(c, c.proposed_fine))
@@ -112,8 +116,8 @@ def case_notify(*, actor, case, now=None):
 def case_record_statement(*, actor, case, now=None, statement: str = "", adopted: bool = False, review: str = "",
                           waived: bool = False):
     act = Act(actor=actor, case=case, code="record_statement", now=now)
-    act.require(bool(statement) or waived, "record the statements, or that the party waives them", field="statement")
-    act.require(waived or bool(review), "review the statements (第45条: 复核)", field="review")
+    act.require(bool(statement) or waived, _("record the statements, or that the party waives them"), field="statement")
+    act.require(waived or bool(review), _("review the statements (第45条: 复核)"), field="review")
     c = act.case
     if waived:
         c.rights_waived = True
@@ -127,12 +131,13 @@ def case_request_hearing(*, actor, case, now=None, requested_at=None):
     act = Act(actor=actor, case=case, code="request_hearing", now=now)
     c = act.case
     requested_at = requested_at or act.now
-    act.require(requested_at <= act.now, "the request cannot lie in the future", field="requested_at")
+    act.require(requested_at <= act.now, _("the request cannot lie in the future"), field="requested_at")
     if not c.hearing_required:
-        act.refuse("the intended penalty carries no right to a hearing (行政处罚法第63条)", field="act")
+        act.refuse(_("the intended penalty carries no right to a hearing (行政处罚法第63条)"), field="act")
     if requested_at > c.rights_due:
-        act.refuse(f"a hearing must be requested within 5 working days of the notice, by "
-                   f"{timezone.localtime(c.rights_due):%Y-%m-%d} (第64条)", field="requested_at", code="deadline_passed")
+        act.refuse(_("a hearing must be requested within 5 working days of the notice, by %(day)s (第64条)")
+                   % {"day": f"{timezone.localtime(c.rights_due):%Y-%m-%d}"}, field="requested_at",
+                   code="deadline_passed")
     c.hearing_requested_at = requested_at
     act.done(to=State.HEARING_REQUESTED, fields=["hearing_requested_at"])
     return c
@@ -144,12 +149,13 @@ def case_schedule_hearing(*, actor, case, hearing_at, place: str, presider, now=
     c = act.case
     earliest = deadlines.due("hearing_notice", act.now)
     if timezone.localtime(hearing_at).date() < timezone.localtime(earliest).date():
-        act.refuse(f"the party must be notified 7 working days before the hearing (第64条): the earliest date is "
-                   f"{timezone.localtime(earliest):%Y-%m-%d}", field="hearing_at", code="too_early")
+        act.refuse(_("the party must be notified 7 working days before the hearing (第64条): the earliest date is "
+                     "%(day)s") % {"day": f"{timezone.localtime(earliest):%Y-%m-%d}"}, field="hearing_at",
+                   code="too_early")
     if presider.pk in c.officer_ids():
-        raise PermissionDenied("the presider must not have investigated the case (第64条第4项)", field="presider")
+        raise PermissionDenied(_("the presider must not have investigated the case (第64条第4项)"), field="presider")
     if not covering_roles(presider, region=c.region, department=c.department) & {"officer", "legal_reviewer", "leader"}:
-        raise PermissionDenied("the presider must belong to the body", field="presider")
+        raise PermissionDenied(_("the presider must belong to the body"), field="presider")
     c.hearing_at, c.hearing_place, c.hearing_presider = hearing_at, place, presider
     act.done(to=State.HEARING_SCHEDULED, fields=["hearing_at", "hearing_place", "hearing_presider"],
              deadline=hearing_at, payload={"hearing_at": hearing_at, "place": place, "presider": presider})
@@ -161,9 +167,10 @@ def case_hold_hearing(*, actor, case, record: str, now=None, party_absent: bool 
     act = Act(actor=actor, case=case, code="hold_hearing", now=now)
     c = act.case
     if c.hearing_presider_id != actor.pk:
-        raise PermissionDenied("only the designated presider holds the hearing", field="actor")
+        raise PermissionDenied(_("only the designated presider holds the hearing"), field="actor")
     if timezone.localtime(act.now).date() < timezone.localtime(c.hearing_at).date():
-        act.refuse(f"the hearing is set for {cn_datetime(c.hearing_at)}", field="act", code="too_early")
+        act.refuse(_("the hearing is set for %(time)s") % {"time": cn_datetime(c.hearing_at)}, field="act",
+                   code="too_early")
     c.hearing_held_at = act.now
     if not party_absent:
         c.is_major = True  # 第58条第1款第2项: decisions after a hearing need legal review
@@ -181,9 +188,10 @@ def case_submit_legal_review(*, actor, case, now=None):
     act = Act(actor=actor, case=case, code="submit_legal_review", now=now)
     c = act.case
     if c.state == State.INVESTIGATED and c.proposed_outcome == "penalty":
-        act.refuse("give the prior notice first", field="act")
+        act.refuse(_("give the prior notice first"), field="act")
     if c.state == State.NOTIFIED and not _rights_window_over(c, act.now):
-        act.refuse(f"the party may make statements until {cn_datetime(c.rights_due)}", field="act",
+        act.refuse(_("the party may make statements until %(time)s") % {"time": cn_datetime(c.rights_due)},
+                   field="act",
                    code="rights_pending")
     LegalReview.objects.create(case=c, submitted_at=act.now, submitted_by=actor)
     act.done(to=State.IN_LEGAL_REVIEW)
@@ -195,7 +203,7 @@ def case_legal_review(*, actor, case, opinion: str, text: str, now=None):
     act = Act(actor=actor, case=case, code="legal_review", now=now)
     c = act.case
     if actor.pk in c.officer_ids():
-        raise PermissionDenied("a handler of the case may not review it", field="actor")
+        raise PermissionDenied(_("a handler of the case may not review it"), field="actor")
     review = c.legal_reviews.filter(reviewed_at__isnull=True).order_by("-submitted_at").first()
     review.reviewer, review.reviewed_at, review.opinion, review.text = actor, act.now, opinion, text
     review.save(update_fields=["reviewer", "reviewed_at", "opinion", "text"])
@@ -217,12 +225,12 @@ def case_extend_decision(*, actor, case, days: int, reason: str, now=None):
     act = Act(actor=actor, case=case, code="extend_decision", now=now)
     c = act.case
     limit = deadlines.period("decision_extension").amount
-    act.require(1 <= days <= limit, f"an extension is 1 to {limit} days", field="days")
+    act.require(1 <= days <= limit, _("an extension is 1 to %(limit)s days") % {"limit": limit}, field="days")
     if act.now > c.decision_due:
-        act.refuse("the decision period has already passed; it can no longer be extended", field="decision_due",
+        act.refuse(_("the decision period has already passed; it can no longer be extended"), field="decision_due",
                    code="deadline_passed")
     if c.decision_extended_days and not c.discussed_at:
-        act.refuse("a further extension needs a collective discussion first", field="act")
+        act.refuse(_("a further extension needs a collective discussion first"), field="act")
     c.decision_due = deadlines.add_period(c.decision_due, days, "natural_days", lenient=True)
     c.decision_extended_days += days
     act.done(fields=["decision_due", "decision_extended_days"], reason=reason, deadline=c.decision_due,
@@ -237,31 +245,32 @@ def case_decide(*, actor, case, now=None, fine_amount=None, departure_reason: st
     act = Act(actor=actor, case=case, code="decide", now=now)
     c = act.case
     if act.now > c.decision_due:
-        act.refuse(f"the decision period ended on {cn_datetime(c.decision_due)} (行政处罚法第60条); extensions must "
-                   "be approved before it ends", field="decision_due", code="deadline_passed")
+        act.refuse(_("the decision period ended on %(time)s (行政处罚法第60条); extensions must be approved before "
+                     "it ends") % {"time": cn_datetime(c.decision_due)}, field="decision_due", code="deadline_passed")
     if c.is_major and not c.legal_reviews.filter(opinion="approve").exists():
-        act.refuse("a major decision needs the legal reviewer's approval first (第58条)", field="act",
+        act.refuse(_("a major decision needs the legal reviewer's approval first (第58条)"), field="act",
                    code="legal_review_required")
     if (c.is_major or c.is_complex) and not c.discussed_at:
-        act.refuse("a complex or major case is decided by collective discussion (第57条第2款)", field="act",
+        act.refuse(_("a complex or major case is decided by collective discussion (第57条第2款)"), field="act",
                    code="discussion_required")
     penalty = c.proposed_outcome == "penalty"
     fields = ["outcome", "fine_amount", "decision_text", "decided_at", "decided_by", "service_due", "resolution",
               "resolved_at", "decision_number"]
     if penalty:
         if not c.notified_at:
-            act.refuse("give the prior notice first (第44条)", field="act")
+            act.refuse(_("give the prior notice first (第44条)"), field="act")
         if not _rights_window_over(c, act.now):
-            act.refuse(f"the party may make statements or request a hearing until {cn_datetime(c.rights_due)} "
-                       "(第62条)", field="act", code="rights_pending")
+            act.refuse(_("the party may make statements or request a hearing until %(time)s (第62条)")
+                       % {"time": cn_datetime(c.rights_due)}, field="act", code="rights_pending")
         fine = (c.proposed_fine or Decimal(0)) if fine_amount is None else fine_amount
         if "fine" in c.penalty_kinds:
-            act.require(fine <= (c.notified_fine or 0), f"the fine may not exceed the {c.notified_fine} yuan notified: "
-                        "statements never make a penalty heavier (第45条)", field="fine_amount",
+            act.require(fine <= (c.notified_fine or 0),
+                        _("the fine may not exceed the %(fine)s yuan notified: statements never make a penalty "
+                          "heavier (第45条)") % {"fine": c.notified_fine}, field="fine_amount",
                         code="heavier_than_notified")
             outside = c.suggested_min is not None and not (c.suggested_min <= fine <= c.suggested_max)
             if outside and fine != c.proposed_fine:
-                act.require(bool(departure_reason.strip()), "the fine departs from the benchmark: record the reason",
+                act.require(bool(departure_reason.strip()), _("the fine departs from the benchmark: record the reason"),
                             field="departure_reason", code="departure_reason_required")
                 c.departure_reason = departure_reason.strip()
                 fields.append("departure_reason")
@@ -269,7 +278,7 @@ def case_decide(*, actor, case, now=None, fine_amount=None, departure_reason: st
         c.disclosure_due = deadlines.due("disclosure", act.now)
         fields.append("disclosure_due")
     else:
-        act.require(bool(text), "state the grounds for not imposing a penalty", field="text")
+        act.require(bool(text), _("state the grounds for not imposing a penalty"), field="text")
         c.fine_amount, c.resolution = Decimal(0), "management"
     c.outcome = c.proposed_outcome
     c.decision_text = text or penalty_text(c, c.fine_amount)

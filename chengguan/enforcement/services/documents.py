@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from docx import Document
 
 from chengguan.core.errors import ValidationError
@@ -101,7 +102,7 @@ def template_bytes(kind: str) -> bytes:
             return fh.read()
     path = TEMPLATE_DIR / f"{kind}.docx"
     if not path.exists():
-        raise ValidationError(f"no template for {kind}: upload one in admin", field="kind")
+        raise ValidationError(_("no template for %(kind)s: upload one in admin") % {"kind": kind}, field="kind")
     return path.read_bytes()
 
 
@@ -141,14 +142,14 @@ def validate_template(data: bytes) -> None:
     try:
         Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any parse failure means "not a usable .docx"
-        raise ValidationError("the file is not a Word (.docx) document", field="file") from exc
+        raise ValidationError(_("the file is not a Word (.docx) document"), field="file") from exc
 
 
 def document_generate(*, case, kind: str, actor, now, context: dict) -> tuple[CaseDocument, dict]:
     """Number (if the kind has a series), render, store and hash one document. Returns the document and the
     file entry for the audit chain (the caller appends it with the act's record)."""
     if kind not in TEMPLATES or kind not in DocumentKind.values:
-        raise ValidationError(f"unknown document kind {kind!r}", field="kind")
+        raise ValidationError(_("unknown document kind %(kind)s") % {"kind": kind}, field="kind")
     series = SERIES.get(kind)
     number = next_number(case.body, series, timezone.localtime(now).year) if series else ""
     if kind == "filing_approval":

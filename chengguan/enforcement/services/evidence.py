@@ -4,6 +4,7 @@ import mimetypes
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import PermissionDenied, ValidationError
 
@@ -31,14 +32,14 @@ def evidence_add(*, actor, case, kind: str, description: str, now=None, file=Non
     elif "assistant" in roles and case.state == State.CLUE:
         role = "assistant"
     else:
-        raise PermissionDenied("only certified officers add evidence; assistants may attach material to a clue",
+        raise PermissionDenied(_("only certified officers add evidence; assistants may attach material to a clue"),
                                field="actor")
     if not case.is_open:
-        raise ValidationError("the case is no longer open", field="case")
+        raise ValidationError(_("the case is no longer open"), field="case")
     if kind not in Evidence.Kind.values:
-        raise ValidationError(f"kind must be one of {', '.join(Evidence.Kind.values)}", field="kind")
+        raise ValidationError(_("kind must be one of %(values)s") % {"values": ", ".join(Evidence.Kind.values)}, field="kind")
     if not (description or "").strip():
-        raise ValidationError("describe the evidence", field="description")
+        raise ValidationError(_("describe the evidence"), field="description")
     if co_officer is not None:
         check_co_officer(actor, co_officer, case, today)
     evidence = Evidence(case=case, kind=kind, description=description.strip()[:300], collected_at=collected_at or now,
@@ -47,9 +48,9 @@ def evidence_add(*, actor, case, kind: str, description: str, now=None, file=Non
     if file is not None:
         content_type = getattr(file, "content_type", "") or mimetypes.guess_type(file.name)[0] or ""
         if file.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError("the file is larger than 500 MB", field="file")
+            raise ValidationError(_("the file is larger than 500 MB"), field="file")
         if not content_type.startswith(ALLOWED_TYPES):
-            raise ValidationError("photos, audio, video, PDF, text or Word files only", field="file")
+            raise ValidationError(_("photos, audio, video, PDF, text or Word files only"), field="file")
         file.seek(0)
         evidence.sha256 = sha256_file(file)
         file.seek(0)

@@ -1,6 +1,7 @@
 """Sealing and seizure (行政强制法第18–28条): approval, execution by two officers, 30 (+30) days, release."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .. import deadlines
 from ..models import CoerciveMeasure
@@ -12,7 +13,7 @@ KIND_LABEL = {"seal": "查封", "seize": "扣押"}
 
 def _measure(act: Act, pk: int) -> CoerciveMeasure:
     measure = act.case.measures.select_for_update().filter(pk=pk).first()
-    act.require(measure is not None, "no such measure on this case", field="measure")
+    act.require(measure is not None, _("no such measure on this case"), field="measure")
     return measure
 
 
@@ -38,12 +39,12 @@ def case_approve_seizure(*, actor, case, measure: int, now=None, approve: bool =
         m.status = Status.APPROVED if approve else Status.REFUSED
     elif m.status == Status.IN_FORCE and m.emergency and m.approved_at is None:
         if act.now > m.approval_due:
-            act.refuse("more than 24 hours have passed: the emergency measure must be released (第19条)",
+            act.refuse(_("more than 24 hours have passed: the emergency measure must be released (第19条)"),
                        field="measure", code="deadline_passed")
         if not approve:
             m.status, m.ended_at = Status.RELEASED, act.now
     else:
-        act.refuse("this measure awaits no approval", field="measure")
+        act.refuse(_("this measure awaits no approval"), field="measure")
     m.approved_by, m.approved_at = actor, act.now
     m.save(update_fields=["status", "approved_by", "approved_at", "ended_at"])
     act.done(reason=reason, deadline=m.approval_due, payload={"measure": m.pk, "approve": approve})
@@ -56,12 +57,12 @@ def case_seize(*, actor, case, co_officer, now=None, measure: int | None = None,
     act = Act(actor=actor, case=case, code="seize", now=now, co_officer=co_officer)
     if measure is not None:
         m = _measure(act, measure)
-        act.require(m.status == Status.APPROVED, "the measure has not been approved", field="measure")
+        act.require(m.status == Status.APPROVED, _("the measure has not been approved"), field="measure")
     else:
-        act.require(emergency, "carry out an approved measure, or mark it as an emergency", field="measure")
-        act.require(kind in KIND_LABEL, "choose sealing or seizure", field="kind")
-        act.require(bool(reason), "the reason is required", field="reason")
-        act.require(bool(items), "list the items", field="items")
+        act.require(emergency, _("carry out an approved measure, or mark it as an emergency"), field="measure")
+        act.require(kind in KIND_LABEL, _("choose sealing or seizure"), field="kind")
+        act.require(bool(reason), _("the reason is required"), field="reason")
+        act.require(bool(items), _("list the items"), field="items")
         m = CoerciveMeasure(case=act.case, kind=kind, reason=reason, place=place, items=items, emergency=True,
                             requested_by=actor, requested_at=act.now,
                             approval_due=deadlines.due("emergency_approval", act.now))
@@ -80,14 +81,15 @@ def case_extend_seizure(*, actor, case, measure: int, days: int, reason: str, no
     act = Act(actor=actor, case=case, code="extend_seizure", now=now)
     m = _measure(act, measure)
     limit = deadlines.period("seizure_extension").amount
-    act.require(m.status == Status.IN_FORCE, "the measure is not in force", field="measure")
-    act.require(1 <= days <= limit, f"the extension is 1 to {limit} days (第25条)", field="days")
+    act.require(m.status == Status.IN_FORCE, _("the measure is not in force"), field="measure")
+    act.require(1 <= days <= limit, _("the extension is 1 to %(limit)s days (第25条)") % {"limit": limit},
+                field="days")
     if m.extended_days:
-        act.refuse("a measure may be extended only once (第25条)", field="measure")
+        act.refuse(_("a measure may be extended only once (第25条)"), field="measure")
     if m.emergency and m.approved_at is None:
-        act.refuse("approve the emergency measure first", field="measure")
+        act.refuse(_("approve the emergency measure first"), field="measure")
     if act.now > m.ends_at:
-        act.refuse("the period has ended: the items must be released (第28条)", field="measure", code="deadline_passed")
+        act.refuse(_("the period has ended: the items must be released (第28条)"), field="measure", code="deadline_passed")
     m.ends_at = deadlines.add_period(m.ends_at, days, "natural_days", lenient=True)
     m.extended_days, m.extension_reason = days, reason
     m.save(update_fields=["ends_at", "extended_days", "extension_reason"])
@@ -99,9 +101,9 @@ def case_extend_seizure(*, actor, case, measure: int, days: int, reason: str, no
 def case_end_seizure(*, actor, case, co_officer, measure: int, outcome: str, now=None, note: str = ""):
     act = Act(actor=actor, case=case, code="end_seizure", now=now, co_officer=co_officer)
     m = _measure(act, measure)
-    act.require(m.status == Status.IN_FORCE, "the measure is not in force", field="measure")
+    act.require(m.status == Status.IN_FORCE, _("the measure is not in force"), field="measure")
     if outcome != Status.RELEASED and act.now > m.ends_at:
-        act.refuse("the period has ended: the items must be released (第28条)", field="outcome",
+        act.refuse(_("the period has ended: the items must be released (第28条)"), field="outcome",
                    code="deadline_passed")
     m.status, m.ended_at = outcome, act.now
     m.save(update_fields=["status", "ended_at"])

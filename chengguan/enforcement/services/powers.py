@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
 
@@ -129,7 +130,8 @@ class ImportResult:
     codes: list = field(default_factory=list)
 
     def __str__(self):
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
 def parse_legal_basis(text: str) -> dict:
@@ -162,7 +164,7 @@ def _power_type(text: str, row: int) -> tuple[str, str]:
     first = re.split(r"[/、,，]", value)[0].strip()
     if first in POWER_TYPE_WORDS:
         return POWER_TYPE_WORDS[first], value if first != value else ""
-    raise ValidationError(f"row {row}: unknown power type {value!r}", field="power_type")
+    raise ValidationError(_("row %(row)s: unknown power type %(value)s") % {"row": row, "value": value}, field="power_type")
 
 
 def _bool(value: str, default: bool) -> bool:
@@ -179,7 +181,7 @@ def _date(value: str, row: int, name: str):
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError(f"row {row}: {name} must be a date like 2026-01-31", field=name) from exc
+        raise ValidationError(_("row %(row)s: %(column)s must be a date like 2026-01-31") % {"row": row, "column": name}, field=name) from exc
 
 
 def _read(source) -> list[dict]:
@@ -198,7 +200,7 @@ def _sample_row_to_item(row: dict, n: int) -> dict:
     try:
         number = int(row["no"])
     except ValueError as exc:
-        raise ValidationError(f"row {n}: no must be a number", field="no") from exc
+        raise ValidationError(_("row %(row)s: no must be a number") % {"row": n}, field="no") from exc
     parsed = parse_legal_basis(row["legal_basis"])
     return {
         "code": f"CG-{prefix}-{number:03d}",
@@ -216,20 +218,20 @@ def _sample_row_to_item(row: dict, n: int) -> dict:
 def _canonical_row_to_item(row: dict, n: int) -> dict:
     code, name = (row.get("code") or "").strip(), (row.get("name") or "").strip()
     if not code:
-        raise ValidationError(f"row {n}: code is required", field="code")
+        raise ValidationError(_("row %(row)s: code is required") % {"row": n}, field="code")
     if not name:
-        raise ValidationError(f"row {n}: name is required", field="name")
+        raise ValidationError(_("row %(row)s: name is required") % {"row": n}, field="name")
     ptype, sub_type = _power_type(row.get("power_type", ""), n)
     level = (row.get("level") or "city").strip()
     level = LEVEL_WORDS.get(level, level)
     if level not in PowerLevel.values:
-        raise ValidationError(f"row {n}: level must be city, district or street", field="level")
+        raise ValidationError(_("row %(row)s: level must be city, district or street") % {"row": n}, field="level")
     legal_basis = (row.get("legal_basis") or "").strip()
     if not legal_basis:
-        raise ValidationError(f"row {n}: legal_basis is required", field="legal_basis")
+        raise ValidationError(_("row %(row)s: legal_basis is required") % {"row": n}, field="legal_basis")
     years = (row.get("limitation_years") or "2").strip()
     if years not in {"2", "5"}:
-        raise ValidationError(f"row {n}: limitation_years must be 2 or 5", field="limitation_years")
+        raise ValidationError(_("row %(row)s: limitation_years must be 2 or 5") % {"row": n}, field="limitation_years")
     item = {
         "code": code,
         "name": name,
@@ -260,19 +262,19 @@ def power_list_import(*, actor, source, implementing_body: str = "", supervision
     the first bad row raises a ValidationError naming the row and the field, and nothing is written."""
     rows = _read(source)
     if not rows:
-        raise ValidationError("the file has no rows", field="file")
+        raise ValidationError(_("the file has no rows"), field="file")
     sample = set(rows[0]) >= SAMPLE_COLUMNS
     if not sample and not {"code", "name", "power_type", "legal_basis"} <= set(rows[0]):
         raise ValidationError(
-            "unknown columns: expected the power list export (code, name, power_type, legal_basis, ...) "
-            "or the sample catalogue (no, domain, item, power_type, legal_basis, penalty)",
+            _("unknown columns: expected the power list export (code, name, power_type, legal_basis, ...) "
+            "or the sample catalogue (no, domain, item, power_type, legal_basis, penalty)"),
             field="file",
         )
     result, seen = ImportResult(), set()
     for n, row in enumerate(rows, start=2):  # row 1 is the header
         data = _sample_row_to_item(row, n) if sample else _canonical_row_to_item(row, n)
         if data["code"] in seen:
-            raise ValidationError(f"row {n}: code {data['code']} appears twice", field="code")
+            raise ValidationError(_("row %(row)s: code %(code)s appears twice") % {"row": n, "code": data['code']}, field="code")
         seen.add(data["code"])
         for key, default in (
             ("implementing_body", implementing_body),
@@ -349,14 +351,14 @@ def _decimal(value: str, n: int, name: str, *, required: bool = True) -> Decimal
     value = (value or "").replace(",", "").strip()
     if not value:
         if required:
-            raise ValidationError(f"row {n}: {name} is required", field=name)
+            raise ValidationError(_("row %(row)s: %(column)s is required") % {"row": n, "column": name}, field=name)
         return None
     try:
         number = Decimal(value)
     except InvalidOperation as exc:
-        raise ValidationError(f"row {n}: {name} must be a number", field=name) from exc
+        raise ValidationError(_("row %(row)s: %(column)s must be a number") % {"row": n, "column": name}, field=name) from exc
     if number < 0:
-        raise ValidationError(f"row {n}: {name} must not be negative", field=name)
+        raise ValidationError(_("row %(row)s: %(column)s must not be negative") % {"row": n, "column": name}, field=name)
     return number
 
 
@@ -371,25 +373,25 @@ def benchmarks_import(*, actor, source) -> ImportResult:
         code = (row.get("item_code") or "").strip()
         item = PowerItem.objects.filter(code=code).first()
         if item is None:
-            raise ValidationError(f"row {n}: no power item {code!r}", field="item_code")
+            raise ValidationError(_("row %(row)s: no power item %(code)s") % {"row": n, "code": code}, field="item_code")
         party = (row.get("party_type") or "").strip()
         if party and party not in PartyType.values:
-            raise ValidationError(f"row {n}: party_type must be person or organisation", field="party_type")
+            raise ValidationError(_("row %(row)s: party_type must be person or organisation") % {"row": n}, field="party_type")
         basis = (row.get("basis") or "fixed").strip()
         if basis not in AmountBasis.values:
-            raise ValidationError(f"row {n}: unknown basis {basis!r}", field="basis")
+            raise ValidationError(_("row %(row)s: unknown basis %(value)s") % {"row": n, "value": basis}, field="basis")
         level = (row.get("level") or "").strip()
         if level not in DiscretionLevel.values:
-            raise ValidationError(f"row {n}: level must be one of {', '.join(DiscretionLevel.values)}", field="level")
+            raise ValidationError(_("row %(row)s: level must be one of %(values)s") % {"row": n, "values": ", ".join(DiscretionLevel.values)}, field="level")
         low, high = _decimal(row.get("amount_min"), n, "amount_min"), _decimal(row.get("amount_max"), n, "amount_max")
         if high < low:
-            raise ValidationError(f"row {n}: amount_max is below amount_min", field="amount_max")
+            raise ValidationError(_("row %(row)s: amount_max is below amount_min") % {"row": n}, field="amount_max")
         try:
             conditions = json.loads(row.get("conditions") or "{}")
         except json.JSONDecodeError as exc:
-            raise ValidationError(f"row {n}: conditions must be JSON", field="conditions") from exc
+            raise ValidationError(_("row %(row)s: conditions must be JSON") % {"row": n}, field="conditions") from exc
         if not isinstance(conditions, dict):
-            raise ValidationError(f"row {n}: conditions must be a JSON object", field="conditions")
+            raise ValidationError(_("row %(row)s: conditions must be a JSON object") % {"row": n}, field="conditions")
         benchmark, created = DiscretionBenchmark.objects.update_or_create(
             item=item,
             party_type=party,

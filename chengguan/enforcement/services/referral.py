@@ -2,6 +2,7 @@
 the police decide within 3 days; a refusal to open a criminal case sends the case back to the penalty path."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .. import deadlines
 from ..models import CriminalReferral, State
@@ -26,8 +27,8 @@ def case_report_crime(*, actor, case, co_officer, offence: str, report: str, now
 def case_decide_referral(*, actor, case, now=None, approve: bool = False, reason: str = "", late_reason: str = ""):
     act = Act(actor=actor, case=case, code="decide_referral", now=now)
     referral = _open_referral(act)
-    act.on_time(referral.decision_due, late_reason, "decide on the referral (3 days)")
-    act.require(approve or bool(reason), "record the reasons for not transferring (第5条)", field="reason")
+    act.on_time(referral.decision_due, late_reason, _("decide on the referral (3 days)"))
+    act.require(approve or bool(reason), _("record the reasons for not transferring (第5条)"), field="reason")
     referral.decided_at, referral.decided_by, referral.approved = act.now, actor, approve
     fields = ["decided_at", "decided_by", "approved"]
     if approve:
@@ -48,7 +49,7 @@ def case_decide_referral(*, actor, case, now=None, approve: bool = False, reason
 def case_hand_over(*, actor, case, police_unit: str, now=None, late_reason: str = ""):
     act = Act(actor=actor, case=case, code="hand_over", now=now)
     referral = _open_referral(act)
-    act.on_time(referral.handover_due, late_reason, "hand the case over (24 hours)")
+    act.on_time(referral.handover_due, late_reason, _("hand the case over (24 hours)"))
     referral.handed_over_at, referral.police_unit = act.now, police_unit
     referral.reply_due = deadlines.due("police_reply", act.now)
     referral.save(update_fields=["handed_over_at", "police_unit", "reply_due"])

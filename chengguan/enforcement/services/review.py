@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.errors import PermissionDenied, ValidationError
@@ -53,20 +54,20 @@ def review_hints(case) -> list[str]:
 def case_file_review(*, actor, case, scores: dict, comments: str = "", now=None) -> CaseFileReview:
     now = now or timezone.now()
     if not covering_roles(actor, region=case.region, department=case.department) & REVIEWERS:
-        raise PermissionDenied("case files are reviewed by legal reviewers or leaders", field="actor")
+        raise PermissionDenied(gettext("case files are reviewed by legal reviewers or leaders"), field="actor")
     if case.state not in (State.CLOSED, State.ARCHIVED):
-        raise ValidationError("only closed case files are reviewed", field="case")
+        raise ValidationError(gettext("only closed case files are reviewed"), field="case")
     if actor.pk in case.officer_ids():
-        raise PermissionDenied("a handler may not review their own case file", field="actor")
+        raise PermissionDenied(gettext("a handler may not review their own case file"), field="actor")
     clean, total = {}, Decimal(0)
     for code, _label, maximum in CRITERIA:
         raw = scores.get(code)
         try:
             value = Decimal(str(raw))
         except ArithmeticError as exc:
-            raise ValidationError(f"{code} must be a number", field=code) from exc
+            raise ValidationError(gettext("%(field)s must be a number") % {"field": code}, field=code) from exc
         if not 0 <= value <= maximum:
-            raise ValidationError(f"{code} must be between 0 and {maximum}", field=code)
+            raise ValidationError(gettext("%(field)s must be between 0 and %(max)s") % {"field": code, "max": maximum}, field=code)
         clean[code] = str(value)
         total += value
     grade = next(name for floor, name in GRADES if total >= floor)

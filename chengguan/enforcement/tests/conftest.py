@@ -119,3 +119,12 @@ def to_notified(walk, fine="5000"):
 
 
 __all__ = ["at", "to_investigating", "to_notified", "date", "Walk"]
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service-level assertions read the English source messages; pages are checked in Chinese (the default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

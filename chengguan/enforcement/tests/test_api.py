@@ -39,6 +39,9 @@ def test_acts_by_name_with_errors_naming_the_field(clue, city, api_client):
     with time_machine.travel(at(2026, 3, 2, 10), tick=False):
         missing = client.post(url, {"opinion": "建议立案"}, content_type="application/json")
         assert missing.status_code == 422 and missing.json()["field"] == "co_officer"
+        assert missing.json()["detail"] == "请填写第二名持证执法人员"  # Chinese unless the client asks otherwise
+        english = client.post(url, {"opinion": "x"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+        assert english.json()["detail"] == "second certified officer is required"
         unknown = client.post(url, {"opinion": "x", "co_officer": city["officer2"].pk, "colour": "red"},
                               content_type="application/json")
         assert unknown.status_code == 422 and unknown.json()["field"] == "colour"

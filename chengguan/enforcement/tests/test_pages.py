@@ -37,7 +37,7 @@ def test_an_act_through_the_page_plain_and_htmx(walk, city, login):
     url = f"/enforcement/cases/{walk.case.pk}/acts/propose_filing/"
     with time_machine.travel(at(2026, 3, 2, 10), tick=False):
         bad = client.post(url, {"opinion": "建议立案", "co_officer": city["assistant"].pk}, HTTP_HX_REQUEST="true")
-        assert bad.status_code == 403 and "assistant" in bad.content.decode()
+        assert bad.status_code == 403 and "第二名执法人员是协管员，不得执法" in bad.content.decode()
         assert 'id="act-propose_filing"' in bad.content.decode()
         missing = client.post(url, {"opinion": ""})
         assert missing.status_code == 422 and "field-error" in missing.content.decode()
