@@ -4,6 +4,7 @@ session remembers it."""
 
 import csv
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -188,6 +189,9 @@ def follow(request):
 
 @require_GET
 def case_page(request, number):
+    if number not in request.session.get(SESSION_KEY, []):
+        # a link from an SMS or another device: prove it with the phone first (the number is prefilled)
+        return redirect(f"{reverse('public-follow')}?{urlencode({'number': number})}")
     case = _followed(request, number)
     rating = Satisfaction.objects.filter(case=case).first()
     context = {

@@ -15,9 +15,15 @@ from chengguan.catalog.models import FilingCondition, MatterType
 from chengguan.grids.testing import make_grids
 
 TZ = ZoneInfo("Asia/Shanghai")
+
+
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=TZ)  # a Tuesday in a normal working week
 POINT_A = (114.3075, 34.8075)  # GCJ-02, 西门社区 (district A), in the supervisor's responsibility grid
 POINT_B = (114.3325, 34.8075)  # district B (顺河)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: a journey in headless Chromium (skipped without chromium)")
 
 
 def png_bytes(color=(30, 120, 200), size=(8, 8), fmt="PNG") -> bytes:

@@ -189,13 +189,15 @@ def test_it_shows_a_case_only_after_number_and_phone_match(client, ready, garbag
     case = citizen_report(
         matter=garbage, lng=POINT_A[0], lat=POINT_A[1], crs="gcj02", description="x", phone=PHONE
     )
-    assert client.get(f"/p/cases/{case.number}/").status_code == 404
+    first_look = client.get(f"/p/cases/{case.number}/")
+    assert first_look.status_code == 302 and first_look["Location"] == f"/p/follow/?number={case.number}"
+    assert f'value="{case.number}"' in client.get(first_look["Location"]).content.decode()  # prefilled
     wrong = client.post("/p/follow/", {"number": case.number, "phone": "13800000000"})
     unknown = client.post("/p/follow/", {"number": "KF2026-999999", "phone": PHONE})
     assert wrong.status_code == unknown.status_code == 400
     assert wrong.content.decode().count("No case with this number") == 1
     assert unknown.content.decode().count("No case with this number") == 1  # same answer: no oracle
-    assert client.get(f"/p/cases/{case.number}/").status_code == 404
+    assert client.get(f"/p/cases/{case.number}/").status_code == 302
     right = client.post("/p/follow/", {"number": case.number.lower(), "phone": "139 1234 1234"})
     assert right.status_code == 302 and right["Location"] == f"/p/cases/{case.number}/"
     assert client.get(f"/p/cases/{case.number}/").status_code == 200
