@@ -233,15 +233,13 @@ def read_notifications(request, payload: ReadIn):
     return {"marked": count}
 
 
-@router.get(
-    "/{int:id}", summary="One case with its timeline, photos and the actions open to me", response=dict
-)
+@router.get("/{id}", summary="One case with its timeline, photos and the actions open to me", response=dict)
 def get_case(request, id: int):
     return case_detail(case_for(request.auth, id), request.auth)
 
 
 @router.get(
-    "/{int:id}/duplicates", summary="Open cases nearby of the same matter (merge candidates)", response=list
+    "/{id}/duplicates", summary="Open cases nearby of the same matter (merge candidates)", response=list
 )
 def get_duplicates(request, id: int):
     case = case_for(request.auth, id)
@@ -252,7 +250,7 @@ def get_duplicates(request, id: int):
 
 
 @router.post(
-    "/{int:id}/actions/{action}", summary="Act on a case (accept, file, dispatch, reply, ...)", response=dict
+    "/{id}/actions/{action}", summary="Act on a case (accept, file, dispatch, reply, ...)", response=dict
 )
 def act_on_case(request, id: int, action: str, payload: ActionIn | None = None):
     user = request.auth

@@ -294,7 +294,7 @@ class Attachment(models.Model):
         CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BEFORE)
-    file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
+    file = models.FileField(_("image file"), upload_to="cases/%Y/%m/")
     original_name = models.CharField(_("original name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=32)
     size = models.PositiveIntegerField(_("size (bytes)"))

@@ -1,5 +1,8 @@
 """Who is told what: in-app inbox rows (written in the action's transaction) + channel copies (after commit)."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 
 from chengguan.org.models import RoleAssignment, User
@@ -30,8 +33,27 @@ def handlers_of(department) -> list[int]:
     )
 
 
+_silenced = ContextVar("cases_notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    """No notices at all (replaying history: nobody should be told about 2019 again)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+def is_silenced() -> bool:
+    return _silenced.get()
+
+
 def notify(*, case, kind: str, text: str, user_ids, at, phones=()) -> None:
     """Inbox rows now; SMS/WeChat/log copies once the transaction commits."""
+    if _silenced.get():
+        return
     user_ids = sorted({u for u in user_ids if u})
     Notification.objects.bulk_create(
         [Notification(user_id=u, case=case, kind=kind, text=text[:300], created_at=at) for u in user_ids]

@@ -86,6 +86,7 @@ def case_accept(
             c.matter = matter
         if severity:
             c.severity = severity
+            ctx.payload["severity"] = severity
 
     return perform(
         actor=actor, case=case, action="accept", at=at, reason=reason, apply=apply, system_role=system_role
@@ -226,11 +227,12 @@ def case_file(
         condition = filing_condition
         if condition is None:
             options = list(FilingCondition.objects.filter(matter_id=c.matter_id, is_active=True)[:2])
-            if len(options) > 1:
+            if len(options) > 1 and system_role is None:
                 raise ValidationError(
                     "Choose the filing condition this case meets.", field="filing_condition_id"
                 )
-            condition = options[0] if options else None
+            # A replayed history that never recorded one keeps none (limits fall back to severity/area).
+            condition = options[0] if len(options) == 1 else None
         if condition is not None and condition.matter_id != c.matter_id:
             raise ValidationError(
                 "The filing condition belongs to another matter.", field="filing_condition_id"

@@ -118,11 +118,13 @@ def case_report(
     channel_ref: str | None = None,
     number: str = "",
     at: datetime | None = None,
+    system_role: str | None = None,
 ) -> Case:
     """Register a report; it awaits acceptance. `actor=None` is an integration (citizen, hotline, camera).
 
     `number` is for migrations only (the importer keeps the old system's numbers); `at` is the registration
-    time (now, or the historical time when replaying).
+    time (now, or the historical time when replaying); `system_role` (the importer) records the reporter's
+    role without checking it.
     """
     at = at or timezone.now()
     reporter_phone = (reporter_phone or "").strip()
@@ -136,7 +138,7 @@ def case_report(
         reported_at=reported_at,
         at=at,
     )
-    role = _reporter_role(actor, source)
+    role = system_role or _reporter_role(actor, source)
     location = locate(lng, lat, crs)
     unit_grid = UnitGrid.objects.get(pk=location.unit_grid_id)
     with transaction.atomic():
@@ -179,7 +181,12 @@ def case_report(
             at=at,
             from_state="",
             ended=("", None, None),
-            payload={"source": source, "channel": case.channel, "reported_at": case.reported_at.isoformat()},
+            payload={
+                "source": source,
+                "channel": case.channel,
+                "severity": case.severity,
+                "reported_at": case.reported_at.isoformat(),
+            },
         )
         for a in attachments:
             a.case, a.event = case, event

@@ -1,0 +1,56 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.core.privacy import mask_name, mask_phone
+
+from ..workflow import ACTION_LABELS, STATE_LABELS
+
+register = template.Library()
+
+LIGHT_LABELS = {"green": _("on time"), "yellow": _("due soon"), "red": _("overdue")}
+ROLE_LABELS = {
+    "system": _("system"),
+    "citizen": _("citizen"),
+}
+
+
+@register.filter
+def light(case, now):
+    return case.traffic_light(now)
+
+
+@register.filter
+def light_label(value):
+    return LIGHT_LABELS.get(value, "")
+
+
+@register.filter
+def state_label(value):
+    return STATE_LABELS.get(value, value)
+
+
+@register.filter
+def action_label(value):
+    return ACTION_LABELS.get(value, _("report") if value == "report" else value)
+
+
+@register.filter
+def role_label(value):
+    from chengguan.org.models import Role
+
+    if value in ROLE_LABELS:
+        return ROLE_LABELS[value]
+    try:
+        return Role(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def masked_phone(value):
+    return mask_phone(value)
+
+
+@register.filter
+def masked_name(value):
+    return mask_name(value)

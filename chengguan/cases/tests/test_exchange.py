@@ -1,0 +1,159 @@
+"""The exchange format: export → import into an empty system → export again gives the same file; a bad line
+is named and nothing is kept; legacy codes are accepted; history keeps its timestamps."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ..exchange import ExchangeError, export_cases, import_cases
+from ..models import Case, CaseCounter, CaseEvent, CaseRequest, IdempotencyKey, Notification
+from ..workflow import State
+
+
+def wipe():
+    Notification.objects.all().delete()
+    IdempotencyKey.objects.all().delete()
+    CaseRequest.objects.all().delete()
+    Case.objects.filter(merged_into__isnull=False).delete()
+    Case.objects.all().delete()
+    CaseCounter.objects.all().delete()
+
+
+def history(walk, frozen):
+    """A small city's week: closed, reworked, extended, hung up, merged, district-dispatched, verified."""
+    city = walk.city
+    closed = walk.to(State.CLOSED)
+    frozen.shift(timedelta(minutes=17))
+    rework = walk.to(State.CHECKING)
+    walk.act(rework, "check_fail", "supervisor", reason="仍有垃圾")
+    extended = walk.to(State.DISPATCHED)
+    walk.act(
+        extended, "request_extension", "department_handler", amount=1, unit="working_days", reason="等车"
+    )
+    frozen.shift(timedelta(hours=2))
+    walk.act(extended, "approve_extension", "dispatcher", reason="同意")
+    walk.to(State.HUNG_UP)
+    target = walk.to(State.ACCEPTED)
+    citizen = walk.new(by=None, source="citizen", reporter_name="王五", reporter_phone="13900002222")
+    walk.act(citizen, "request_verification", "operator")
+    walk.act(citizen, "verify", "supervisor", confirmed=True)
+    walk.act(citizen, "merge", "operator", target_id=target.pk)
+    district = walk.to(State.DISTRICT_DISPATCHED)
+    walk.act(district, "dispatch", "dispatcher", department_id=city.sanitation_unit.pk)
+    frozen.shift(timedelta(days=5))
+    from ..services.sweeper import sweep
+
+    sweep()
+    return closed
+
+
+def dump() -> list[dict]:
+    out = io.StringIO()
+    export_cases(out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_it_round_trips_export_import_export(walk, frozen):
+    history(walk, frozen)
+    first = dump()
+    events_before = list(
+        CaseEvent.objects.order_by("at", "pk").values_list("action", "at", "actor_role", "on_time")
+    )
+    wipe()
+    result = import_cases(json.dumps(r, ensure_ascii=False) for r in first)
+    assert result["cases"] == len(first) and result["events"] == sum(len(r["events"]) for r in first)
+    assert dump() == first
+    events_after = list(
+        CaseEvent.objects.order_by("at", "pk").values_list("action", "at", "actor_role", "on_time")
+    )
+    assert sorted(events_after, key=str) == sorted(events_before, key=str)
+    assert not Notification.objects.exists()  # history is not news
+    assert Case.objects.get(state=State.MERGED).merged_into.state == State.ACCEPTED
+
+
+def test_it_continues_numbering_after_imported_numbers(walk, frozen):
+    history(walk, frozen)
+    records = dump()
+    wipe()
+    import_cases(json.dumps(r) for r in records)
+    assert walk.new().number == f"KF2026-{len(records) + 1:06d}"
+
+
+def legacy_line(**extra):
+    record = {
+        "number": "OLD-2019-1",
+        "source": "supervisor",
+        "matter_code": "BJ0101",  # a legacy GB/T 30428.2 component code: 上水井盖
+        "lng": 114.3075,
+        "lat": 34.8075,
+        "crs": "gcj02",
+        "address": "西门大街",
+        "description": "井盖破损",
+        "reported_at": "2026-03-02T09:00:00+08:00",
+        "events": [
+            {"action": "accept", "at": "2026-03-02T09:10:00+08:00", "actor_role": "operator", "actor": "ghost",
+             "department": "", "reason": ""},
+            {"action": "file", "at": "2026-03-02T09:20:00+08:00", "actor_role": "shift_leader", "actor": "",
+             "department": "", "reason": ""},
+            {"action": "dispatch", "at": "2026-03-02T09:40:00+08:00", "actor_role": "dispatcher", "actor": "",
+             "department": "ROADS", "reason": ""},
+        ],
+    }  # fmt: skip
+    record.update(extra)
+    return json.dumps(record, ensure_ascii=False)
+
+
+def test_it_replays_a_legacy_record_keeping_its_times(walk):
+    import_cases([legacy_line()])
+    case = Case.objects.get(number="OLD-2019-1")
+    assert case.matter.code.startswith("01") and case.state == State.DISPATCHED
+    assert case.current_department == walk.city.roads
+    accept = CaseEvent.objects.get(case=case, action="accept")
+    assert accept.actor is None and accept.actor_role == "operator" and accept.on_time is True
+    assert accept.at.isoformat() == "2026-03-02T01:10:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        ("{not json", "not valid JSON"),
+        (legacy_line(number="X", matter_code="77"), ""),
+        (legacy_line(number="X", source="pigeon"), "unknown source"),
+        (legacy_line(number="X", lng=116.4, lat=39.9), ""),
+        (
+            legacy_line(number="X", events=[{"action": "close", "at": "2026-03-02T10:00:00+08:00"}]),
+            "not possible",
+        ),
+        (
+            legacy_line(number="X", events=[{"action": "fly", "at": "2026-03-02T10:00:00+08:00"}]),
+            "unknown action",
+        ),
+    ],
+)
+def test_it_names_the_bad_line_and_keeps_nothing(walk, bad, message):
+    lines = [legacy_line(), "", bad]
+    with pytest.raises(ExchangeError) as err:
+        import_cases(lines)
+    assert err.value.line == 3 and message.lower() in err.value.message.lower()
+    assert not Case.objects.exists() and not CaseEvent.objects.exists()
+
+
+def test_it_dry_runs_and_keeps_nothing(walk):
+    assert import_cases([legacy_line()], dry_run=True)["cases"] == 1
+    assert not Case.objects.exists()
+
+
+def test_it_works_as_a_command(walk, tmp_path):
+    path = tmp_path / "old.jsonl"
+    path.write_text(legacy_line() + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("cases", "import", str(path), stdout=out)
+    assert "1 cases with 3 events imported" in out.getvalue()
+    with pytest.raises(CommandError, match="line 1: case OLD-2019-1 exists already"):
+        call_command("cases", "import", str(path), stdout=out)
+    exported = tmp_path / "out.jsonl"
+    call_command("cases", "export", "-o", str(exported), stderr=io.StringIO())
+    assert json.loads(exported.read_text(encoding="utf-8"))["number"] == "OLD-2019-1"

@@ -1,0 +1,29 @@
+from .desk import (
+    case_act_page,
+    case_detail_page,
+    case_export,
+    case_list_page,
+    department_page,
+    dispatch_page,
+    filing_page,
+    notifications_page,
+    operator_page,
+)
+from .report import desk_report, matter_search, mobile_case, mobile_home, mobile_report
+
+__all__ = [
+    "case_act_page",
+    "case_detail_page",
+    "case_export",
+    "case_list_page",
+    "department_page",
+    "desk_report",
+    "dispatch_page",
+    "filing_page",
+    "matter_search",
+    "mobile_case",
+    "mobile_home",
+    "mobile_report",
+    "notifications_page",
+    "operator_page",
+]

@@ -1,0 +1,253 @@
+"""Desk pages: lists with filters and Excel export, the queues per role, case detail and actions."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from chengguan.catalog.models import FilingCondition, Severity
+from chengguan.catalog.services import suggest_department
+from chengguan.core.errors import DomainError
+from chengguan.org.models import Department, Region
+from chengguan.org.scope import has_role, sees_everything
+
+from .. import workflow
+from ..actionforms import DANGER, FIELDS, REASON_REQUIRED, UNIT_LABELS, params_from_form
+from ..models import CaseRequest, Source
+from ..notify import notification_mark_read
+from ..presenters import sees_reporter
+from ..selectors import (
+    case_for,
+    case_list,
+    department_inbox,
+    department_workload,
+    dispatcher_queue,
+    duplicate_candidates,
+    inbox,
+    operator_queue,
+    shift_leader_queue,
+)
+from ..services import case_act
+
+PAGE_SIZE = 50
+
+
+def require_role(user, *roles):
+    if not (sees_everything(user) or has_role(user, *roles)):
+        raise DjangoPermissionDenied
+
+
+def _date(value, end=False):
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except (TypeError, ValueError):
+        return None
+    moment = datetime.combine(day, time.max if end else time.min)
+    return timezone.make_aware(moment)
+
+
+def filters_from(request) -> dict:
+    g = request.GET
+    return {
+        "state": g.get("state") or None,
+        "source": g.get("source") or None,
+        "matter_code": (g.get("matter_code") or "").strip() or None,
+        "district_id": g.get("district_id") if (g.get("district_id") or "").isdigit() else None,
+        "number": (g.get("number") or "").strip() or None,
+        "since": _date(g.get("since")),
+        "until": _date(g.get("until"), end=True),
+        "overdue": g.get("overdue") == "1",
+        "q": (g.get("q") or "").strip() or None,
+    }
+
+
+def filter_context(request):
+    return {
+        "states": workflow.STATE_LABELS.items(),
+        "sources": Source.choices,
+        "districts": Region.objects.filter(level=Region.Level.DISTRICT).order_by("code"),
+        "f": request.GET,
+    }
+
+
+@login_required
+def case_list_page(request):
+    now = timezone.now()
+    qs = case_list(request.user, now=now, **filters_from(request)).order_by("-reported_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "now": now, "query": request.GET.urlencode(), **filter_context(request)}
+    template = "cases/_list_rows.html" if request.htmx else "cases/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_export(request):
+    from ..exports import cases_xlsx_response
+
+    qs = case_list(request.user, now=timezone.now(), **filters_from(request)).order_by("-reported_at", "-pk")
+    return cases_xlsx_response(qs, sees_reporter(request.user))
+
+
+def action_panels(user, case):
+    """The forms for every action the user may take on the case now."""
+    panels = []
+    for action in workflow.allowed_actions(user, case):
+        fields = FIELDS.get(action, [])
+        panel = {
+            "action": action,
+            "label": workflow.ACTION_LABELS[action],
+            "fields": fields,
+            "reason_required": action in REASON_REQUIRED,
+            "danger": action in DANGER,
+        }
+        if "department_id" in fields:
+            panel["departments"] = Department.objects.filter(is_active=True).order_by("path")
+            suggestion = suggest_department(
+                matter=case.matter, unit_grid=case.unit_grid, component=case.component
+            )
+            panel["suggested"] = suggestion.pk if suggestion else None
+            if case.state != workflow.State.DISTRICT_DISPATCHED:
+                panel["districts"] = [case.district]
+        if "filing_condition_id" in fields:
+            panel["conditions"] = FilingCondition.objects.filter(matter=case.matter, is_active=True)
+        if "severity" in fields:
+            panel["severities"] = Severity.choices
+        if "unit" in fields:
+            panel["units"] = UNIT_LABELS.items()
+        if "target_id" in fields:
+            panel["candidates"] = duplicate_candidates(case, user=user)
+        panels.append(panel)
+    return panels
+
+
+@login_required
+def case_detail_page(request, pk):
+    case = case_for(request.user, pk)
+    events = case.events.select_related("department", "assignee").prefetch_related("attachments")
+    photos = list(case.attachments.all())
+    context = {
+        "case": case,
+        "now": timezone.now(),
+        "events": events,
+        "photos": photos,
+        "panels": action_panels(request.user, case),
+        "pending": case.requests.filter(status=CaseRequest.Status.PENDING),
+        "duplicates": duplicate_candidates(case, user=request.user) if case.is_open else [],
+        "merged": case.merged_cases.all(),
+        "full_reporter": sees_reporter(request.user),
+        "map_data": {"lng": case.lng, "lat": case.lat, "number": case.number},
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+def case_act_page(request, pk, action):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = case_for(request.user, pk)
+    try:
+        params = params_from_form(action, request.POST, request.FILES, request.user)
+        case = case_act(actor=request.user, case=case, action=action, **params)
+    except DomainError as exc:
+        messages.error(request, f"{workflow.ACTION_LABELS.get(action, action)}: {exc.message}")
+    else:
+        messages.success(
+            request,
+            _("%(number)s: %(action)s done — now %(state)s")
+            % {"number": case.number, "action": workflow.ACTION_LABELS[action], "state": case.state_label},
+        )
+    return redirect(_safe_next(request, case_detail_url(case)))
+
+
+def case_detail_url(case):
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _queue(request, *, roles, title, qs, template="cases/queue.html", **extra):
+    require_role(request.user, *roles)
+    now = timezone.now()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"title": title, "page": page, "now": now, "query": "", **extra}
+    return render(request, template, context)
+
+
+@login_required
+def operator_page(request):
+    qs = operator_queue(request.user)
+    return _queue(request, roles=["operator"], title=_("Acceptance queue"), qs=qs, show_duplicates=True)
+
+
+@login_required
+def filing_page(request):
+    qs = shift_leader_queue(request.user)
+    return _queue(request, roles=["shift_leader"], title=_("Filing and closing"), qs=qs)
+
+
+@login_required
+def department_page(request):
+    qs = department_inbox(request.user)
+    return _queue(request, roles=["department_handler"], title=_("Department inbox"), qs=qs)
+
+
+@login_required
+def dispatch_page(request):
+    require_role(request.user, "dispatcher")
+    now = timezone.now()
+    queue = list(dispatcher_queue(request.user)[:200])
+    rows = []
+    for case in queue:
+        suggestion = suggest_department(
+            matter=case.matter, unit_grid=case.unit_grid, component=case.component
+        )
+        rows.append({"case": case, "suggestion": suggestion, "light": case.traffic_light(now)})
+    pending = (
+        CaseRequest.objects.filter(status=CaseRequest.Status.PENDING, case__in=case_list(request.user))
+        .select_related("case", "department", "requested_by")
+        .order_by("requested_at")
+    )
+    context = {
+        "rows": rows,
+        "now": now,
+        "pending": pending,
+        "workload": department_workload(request.user),
+        "departments": Department.objects.filter(is_active=True).order_by("path"),
+        "map_points": [
+            {
+                "id": r["case"].pk,
+                "lng": r["case"].lng,
+                "lat": r["case"].lat,
+                "number": r["case"].number,
+                "light": r["light"],
+                "matter": r["case"].matter.name,
+            }
+            for r in rows
+        ],  # fmt: skip
+    }
+    return render(request, "cases/dispatch.html", context)
+
+
+@login_required
+def notifications_page(request):
+    if request.method == "POST":
+        notification_mark_read(actor=request.user, at=timezone.now())
+        return redirect("cases:notifications")
+    page = Paginator(inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/notifications.html", {"page": page})
