@@ -1,6 +1,8 @@
 """Excel export of any table (openpyxl): a title row, the header, the rows, the totals; "—" for no value."""
 
 import io
+from datetime import date
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -15,8 +17,16 @@ FORMATS = {"pct": '0.00"%"', "score": "0.00", "int": "#,##0"}
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 
 
+def _plain(value):
+    if value is None:
+        return DASH
+    if isinstance(value, bool | int | float | Decimal | date | str):
+        return value
+    return str(value)  # lazy translations and other objects
+
+
 def _cell(ws, row, col, value, fmt):
-    cell = ws.cell(row=row, column=col, value=DASH if value is None else value)
+    cell = ws.cell(row=row, column=col, value=_plain(value))
     if value is None:
         cell.alignment = Alignment(horizontal="center")
     elif fmt in FORMATS and isinstance(value, int | float):

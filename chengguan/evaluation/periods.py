@@ -12,7 +12,7 @@ A bad period raises `ValidationError(field="period")` (HTTP 422).
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +102,11 @@ class Period:
 def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1
+
+
+def day_start(day: date) -> datetime:
+    """Midnight (local time) at the start of `day`, aware."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 def day_period(day: date) -> Period:

@@ -1,0 +1,63 @@
+/* The dashboard map: district outlines, a heat layer of open cases per unit grid, live cases by traffic light
+   and supervisors' latest positions. No tiles: the layers are the map. Reloads its layers every `refresh` s. */
+(function () {
+  "use strict";
+  var el = document.getElementById("dash-map");
+  if (!el || !window.L) { return; }
+  var map = L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: true });
+  map.setView([34.8, 114.35], 11);
+  var colors = { green: "#22c55e", yellow: "#facc15", red: "#ef4444" };
+  var layers = {
+    regions: L.geoJSON(null, { style: { color: "#475569", weight: 1.5, fill: false, dashArray: "4 4" } }).addTo(map),
+    grids: L.geoJSON(null, {
+      style: function (f) {
+        var h = f.properties.heat || 0;
+        var c = h > 0.66 ? "#dc2626" : h > 0.33 ? "#f59e0b" : "#1e3a5f";
+        return { color: c, weight: 0.5, fillColor: c, fillOpacity: 0.25 + 0.5 * h };
+      },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.code + " · " + f.properties.open); }
+    }).addTo(map),
+    cases: L.geoJSON(null, {
+      pointToLayer: function (f, ll) {
+        return L.circleMarker(ll, { radius: 5, weight: 1, color: "#0b1220", fillColor: colors[f.properties.light] || "#94a3b8", fillOpacity: 0.95 });
+      },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.number + " " + f.properties.matter); }
+    }).addTo(map),
+    supervisors: L.geoJSON(null, {
+      pointToLayer: function (f, ll) {
+        return L.circleMarker(ll, { radius: 7, weight: 2, color: "#ffffff", fillColor: "#38bdf8", fillOpacity: 1 });
+      },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(f.properties.name + " " + f.properties.at, { permanent: true, direction: "right", className: "sup-label" });
+      }
+    }).addTo(map)
+  };
+  var fitted = false;
+  function load(name, url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        layers[name].clearLayers();
+        layers[name].addData(data);
+      })
+      .catch(function () { /* keep the last picture on a network hiccup */ });
+  }
+  function fit() {
+    if (fitted) { return; }
+    var b = layers.regions.getBounds();
+    if (!b.isValid()) { b = layers.grids.getBounds(); }
+    if (!b.isValid()) { b = layers.cases.getBounds(); }
+    if (b.isValid()) { map.fitBounds(b, { padding: [12, 12] }); fitted = true; }
+  }
+  function refresh() {
+    return Promise.all([
+      load("grids", el.dataset.grids),
+      load("cases", el.dataset.cases),
+      load("supervisors", el.dataset.supervisors)
+    ]).then(fit);
+  }
+  load("regions", el.dataset.regions).then(refresh);
+  setInterval(refresh, (parseInt(el.dataset.refresh, 10) || 30) * 1000);
+  window.addEventListener("resize", function () { map.invalidateSize(); });
+})();

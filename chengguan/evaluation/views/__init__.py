@@ -1,0 +1,28 @@
+from .assessment import (
+    accountability_create,
+    assessment,
+    evidence_upload,
+    notice_issue,
+    notices,
+    record,
+    record_cancel,
+    record_create,
+)
+from .rankings import cases, grid, index, measures, rank, region
+
+__all__ = [
+    "accountability_create",
+    "assessment",
+    "cases",
+    "evidence_upload",
+    "grid",
+    "index",
+    "measures",
+    "notice_issue",
+    "notices",
+    "rank",
+    "record",
+    "record_cancel",
+    "record_create",
+    "region",
+]
