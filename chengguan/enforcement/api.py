@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from chengguan.core.errors import ValidationError
 from chengguan.org.models import Department, Region, User
 
+from .discretion import suggest_for_case
 from .models import PowerItem
 from .permissions import deny_reason, get_case
 from .privacy import public_party
@@ -262,6 +263,20 @@ def perform_act(request, case_id: int, act: str):
         raise ValidationError(_("the body must be a JSON object"), field="body")
     case = case_act(actor=request.user, case=case, act=act, data=payload)
     return _detail(request, case)
+
+
+@router.post("/cases/{case_id}/suggestion")
+def discretion_suggestion(request, case_id: int):
+    """The discretion benchmark's suggestion for the facts in the JSON body (harm, corrected, first_violation,
+    area_m2, construction_cost, value, count, factors)."""
+    case = get_case(request.user, case_id)
+    try:
+        facts = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise ValidationError(_("the body must be a JSON object"), field="body") from exc
+    if not isinstance(facts, dict):
+        raise ValidationError(_("the body must be a JSON object"), field="body")
+    return suggest_for_case(case, facts).as_dict()
 
 
 @router.post("/cases/{case_id}/evidence", response={201: dict})

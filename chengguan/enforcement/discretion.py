@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
@@ -41,6 +42,12 @@ class Suggestion:
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     reasons: list = field(default_factory=list)
+
+    @property
+    def level_label(self) -> str:
+        from .models import DiscretionLevel
+
+        return str(DiscretionLevel(self.level).label) if self.level else ""
 
     def as_dict(self) -> dict:
         return {
@@ -200,4 +207,15 @@ def check_choice(suggestion: Suggestion, *, no_penalty: bool) -> None:
             _("the facts entered require no penalty (行政处罚法第30条/第33条); correct the facts or decide no penalty"),
             field="outcome",
         )
+
+
+def suggest_for_case(case, raw_facts: dict) -> Suggestion:
+    """The suggestion for a case from raw facts (a form or a JSON body), with the party's age if known."""
+    if case.power_item is None:
+        raise ValidationError(gettext("choose the power item (legal basis) first"), field="power_item")
+    facts = clean_facts({**raw_facts, "party_type": case.party_type})
+    age = age_on(case.party_birth_date, case.violation_date)
+    if age is not None:
+        facts["age"] = age
+    return suggest(case.power_item, facts, party_type=case.party_type)
 

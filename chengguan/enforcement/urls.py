@@ -9,6 +9,7 @@ urlpatterns = [
     path("enforcement/clues/new/", views.clue_new_page, name="clue_new"),
     path("enforcement/cases/<int:pk>/", views.case_detail_page, name="detail"),
     path("enforcement/cases/<int:pk>/acts/<str:act>/", views.case_act_page, name="act"),
+    path("enforcement/cases/<int:pk>/suggestion/", views.suggestion_fragment, name="suggestion"),
     path("enforcement/cases/<int:pk>/evidence/", views.evidence_upload_page, name="evidence_upload"),
     path("enforcement/cases/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("enforcement/cases/<int:pk>/documents/<int:doc_id>/", views.document_download, name="document"),

@@ -15,6 +15,7 @@ from chengguan.org.models import Department, Region, User
 from chengguan.org.scope import department_paths, region_paths, sees_everything
 
 from .audit import records_for
+from .discretion import suggest_for_case
 from .forms import act_fields, form_data
 from .models import Evidence, PowerItem, Source, State
 from .permissions import deny_reason, get_case
@@ -255,3 +256,18 @@ def powers_export(request, what):
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{what}.csv"'
     return response
+
+
+@login_required
+def suggestion_fragment(request, pk):
+    """Live discretion suggestion for the facts being entered in the conclusion form (htmx)."""
+    case = get_case(request.user, pk)
+    raw = {k: request.GET.get(k, "") for k in ("harm", "area_m2", "construction_cost", "value", "count")}
+    raw.update(corrected=request.GET.get("corrected") == "on", first_violation=request.GET.get("first_violation") == "on",
+               factors=request.GET.getlist("factors"))
+    try:
+        suggestion, error = suggest_for_case(case, raw), None
+    except DomainError as exc:
+        suggestion, error = None, exc.message
+    return render(request, "enforcement/_suggestion.html", {"s": suggestion, "error": error})
+

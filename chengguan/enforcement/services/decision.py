@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from chengguan.core.errors import PermissionDenied
 
 from .. import deadlines
-from ..discretion import age_on, check_choice, clean_facts, departs, suggest
+from ..discretion import age_on, check_choice, clean_facts, departs, suggest_for_case
 from ..models import LegalReview, State
 from ..permissions import covering_roles
 from .base import HEARING_KINDS, MAJOR_KINDS, PENALTY_KINDS, Act, cn_datetime, penalty_text
@@ -37,7 +37,7 @@ def case_conclude_investigation(*, actor, case, outcome: str, report: str, now=N
     age = age_on(c.party_birth_date, c.violation_date)
     if age is not None:
         cleaned["age"] = age
-    suggestion = suggest(c.power_item, cleaned, party_type=c.party_type)
+    suggestion = suggest_for_case(c, facts)
     kinds = list(penalty_kinds or [])
     if outcome == "penalty":
         if not kinds:

@@ -156,3 +156,17 @@ def test_admin_pages_and_template_upload_validation(walk, city, login, settings,
     assert ok.status_code == 302
     template = DocumentTemplate.objects.get()
     assert template.uploaded_by == city["admin"] and len(template.sha256) == 64
+
+
+def test_the_suggestion_follows_the_facts_being_entered(walk, city, login, api_client):
+    client = login(city["officer"])
+    url = f"/enforcement/cases/{walk.case.pk}/suggestion/"
+    html = client.get(url, {"area_m2": "60", "harm": "minor"}).content.decode()
+    assert "较重" in html and "8000" in html and "15000" in html
+    html = client.get(url, {"area_m2": "60", "harm": "none", "corrected": "on"}).content.decode()
+    assert "不予处罚" in html
+    assert "须为数字" in client.get(url, {"area_m2": "lots"}).content.decode()
+    assert login(city["outsider"]).get(url).status_code == 404
+    body = api_client(city["officer"]).post(f"/api/v1/enforcement/cases/{walk.case.pk}/suggestion",
+                                            {"area_m2": 30, "factors": ["repeat"]}, content_type="application/json")
+    assert body.json()["level"] == "serious" and body.json()["amount_max"] == "15000"
