@@ -50,26 +50,34 @@ def covering_roles(user, *, region, department) -> set[str]:
     return roles
 
 
-def deny_reason(user, case: EnforcementCase, act: Act, today: date) -> str | None:
-    """Why `user` may not do `act` on `case` today, or None if they may (state aside)."""
+def denial(user, case: EnforcementCase, act: Act, today: date) -> tuple[str, str] | None:
+    """(message, code) saying why `user` may not do `act` on `case` today, or None if they may (state aside).
+    The code names the rule for machines: not_signed_in, assistant_not_allowed, role_not_allowed, no_certificate."""
     if not user or not user.is_authenticated:
-        return _("sign in first")
+        return _("sign in first"), "not_signed_in"
     roles = covering_roles(user, region=case.region, department=case.department)
     allowed = roles & set(act.roles)
     if not allowed:
         if roles == {ASSISTANT} or (ASSISTANT in roles and not roles & {OFFICER, LEADER, LEGAL}):
-            return _("assistants may record clues and assist, but may not perform, sign or decide enforcement acts")
-        return _("your role may not do this on this case")
+            return (_("assistants may record clues and assist, but may not perform, sign or decide enforcement acts"),
+                    "assistant_not_allowed")
+        return _("your role may not do this on this case"), "role_not_allowed"
     if act.certified and allowed == {OFFICER} and valid_certificate(user, today) is None:
-        return _("you hold no valid enforcement certificate on %(day)s") % {"day": f"{today:%Y-%m-%d}"}
+        return (_("you hold no valid enforcement certificate on %(day)s") % {"day": f"{today:%Y-%m-%d}"},
+                "no_certificate")
     return None
+
+
+def deny_reason(user, case: EnforcementCase, act: Act, today: date) -> str | None:
+    found = denial(user, case, act, today)
+    return found[0] if found else None
 
 
 def check_actor(user, case: EnforcementCase, act: Act, today: date) -> tuple[str, str]:
     """Raise PermissionDenied unless allowed; return (the role acted in, the certificate number or "")."""
-    reason = deny_reason(user, case, act, today)
-    if reason:
-        raise PermissionDenied(reason, field="actor")
+    found = denial(user, case, act, today)
+    if found:
+        raise PermissionDenied(found[0], field="actor", code=found[1])
     roles = covering_roles(user, region=case.region, department=case.department) & set(act.roles)
     role = OFFICER if OFFICER in roles else sorted(roles)[0]
     cert = valid_certificate(user, today) if role == OFFICER else None
@@ -85,13 +93,14 @@ def check_co_officer(actor, co_officer, case: EnforcementCase, today: date) -> s
     roles = covering_roles(co_officer, region=case.region, department=case.department)
     if OFFICER not in roles:
         if ASSISTANT in roles:
-            raise PermissionDenied(_("the second officer is an assistant, who may not enforce"), field="co_officer")
+            raise PermissionDenied(_("the second officer is an assistant, who may not enforce"), field="co_officer",
+                                   code="assistant_not_allowed")
         raise PermissionDenied(_("the second officer is not an enforcement officer for this case"), field="co_officer")
     cert = valid_certificate(co_officer, today)
     if cert is None:
         raise PermissionDenied(
             _("the second officer holds no valid enforcement certificate on %(day)s") % {"day": f"{today:%Y-%m-%d}"},
-            field="co_officer",
+            field="co_officer", code="no_certificate",
         )
     return cert.number
 

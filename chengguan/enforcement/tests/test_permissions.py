@@ -30,6 +30,7 @@ def test_assistants_may_record_clues_and_attach_material_but_never_act(city, bod
         with pytest.raises(PermissionDenied) as err:
             walk.do(act, "assistant", at(2026, 3, 2, 10), **data)
         assert "assistants may record clues and assist" in err.value.message
+        assert err.value.code == "assistant_not_allowed"
     walk.case = clue
     with pytest.raises(PermissionDenied) as err:
         walk.do("propose_filing", "officer", at(2026, 3, 2, 10), co_officer=city["assistant"].pk, opinion="x")
@@ -58,7 +59,7 @@ def test_an_expired_revoked_or_unpassed_certificate_blocks_acts_at_once(walk, ci
     OfficerCertificate.objects.filter(user=city["officer"]).update(**change)
     with pytest.raises(PermissionDenied) as err:
         walk.do("propose_filing", "officer", at(2026, 3, 2, 10), co_officer=walk.co(), opinion="x")
-    assert err.value.field == "actor" and "certificate" in err.value.message
+    assert err.value.field == "actor" and "certificate" in err.value.message and err.value.code == "no_certificate"
 
 
 def test_roles_keep_to_their_acts(walk, city):
