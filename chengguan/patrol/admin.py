@@ -135,10 +135,16 @@ class ShiftPatternAdmin(admin.ModelAdmin):
 
 @admin.register(DutyShift)
 class DutyShiftAdmin(admin.ModelAdmin):
+    """Read-only: shifts are made on the roster page so that every rule (double-booking, leave, training,
+    template) is checked."""
+
     list_display = ["day", "pattern", "grid", "squad", "leader"]
     list_filter = ["pattern"]
     date_hierarchy = "day"
-    raw_id_fields = ["region", "grid", "squad", "leader", "created_by"]
+    readonly_fields = [f.name for f in DutyShift._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(SwapRequest)

@@ -15,7 +15,7 @@ from .models import (
     TrainingRecord,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -49,10 +49,22 @@ class SwapForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200)
 
 
+class ShiftForm(forms.Form):
+    day = forms.DateField(label=_("duty date"), widget=DATE)
+    pattern = forms.ChoiceField(label=_("shift"))
+    grid = forms.ChoiceField(label=_("responsibility grid"), required=False)
+    squad = forms.ChoiceField(label=_("joint squad"), required=False)
+    people = forms.CharField(
+        label=_("people (usernames, separated by commas; empty: the squad's members)"),
+        required=False,
+        max_length=2000,
+    )
+
+
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=LeaveRequest.Kind.choices)
-    starts_at = forms.DateTimeField(label=_("from"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("until"), widget=DATETIME)
+    starts_at = forms.DateTimeField(label=_("start time"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("end time"), widget=DATETIME)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
 
@@ -85,7 +97,7 @@ class CompleteOperationForm(forms.Form):
 
 class ShopForm(forms.Form):
     name = forms.CharField(label=_("shop name"), max_length=100)
-    operator_name = forms.CharField(label=_("operator"), max_length=50)
+    operator_name = forms.CharField(label=_("shop operator"), max_length=50)
     address = forms.CharField(label=_("address"), max_length=200)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     business_type = forms.CharField(label=_("business type"), max_length=50, required=False)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("patrol/staff/<int:user_id>/", views.staff_file, name="staff_file"),
     path("patrol/roster/", views.roster, name="roster"),
     path("patrol/roster/copy/", views.roster_copy, name="roster_copy"),
+    path("patrol/roster/shifts/", views.shift_add, name="shift_add"),
     path("patrol/requests/", views.requests_page, name="requests"),
     path("patrol/requests/<str:kind>/<int:pk>/decide/", views.decide, name="decide"),
     path("patrol/coverage/", views.coverage_page, name="coverage"),

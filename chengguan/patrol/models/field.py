@@ -77,7 +77,7 @@ class Campaign(models.Model):
         related_name="+",
         verbose_name=_("lead unit"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("background"), blank=True)
     cases = models.ManyToManyField(
         "cases.Case", blank=True, related_name="campaigns", verbose_name=_("linked cases")
     )

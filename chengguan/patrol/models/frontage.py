@@ -25,12 +25,12 @@ FIVE_PACKAGES = [*THREE_PACKAGES, Obligation.APPEARANCE, Obligation.FACILITIES]
 
 class Shop(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", _("open for business")
+        CLOSED = "closed", _("closed down")
 
     name = models.CharField(_("shop name"), max_length=100)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    operator_name = models.CharField(_("operator"), max_length=50)
+    operator_name = models.CharField(_("shop operator"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200)
     business_type = models.CharField(_("business type"), max_length=50, blank=True)
@@ -148,7 +148,7 @@ MEASURE_LADDER = [Measure.EDUCATION, Measure.WARNING, Measure.ORDER, Measure.PEN
 
 class ShopViolation(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", _("not rectified")
         RECTIFIED = "rectified", _("rectified")
         REFERRED = "referred", _("referred for penalty")
 
@@ -196,7 +196,7 @@ class AdPhone(models.Model):
     """A phone number printed on illegal small ads (非法小广告); calls/stops are tracked by status."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", _("in use")
         NOTIFIED = "notified", _("notified")
         SUSPENDED = "suspended", _("suspended by carrier")
         CLEARED = "cleared", _("cleared")

@@ -92,7 +92,7 @@ class JointSquad(models.Model):
 
 class SquadMember(models.Model):
     squad = models.ForeignKey(
-        JointSquad, on_delete=models.CASCADE, related_name="members", verbose_name=_("squad")
+        JointSquad, on_delete=models.CASCADE, related_name="members", verbose_name=_("joint squad")
     )
     user = models.ForeignKey(
         USER, on_delete=models.CASCADE, related_name="squad_memberships", verbose_name=_("person")
@@ -175,7 +175,7 @@ class DutyShift(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="shifts",
-        verbose_name=_("squad"),
+        verbose_name=_("joint squad"),
     )
     leader = models.ForeignKey(
         USER,
@@ -183,7 +183,7 @@ class DutyShift(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("shift leader"),
+        verbose_name=_("leader of the shift"),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -234,7 +234,7 @@ class DutyAssignment(models.Model):
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", _("declined")
     CANCELLED = "cancelled", _("cancelled")
 
 
@@ -291,8 +291,8 @@ class LeaveRequest(models.Model):
         "org.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
     )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("start time"))
+    ends_at = models.DateTimeField(_("end time"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING

@@ -14,7 +14,7 @@ from chengguan.grids.models import ResponsibilityGrid
 from chengguan.org.scope import in_scope
 
 from ..access import EVERYONE_IN_PATROL, roles_set
-from ..models import DutyAssignment, TrackPoint
+from ..models import DutyAssignment, Norm, TrackPoint
 from .norms import norm_for
 
 
@@ -104,8 +104,9 @@ def coverage(day: date, grids) -> list[GridCoverage]:
         points[user_id].append((t, unit_id))
     visited_units = {unit for pts in points.values() for _t, unit in pts}
     result = []
+    norms = _norm_cache()
     for grid in grids:
-        norm = norm_for(grid.region)
+        norm = norms(grid.region)
         window = (
             timezone.make_aware(datetime.combine(day, norm.patrol_day_start), start.tzinfo),
             timezone.make_aware(datetime.combine(day, norm.patrol_day_end), start.tzinfo),
@@ -147,46 +148,80 @@ class PatrolHours:
 def patrol_hours(user, day: date, *, region=None) -> PatrolHours:
     """Hours a person patrolled on `day` against their schedule: their rostered shifts that day, or without
     any, the region's patrol day (Kaifeng: supervisors patrol 07:00–23:00)."""
-    norm = norm_for(region)
+    return patrol_hours_many([(user, region)], day)[0]
+
+
+def patrol_hours_many(people, day: date) -> list[PatrolHours]:
+    """`patrol_hours` for many (user, region) pairs in three queries."""
     start, end = day_bounds(day)
-    schedule = [
-        (a.shift.starts_at, a.shift.ends_at)
-        for a in DutyAssignment.objects.filter(
-            user=user, shift__day=day, status=DutyAssignment.Status.ON_DUTY
-        ).select_related("shift")
-    ]
-    from_roster = bool(schedule)
-    if not schedule:
-        schedule = [
-            (
-                timezone.make_aware(datetime.combine(day, norm.patrol_day_start), start.tzinfo),
-                timezone.make_aware(datetime.combine(day, norm.patrol_day_end), start.tzinfo),
+    norms = _norm_cache()
+    user_ids = {user.pk for user, _region in people}
+    schedules = defaultdict(list)
+    for user_id, s, e in DutyAssignment.objects.filter(
+        user_id__in=user_ids, shift__day=day, status=DutyAssignment.Status.ON_DUTY
+    ).values_list("user_id", "shift__starts_at", "shift__ends_at"):
+        schedules[user_id].append((s, e))
+    lo = min([start] + [s for rows in schedules.values() for s, _e in rows])
+    hi = max([end + timedelta(hours=8)] + [e for rows in schedules.values() for _s, e in rows])
+    points = defaultdict(list)
+    for user_id, t, unit in (
+        TrackPoint.objects.filter(user_id__in=user_ids, recorded_at__gte=lo, recorded_at__lt=hi)
+        .order_by("user_id", "recorded_at")
+        .values_list("user_id", "recorded_at", "unit_grid_id")
+    ):
+        points[user_id].append((t, unit))
+    result = []
+    for user, region in people:
+        norm = norms(region)
+        schedule = schedules.get(user.pk, [])
+        from_roster = bool(schedule)
+        if not schedule:
+            schedule = [(_at(day, norm.patrol_day_start), _at(day, norm.patrol_day_end))]
+        day_lo = min([start] + [s for s, _e in schedule])
+        day_hi = max([end] + [e for _s, e in schedule])
+        mine = [p for p in points.get(user.pk, []) if day_lo <= p[0] < day_hi]
+        segments = [(s, e) for s, e, _u in _segments(mine, timedelta(minutes=norm.track_gap_minutes))]
+        result.append(
+            PatrolHours(
+                user=user,
+                scheduled=_total(schedule),
+                patrolled=_total(segments),
+                in_schedule=_total(_intersect(segments, schedule)),
+                from_roster=from_roster,
+                first_point=mine[0][0] if mine else None,
+                last_point=mine[-1][0] if mine else None,
             )
-        ]
-    lo, hi = min([start] + [s for s, _e in schedule]), max([end] + [e for _s, e in schedule])
-    points = list(
-        TrackPoint.objects.filter(user=user, recorded_at__gte=lo, recorded_at__lt=hi)
-        .order_by("recorded_at")
-        .values_list("recorded_at", "unit_grid_id")
-    )
-    segments = [(s, e) for s, e, _u in _segments(points, timedelta(minutes=norm.track_gap_minutes))]
-    return PatrolHours(
-        user=user,
-        scheduled=_total(schedule),
-        patrolled=_total(segments),
-        in_schedule=_total(_intersect(segments, schedule)),
-        from_roster=from_roster,
-        first_point=points[0][0] if points else None,
-        last_point=points[-1][0] if points else None,
-    )
+        )
+    return result
+
+
+def _at(day: date, moment) -> datetime:
+    return timezone.make_aware(datetime.combine(day, moment), timezone.get_current_timezone())
+
+
+def _norm_cache():
+    """norm_for() for many regions with one query: the norms table is small (a city and its districts)."""
+    rows = None
+    cache = {}
+
+    def get(region):
+        nonlocal rows
+        key = region.pk if region is not None else None
+        if key not in cache:
+            if rows is None:
+                rows = {n.region_id: n for n in Norm.objects.all()}
+            ids = [int(x) for x in region.path.strip("/").split("/") if x] if region is not None else []
+            found = next((rows[pk] for pk in reversed(ids) if pk in rows), None)
+            cache[key] = found or norm_for(None)
+        return cache[key]
+
+    return get
 
 
 def supervisor_hours(grids, day: date) -> list[tuple[ResponsibilityGrid, PatrolHours]]:
-    rows = []
-    for grid in grids:
-        for supervisor in grid.supervisors.all():
-            rows.append((grid, patrol_hours(supervisor, day, region=grid.region)))
-    return rows
+    pairs = [(grid, supervisor) for grid in grids for supervisor in grid.supervisors.all()]
+    hours = patrol_hours_many([(supervisor, grid.region) for grid, supervisor in pairs], day)
+    return [(grid, h) for (grid, _s), h in zip(pairs, hours, strict=True)]
 
 
 def track_of(user, day: date):

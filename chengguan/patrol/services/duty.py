@@ -43,8 +43,7 @@ def _overlapping(user: User, starts_at: datetime, ends_at: datetime, *, exclude=
 
 
 def _check_can_serve(user: User, body: str, shift: DutyShift, *, field: str = "user", exclude=()) -> None:
-    profile = StaffProfile.objects.filter(active_q(shift.day), user=user).first()
-    if profile is None:
+    if not StaffProfile.objects.filter(active_q(shift.day), user=user).exists():
         raise ValidationError(_("%(user)s has no active staff file.") % {"user": user}, field=field)
     if body == Body.ASSISTANT and not assistant_ready(user):
         raise ValidationError(

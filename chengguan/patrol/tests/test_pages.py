@@ -204,3 +204,33 @@ def test_the_admin_lists_the_patrol_master_data(city, world, login):
     ):
         assert client.get(reverse(f"admin:patrol_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:patrol_campaign_change", args=[world["campaign"].pk])).status_code == 200
+
+
+def test_list_pages_use_a_fixed_number_of_queries(city, world, login, django_assert_max_num_queries):
+    client = login(city["leader"])
+    for name in ("patrol:coverage", "patrol:roster", "patrol:staffing", "patrol:campaigns", "patrol:shops"):
+        with django_assert_max_num_queries(25):
+            assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_roster_manager_adds_a_shift_from_the_roster_page(city, world, login, patterns):
+    from chengguan.patrol.models import DutyShift
+
+    grid = world["grids"].responsibility_a
+    body = {
+        "day": "2026-03-12",
+        "pattern": patterns["evening"].pk,
+        "grid": grid.pk,
+        "people": "supervisor, officer",
+    }
+    before = DutyShift.objects.count()
+    response = login(city["outsider"]).post(reverse("patrol:shift_add"), body, follow=True)
+    assert DutyShift.objects.count() == before  # the grid is not a choice outside the scope
+    response = login(city["shift_leader"]).post(reverse("patrol:shift_add"), body, follow=True)
+    assert response.status_code == 200
+    shift = DutyShift.objects.get(day=date(2026, 3, 12), pattern=patterns["evening"])
+    assert sorted(a.user.username for a in shift.assignments.all()) == ["officer", "supervisor"]
+    unknown = login(city["shift_leader"]).post(
+        reverse("patrol:shift_add"), body | {"people": "ghost"}, follow=True
+    )
+    assert "ghost" in unknown.content.decode()

@@ -1,4 +1,4 @@
-from .duty import decide, requests_page, roster, roster_copy
+from .duty import decide, requests_page, roster, roster_copy, shift_add
 from .field import campaign_detail, campaign_list, coverage_page, mobile, operation_detail, operation_list
 from .frontage import ads_page, shop_detail, shop_list
 from .staff import certificates, index, staff_file, staff_list, staffing
@@ -17,6 +17,7 @@ __all__ = [
     "requests_page",
     "roster",
     "roster_copy",
+    "shift_add",
     "shop_detail",
     "shop_list",
     "staff_file",

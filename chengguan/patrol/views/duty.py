@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,8 +16,8 @@ from chengguan.org.models import User
 from chengguan.org.scope import get_in_scope, in_scope
 
 from ..access import EVERYONE_IN_PATROL, ROSTER_MANAGERS, may, roles_set
-from ..forms import LeaveForm, SwapForm
-from ..models import DutyAssignment, LeaveRequest, RequestStatus, SwapRequest
+from ..forms import LeaveForm, ShiftForm, SwapForm
+from ..models import DutyAssignment, LeaveRequest, RequestStatus, ShiftPattern, SwapRequest
 from ..selectors import squads as squad_sel
 from ..selectors import tracks as track_sel
 from ..services import duty
@@ -42,6 +43,9 @@ def roster(request):
         row = rows.setdefault(key, {d: [] for d in days})
         row.setdefault(shift.day, []).append((shift, squad_sel.composition_check(shift)))
     context = {
+        "shift_form": _shift_form(request.user, initial={"day": start})
+        if may(request.user, ROSTER_MANAGERS)
+        else None,
         "start": start,
         "days": days,
         "rows": [(key, [cells.get(d, []) for d in days]) for key, cells in rows.items()],
@@ -53,6 +57,56 @@ def roster(request):
     }
     template = "patrol/_roster_table.html" if request.htmx else "patrol/roster.html"
     return render(request, template, context)
+
+
+def _shift_form(user, data=None, initial=None):
+    form = ShiftForm(data, initial=initial)
+    form.fields["pattern"].choices = [(p.pk, str(p)) for p in ShiftPattern.objects.filter(is_active=True)]
+    form.fields["grid"].choices = [("", "—")] + [(g.pk, str(g)) for g in track_sel.grids_in_scope(user)]
+    form.fields["squad"].choices = [("", "—")] + [
+        (s.pk, s.name) for s in squad_sel.squads_in_scope(user).filter(is_active=True)
+    ]
+    return form
+
+
+@login_required
+@require_POST
+def shift_add(request):
+    """Put a shift on the roster; the composition check's warnings are shown as messages."""
+    form = _shift_form(request.user, request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("patrol:roster")
+    data = form.cleaned_data
+    grid = (
+        get_object_or_404(track_sel.grids_in_scope(request.user), pk=data["grid"]) if data["grid"] else None
+    )
+    squad = (
+        get_object_or_404(squad_sel.squads_in_scope(request.user), pk=data["squad"])
+        if data["squad"]
+        else None
+    )
+    names = [n.strip() for n in data["people"].replace("，", ",").split(",") if n.strip()]
+    people = list(User.objects.filter(username__in=names, is_active=True))
+    if len(people) != len(set(names)):
+        missing = sorted(set(names) - {u.username for u in people})
+        messages.error(request, _("Unknown usernames: %(names)s") % {"names": ", ".join(missing)})
+        return redirect("patrol:roster")
+    result = {}
+
+    def create():
+        result["shift"], result["check"] = duty.shift_create(
+            actor=request.user,
+            day=data["day"],
+            pattern=get_object_or_404(ShiftPattern, pk=data["pattern"]),
+            grid=grid,
+            squad=squad,
+            people=people if names else None,
+        )
+
+    if attempt(request, create, _("Shift added.")) and not result["check"].ok:
+        messages.warning(request, _("The shift does not meet its squad's template; see the roster."))
+    return redirect(f"{reverse('patrol:roster')}?start={monday(data['day']):%Y-%m-%d}")
 
 
 @login_required
