@@ -91,6 +91,7 @@ def overdue(viewer, now: datetime, *, limit: int = OVERDUE_LIMIT) -> list[dict]:
         {
             "case": c,
             "hours": int((now - c.deadline).total_seconds() // 3600),
+            "days": int((now - c.deadline).total_seconds() // 86400),
             "who": c.current_department.name if c.current_department else c.get_state_display(),
         }
         for c in rows

@@ -28,8 +28,8 @@ def line_chart(
         return top + plot_h * (1 - min(max(v, 0), y_max) / y_max)
 
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif">'
+        f'<svg class="chart line" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">'
     ]
     for k in range(5):
         v = y_max * k / 4
@@ -41,8 +41,9 @@ def line_chart(
     step = max(1, n // 12)
     for i, label in enumerate(x_labels):
         if i % step == 0 or i == n - 1:
+            anchor = "end" if i == n - 1 and n > 1 else ("start" if i == 0 and n > 1 else "middle")
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#6b7280">{escape(label)}</text>'
+                f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="{anchor}" fill="#6b7280">{escape(label)}</text>'
             )
     for s, (name, values) in enumerate(series):
         color = PALETTE[s % len(PALETTE)]

@@ -28,7 +28,7 @@
         return L.circleMarker(ll, { radius: 7, weight: 2, color: "#ffffff", fillColor: "#38bdf8", fillOpacity: 1 });
       },
       onEachFeature: function (f, l) {
-        l.bindTooltip(f.properties.name + " " + f.properties.at, { permanent: true, direction: "right", className: "sup-label" });
+        l.bindTooltip(f.properties.name + " · " + f.properties.at, { direction: "right", className: "sup-label" });
       }
     }).addTo(map)
   };
@@ -44,11 +44,13 @@
       .catch(function () { /* keep the last picture on a network hiccup */ });
   }
   function fit() {
+    // Frame where the work is (grids with open cases, the cases), not the whole county-level city.
     if (fitted) { return; }
-    var b = layers.regions.getBounds();
-    if (!b.isValid()) { b = layers.grids.getBounds(); }
-    if (!b.isValid()) { b = layers.cases.getBounds(); }
-    if (b.isValid()) { map.fitBounds(b, { padding: [12, 12] }); fitted = true; }
+    var b = layers.grids.getBounds();
+    var c = layers.cases.getBounds();
+    if (c.isValid()) { b = b.isValid() ? b.extend(c) : c; }
+    if (!b.isValid()) { b = layers.regions.getBounds(); }
+    if (b.isValid()) { map.fitBounds(b, { padding: [24, 24], maxZoom: 16 }); fitted = true; }
   }
   function refresh() {
     return Promise.all([
