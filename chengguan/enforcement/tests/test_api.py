@@ -49,7 +49,7 @@ def test_acts_by_name_with_errors_naming_the_field(clue, city, api_client):
         assert bad_user.json()["field"] == "co_officer"
         assistant = client.post(url, {"opinion": "x", "co_officer": city["assistant"].pk},
                                 content_type="application/json")
-        assert assistant.status_code == 403 and assistant.json()["code"] == "forbidden"
+        assert assistant.status_code == 403 and assistant.json()["code"] == "assistant_not_allowed"
         ok = client.post(url, {"opinion": "建议立案", "co_officer": city["officer2"].pk},
                          content_type="application/json")
         assert ok.status_code == 200 and ok.json()["state"] == "pending_filing"
