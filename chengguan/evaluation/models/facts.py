@@ -1,7 +1,8 @@
 """Fact tables (eGova pattern, standards.md §5.3): one row per case and one row per case step, with 0/1 flags.
 
 Indicators are sums and ratios over these rows, so a monthly report reads a few hundred thousand narrow rows
-and never replays events. Both tables are derived data: `chengguan.evaluation.facts` rebuilds them from the
+and never replays events. Only the indexes the reports use exist (period first); the dimension foreign keys
+are not indexed one by one, which keeps writes cheap and the tables small at city scale. Both tables are derived data: `chengguan.evaluation.facts` rebuilds them from the
 case events at any time, and keeps them current as events are recorded.
 """
 
@@ -23,23 +24,31 @@ class CaseFact(models.Model):
     # dimensions
     source = models.CharField(_("source"), max_length=12)
     channel = models.CharField(_("channel"), max_length=32, blank=True)
-    matter = models.ForeignKey("catalog.MatterType", on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey("catalog.MatterType", on_delete=models.PROTECT, related_name="+", db_index=False)
     major_code = models.CharField(_("major class"), max_length=2)
-    district = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+")
-    street = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+")
-    community = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+")
-    unit_grid = models.ForeignKey("grids.UnitGrid", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    street = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    community = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    unit_grid = models.ForeignKey("grids.UnitGrid", on_delete=models.PROTECT, related_name="+", db_index=False)
     responsibility_grid = models.ForeignKey(
-        "grids.ResponsibilityGrid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "grids.ResponsibilityGrid",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     area_class = models.CharField(_("area class"), max_length=1, blank=True)
-    reporter = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reporter = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     department = models.ForeignKey(
         "org.Department",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
         help_text=_("the last department the case was dispatched to"),
     )
     state = models.CharField(_("state"), max_length=20)
@@ -102,19 +111,22 @@ class StepFact(models.Model):
     steps) on the row that opened it (`assignment=1`), so department indicators count cases, not attempts.
     """
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="step_facts")
+    # indexed by the (case, seq) unique constraint
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="step_facts", db_index=False)
     seq = models.PositiveSmallIntegerField(_("sequence"))
     step = models.CharField(_("step"), max_length=12)
     round = models.PositiveSmallIntegerField(_("round"), default=1)  # nth step of this kind in the case
-    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     role = models.CharField(_("role"), max_length=24, blank=True)
     department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    district = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+")
-    street = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+")
-    community = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+")
-    matter = models.ForeignKey("catalog.MatterType", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    street = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    community = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    matter = models.ForeignKey("catalog.MatterType", on_delete=models.PROTECT, related_name="+", db_index=False)
     is_public = flag(_("public report"))
     started_at = models.DateTimeField(_("started at"))
     started_on = models.DateField(_("started on"))
