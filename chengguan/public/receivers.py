@@ -5,9 +5,12 @@ queue is re-filled by `catch_up` on the next `chengguan webhooks deliver` / `che
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chengguan.cases.channels import Message, deliver
@@ -43,6 +46,8 @@ def award_points(sender, event, **kwargs):
 def invite_rating(sender, event, **kwargs):
     """When a citizen's or caller's case closes, ask for a rating (回访) with a link to the follow page."""
     case = event.case
+    if timezone.now() - event.at > timedelta(days=1):
+        return  # a replayed or imported history: nobody is asked about a case closed long ago
     if (
         event.action != "close"
         or case.source not in (Source.CITIZEN, Source.HOTLINE)
@@ -53,10 +58,11 @@ def invite_rating(sender, event, **kwargs):
         from django.urls import reverse
 
         link = conf.site_url() + reverse("public-follow")
-        text = _("Please rate how %(number)s was handled: %(link)s (case number and your phone)") % {
-            "number": case.number,
-            "link": link,
-        }
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("Please rate how %(number)s was handled: %(link)s (case number and your phone)") % {
+                "number": case.number,
+                "link": link,
+            }
         deliver([Message("rating_invitation", text, case.number, None, case.reporter_phone)])
     except Exception:  # noqa: BLE001
         log.exception("could not send the rating invitation for %s", case.number)

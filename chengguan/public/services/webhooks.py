@@ -21,9 +21,10 @@ import urllib.request
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chengguan import __version__
 from chengguan.cases.models import CaseEvent
@@ -115,7 +116,8 @@ def enqueue_for_event(event: CaseEvent, *, at: datetime | None = None) -> list[W
     if not subscribers:
         return []
     event = CaseEvent.objects.select_related("case", "department").get(pk=event.pk)
-    body = json.dumps(event_payload(event, work_order), ensure_ascii=False, sort_keys=True)
+    with translation.override(settings.LANGUAGE_CODE):  # the same words whoever triggered the change
+        body = json.dumps(event_payload(event, work_order), ensure_ascii=False, sort_keys=True)
     at = at or timezone.now()
     queued = []
     for subscriber in subscribers:
