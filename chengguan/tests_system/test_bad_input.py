@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from PIL import Image
 
 from chengguan.cases.models import Attachment
@@ -171,7 +172,7 @@ def test_a_bad_power_list_csv_names_the_row_and_changes_nothing(city):
     }
     before = PowerItem.objects.count()
     for label, text in cases.items():
-        with pytest.raises(ValidationError) as exc:
+        with pytest.raises(ValidationError) as exc, translation.override("en"):
             power_list_import(actor=city["admin"], source=io.StringIO(text))
         if label not in ("not a CSV at all",):
             assert "row 3" in exc.value.message, (label, exc.value.message)
