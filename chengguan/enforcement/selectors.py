@@ -136,6 +136,11 @@ def deadline_warnings(user, *, now=None, within_days: int = 3) -> list[dict]:
     for r in referrals.select_related("case"):
         warnings.append({"case": r.case, "label": _("decide on referral"), "due": r.decision_due,
                          "overdue": r.decision_due < now})
+    replies = CriminalReferral.objects.filter(case__in=cases, handed_over_at__isnull=False, replied_at__isnull=True,
+                                              reply_due__lte=horizon)
+    for r in replies.select_related("case"):
+        warnings.append({"case": r.case, "label": _("police decision"), "due": r.reply_due,
+                         "overdue": r.reply_due < now})
     return sorted(warnings, key=lambda w: w["due"])
 
 

@@ -80,6 +80,10 @@ def test_criminal_referral_timers_and_police_reply(walk):
         walk.do("hand_over", "officer", at(2026, 3, 8, 11), police_unit="开封市公安局龙亭分局")
     case = walk.do("hand_over", "officer", at(2026, 3, 8, 9), police_unit="开封市公安局龙亭分局")
     assert case.state == "referred" and case.documents.filter(kind="referral_letter").exists()
+    from chengguan.enforcement.selectors import deadline_warnings
+
+    warnings = deadline_warnings(walk.city["officer"], now=at(2026, 3, 12))
+    assert [(w["label"], w["overdue"]) for w in warnings] == [("police decision", True)]  # reply due 11 March
     case = walk.do("record_police_reply", "officer", at(2026, 3, 10), accepted=False, text="不予立案")
     assert case.state == "investigating"  # handled administratively (第10条)
 
