@@ -12,6 +12,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -27,6 +28,7 @@ from .models import Case
 from .notify import silenced
 from .services import case_act, case_report
 from .services.sweeper import sweep
+from .signals import cases_imported
 from .workflow import State
 
 SEED = 2026
@@ -303,12 +305,14 @@ def load(*, stdout) -> None:
     targets = [s for s, n in PLAN.items() for _ in range(n)]
     demo.rng.shuffle(targets)
     targets.sort(key=lambda s: s == State.MERGED)  # merges come last, into cases that are open by then
-    made, merge_targets = 0, []
+    made, merge_targets, ids = 0, [], []
     with silenced():
         for index, state in enumerate(targets):
             case = demo.make(index, state, merge_targets)
             if case.state in (State.REPORTED, State.ACCEPTED) and case.source != "citizen":
                 merge_targets.append(case)
+            ids.append(case.pk)
             made += 1
+    transaction.on_commit(lambda: cases_imported.send(sender=Case, case_ids=sorted(ids)))
     swept = sweep(now=demo.now)  # the overdue ones land in the demo users' inboxes
     stdout.write(f"demo cases: {made} cases; sweeper urged {swept['urged']}, escalated {swept['escalated']}")

@@ -25,6 +25,7 @@ from . import conf, workflow
 from .models import Case, CaseCounter, CaseEvent, Source
 from .notify import silenced
 from .services import case_act, case_report
+from .signals import cases_imported
 
 DEFAULT_REPORTER_ROLE = {
     Source.SUPERVISOR: "supervisor",
@@ -327,4 +328,7 @@ def import_cases(lines, *, dry_run: bool = False, progress=None) -> dict:
         result = {"cases": len(cases), "events": events, "dry_run": dry_run}
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            ids = sorted(c.pk for c in cases.values())
+            transaction.on_commit(lambda: cases_imported.send(sender=Case, case_ids=ids))
     return result

@@ -38,7 +38,8 @@ _silenced = ContextVar("cases_notifications_silenced", default=False)
 
 @contextmanager
 def silenced():
-    """No notices at all (replaying history: nobody should be told about 2019 again)."""
+    """Replaying history: no notices and no per-event `case_event_recorded` (nobody should be told about
+    2019 again); the replayer sends `cases_imported` once instead."""
     token = _silenced.set(True)
     try:
         yield

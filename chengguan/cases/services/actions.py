@@ -62,7 +62,8 @@ def _dispatchers(case):
 
 
 def _tell_reporter(case: Case, ctx, kind: str, text: str) -> None:
-    ctx.tell(kind, text, [case.reporter_id] if case.reporter_id else [], [case.reporter_phone])
+    if ctx.loud:
+        ctx.tell(kind, text, [case.reporter_id] if case.reporter_id else [], [case.reporter_phone])
 
 
 # ---- acceptance desk -------------------------------------------------------------------------------------
@@ -99,7 +100,8 @@ def case_reject(
     reason = _need_reason(reason)
 
     def apply(c, ctx):
-        _tell_reporter(c, ctx, "rejected", f"您反映的问题 {c.number} 未予受理：{reason}")
+        if ctx.loud:
+            _tell_reporter(c, ctx, "rejected", f"您反映的问题 {c.number} 未予受理：{reason}")
 
     return perform(
         actor=actor, case=case, action="reject", at=at, reason=reason, apply=apply, system_role=system_role
@@ -111,7 +113,7 @@ def case_request_verification(
 ) -> Case:
     def apply(c, ctx):
         c.assignee_id = grid_supervisor_id(c)
-        if c.assignee_id:
+        if c.assignee_id and ctx.loud:
             ctx.tell("verify_task", f"请核实 {c.number}：{c.matter.name}，{c.address}", [c.assignee_id])
 
     return perform(
@@ -177,9 +179,10 @@ def case_merge(
         c.merged_into = t
         c.assignee = None
         ctx.payload["target"] = t.number
-        _tell_reporter(
-            c, ctx, "merged", f"您反映的问题 {c.number} 已并入案卷 {t.number} 一并处理，结案时将通知您"
-        )
+        if ctx.loud:
+            _tell_reporter(
+                c, ctx, "merged", f"您反映的问题 {c.number} 已并入案卷 {t.number} 一并处理，结案时将通知您"
+            )
 
     return perform(
         actor=actor, case=case, action="merge", at=at, reason=reason, apply=apply, system_role=system_role
@@ -269,6 +272,8 @@ def case_close(
 ) -> Case:
     def apply(c, ctx):
         c.closed_at = ctx.at
+        if not ctx.loud:
+            return
         _tell_reporter(c, ctx, "closed", f"您反映的问题 {c.number} 已处理完毕并结案，感谢您的监督")
         for merged in c.merged_cases.all():
             _tell_reporter(
@@ -310,11 +315,12 @@ def case_dispatch(
             c.dispatch_region = district
             c.current_department = None
             ctx.payload.update({"level": "city", "district": district.code})
-            ctx.tell(
-                "district_dispatch",
-                f"{c.number} 已派至{district.name}，请二级派遣",
-                users_with_role_over_region("dispatcher", c.community),
-            )
+            if ctx.loud:
+                ctx.tell(
+                    "district_dispatch",
+                    f"{c.number} 已派至{district.name}，请二级派遣",
+                    users_with_role_over_region("dispatcher", c.community),
+                )
             return
         if target is None:
             target = suggest_department(matter=c.matter, unit_grid=c.unit_grid, component=c.component)
@@ -332,9 +338,12 @@ def case_dispatch(
                 "department": target.code,
             }
         )
-        ctx.tell(
-            "dispatched", f"新案卷 {c.number}：{c.matter.name}，{c.address}，请按时处置", handlers_of(target)
-        )
+        if ctx.loud:
+            ctx.tell(
+                "dispatched",
+                f"新案卷 {c.number}：{c.matter.name}，{c.address}，请按时处置",
+                handlers_of(target),
+            )
 
     return perform(
         actor=actor,
@@ -358,7 +367,8 @@ def case_return(
         c.current_department = None
         c.return_count += 1
         _withdraw_pending(c, ctx)
-        ctx.tell("returned", f"{c.number} 被退回：{reason}，请重新派遣", _dispatchers(c))
+        if ctx.loud:
+            ctx.tell("returned", f"{c.number} 被退回：{reason}，请重新派遣", _dispatchers(c))
 
     return perform(
         actor=actor, case=case, action="return", at=at, reason=reason, apply=apply, system_role=system_role
@@ -399,7 +409,10 @@ def case_request_extension(
             reason=reason,
         )
         ctx.payload.update({"request_id": req.pk, "amount": amount, "unit": unit})
-        ctx.tell("extension_requested", f"{c.number} 申请延期 {amount:g} {unit}：{reason}", _dispatchers(c))
+        if ctx.loud:
+            ctx.tell(
+                "extension_requested", f"{c.number} 申请延期 {amount:g} {unit}：{reason}", _dispatchers(c)
+            )
 
     return perform(
         actor=actor,
@@ -438,11 +451,12 @@ def case_approve_extension(
         c.overdue_notified = c.escalated = False
         c.extension_count += 1
         ctx.payload.update({"amount": granted, "unit": granted_unit, "deadline": c.deadline.isoformat()})
-        ctx.tell(
-            "extension_approved",
-            f"{c.number} 延期已批准，新时限 {c.deadline:%Y-%m-%d %H:%M}",
-            handlers_of(c.current_department),
-        )
+        if ctx.loud:
+            ctx.tell(
+                "extension_approved",
+                f"{c.number} 延期已批准，新时限 {c.deadline:%Y-%m-%d %H:%M}",
+                handlers_of(c.current_department),
+            )
 
     return perform(
         actor=actor,
@@ -465,9 +479,10 @@ def case_deny_extension(
                 "There is no pending extension request.", field="action", code="no_pending_request"
             )
         _decide(req, CaseRequest.Status.DENIED, ctx, reason)
-        ctx.tell(
-            "extension_denied", f"{c.number} 延期申请未批准：{reason}", handlers_of(c.current_department)
-        )
+        if ctx.loud:
+            ctx.tell(
+                "extension_denied", f"{c.number} 延期申请未批准：{reason}", handlers_of(c.current_department)
+            )
 
     return perform(
         actor=actor,
@@ -497,7 +512,8 @@ def case_request_hang_up(
             reason=reason,
         )
         ctx.payload["request_id"] = req.pk
-        ctx.tell("hang_up_requested", f"{c.number} 申请挂账：{reason}", _dispatchers(c))
+        if ctx.loud:
+            ctx.tell("hang_up_requested", f"{c.number} 申请挂账：{reason}", _dispatchers(c))
 
     return perform(
         actor=actor,
@@ -523,7 +539,8 @@ def case_hang_up(
             _decide(req, CaseRequest.Status.APPROVED, ctx, reason)
         _withdraw_pending(c, ctx)
         c.hang_up_count += 1
-        ctx.tell("hung_up", f"{c.number} 已挂账", handlers_of(c.current_department))
+        if ctx.loud:
+            ctx.tell("hung_up", f"{c.number} 已挂账", handlers_of(c.current_department))
 
     return perform(
         actor=actor, case=case, action="hang_up", at=at, reason=reason, apply=apply, system_role=system_role
@@ -538,7 +555,10 @@ def case_deny_hang_up(
         if req is None:
             raise Conflict("There is no pending hang-up request.", field="action", code="no_pending_request")
         _decide(req, CaseRequest.Status.DENIED, ctx, reason)
-        ctx.tell("hang_up_denied", f"{c.number} 挂账申请未批准：{reason}", handlers_of(c.current_department))
+        if ctx.loud:
+            ctx.tell(
+                "hang_up_denied", f"{c.number} 挂账申请未批准：{reason}", handlers_of(c.current_department)
+            )
 
     return perform(
         actor=actor,
@@ -556,7 +576,8 @@ def case_resume(
 ) -> Case:
     def apply(c, ctx):
         ctx.payload["department"] = c.current_department.code if c.current_department else ""
-        ctx.tell("resumed", f"{c.number} 恢复处置，请按时处置", handlers_of(c.current_department))
+        if ctx.loud:
+            ctx.tell("resumed", f"{c.number} 恢复处置，请按时处置", handlers_of(c.current_department))
 
     return perform(
         actor=actor, case=case, action="resume", at=at, reason=reason, apply=apply, system_role=system_role
@@ -582,7 +603,8 @@ def case_urge(
 ) -> Case:
     def apply(c, ctx):
         c.urge_count += 1
-        ctx.tell("urge", f"催办：{c.number} {reason}".strip(), _responsible(c))
+        if ctx.loud:
+            ctx.tell("urge", f"催办：{c.number} {reason}".strip(), _responsible(c))
 
     return perform(
         actor=actor, case=case, action="urge", at=at, reason=reason, apply=apply, system_role=system_role
@@ -596,7 +618,8 @@ def case_supervise(
         c.supervised = True
         c.escalated = True
         recipients = _responsible(c) + users_with_role_over_region("leader", c.community)
-        ctx.tell("supervise", f"督办：{c.number} {reason}".strip(), recipients)
+        if ctx.loud:
+            ctx.tell("supervise", f"督办：{c.number} {reason}".strip(), recipients)
 
     return perform(
         actor=actor, case=case, action="supervise", at=at, reason=reason, apply=apply, system_role=system_role
@@ -614,7 +637,7 @@ def case_reply(
     def apply(c, ctx):
         _withdraw_pending(c, ctx)
         c.assignee_id = grid_supervisor_id(c)
-        if c.assignee_id:
+        if c.assignee_id and ctx.loud:
             ctx.tell("check_task", f"请核查 {c.number}：{c.matter.name}，{c.address}", [c.assignee_id])
 
     return perform(
@@ -667,7 +690,8 @@ def case_check_fail(
         c.assignee = None
         c.rework_count += 1
         ctx.payload["rework"] = c.rework_count
-        ctx.tell("rework", f"{c.number} 核查未通过，请返工：{reason}", handlers_of(c.current_department))
+        if ctx.loud:
+            ctx.tell("rework", f"{c.number} 核查未通过，请返工：{reason}", handlers_of(c.current_department))
 
     return perform(
         actor=actor,

@@ -17,7 +17,7 @@ from chengguan.core.workcalendar import NATURAL_UNITS, add_working_time, working
 from .. import conf, workflow
 from ..evidence import claim_attachments
 from ..models import Case, CaseDepartment, CaseEvent
-from ..notify import notify
+from ..notify import is_silenced, notify
 from ..permissions import acting_role
 from ..signals import case_event_recorded
 
@@ -60,6 +60,11 @@ class Ctx:
     restart_step: bool = False  # start a new step even if the state does not change (none so far)
     notices: list = field(default_factory=list)  # (kind, text, user_ids, phones)
 
+    @property
+    def loud(self) -> bool:
+        """False while replaying history: then the recipients are not even looked up."""
+        return not is_silenced()
+
     def tell(self, kind: str, text: str, user_ids=(), phones=()):
         self.notices.append((kind, text, list(user_ids), list(phones)))
 
@@ -74,11 +79,8 @@ def illegal(action: str, state: str) -> Conflict:
 
 
 def lock_case(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("community", "current_department", "filing_condition", "matter")
-        .get(pk=case.pk)
-    )
+    # Only the community is joined (every permission check needs its path); the rest loads when used.
+    return Case.objects.select_for_update(of=("self",)).select_related("community").get(pk=case.pk)
 
 
 def start_step(case: Case, at: datetime) -> None:
@@ -216,7 +218,8 @@ def perform(
             a.save(update_fields=["case", "event", "kind"])
         for kind, text, user_ids, phones in ctx.notices:
             notify(case=locked, kind=kind, text=text, user_ids=user_ids, phones=phones, at=at)
-        transaction.on_commit(lambda: case_event_recorded.send(sender=CaseEvent, event=event))
+        if not is_silenced():
+            transaction.on_commit(lambda: case_event_recorded.send(sender=CaseEvent, event=event))
     if case is not locked:
         case.__dict__.update(locked.__dict__)  # the caller's object is never left stale
     return case

@@ -17,6 +17,7 @@ from chengguan.org.scope import has_role, sees_everything
 from .. import conf
 from ..evidence import claim_attachments
 from ..models import Case, CaseCounter, Source
+from ..notify import is_silenced
 from ..signals import case_event_recorded
 from .engine import start_step, write_event
 
@@ -191,7 +192,8 @@ def case_report(
         for a in attachments:
             a.case, a.event = case, event
             a.save(update_fields=["case", "event", "kind"])
-        transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
+        if not is_silenced():
+            transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
     return case
 
 

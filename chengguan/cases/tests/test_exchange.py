@@ -157,3 +157,27 @@ def test_it_works_as_a_command(walk, tmp_path):
     exported = tmp_path / "out.jsonl"
     call_command("cases", "export", "-o", str(exported), stderr=io.StringIO())
     assert json.loads(exported.read_text(encoding="utf-8"))["number"] == "OLD-2019-1"
+
+
+def test_it_announces_an_import_once_instead_of_every_historic_event(
+    walk, django_capture_on_commit_callbacks
+):
+    from ..signals import case_event_recorded, cases_imported
+
+    seen = {"events": 0, "imports": []}
+
+    def on_event(sender, event, **kwargs):
+        seen["events"] += 1
+
+    def on_import(sender, case_ids, **kwargs):
+        seen["imports"].append(case_ids)
+
+    case_event_recorded.connect(on_event)
+    cases_imported.connect(on_import)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_cases([legacy_line()])
+    finally:
+        case_event_recorded.disconnect(on_event)
+        cases_imported.disconnect(on_import)
+    assert seen == {"events": 0, "imports": [[Case.objects.get().pk]]}
