@@ -44,5 +44,8 @@ urlpatterns = [
     re_path(
         r"^open311/v2/requests/(?P<number>[^/]+?)" + FMT, open311.service_request, name="open311-request"
     ),
+    re_path(
+        r"^open311/v2/servicerequestupdates" + FMT, open311.service_request_updates, name="open311-updates"
+    ),
     re_path(r"^open311/v2/tokens/(?P<token>[^/]+?)" + FMT, open311.token, name="open311-token"),
 ]

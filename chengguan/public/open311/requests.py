@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from chengguan.cases.models import Attachment, Case, CaseEvent, Source
+from chengguan.cases.workflow import FINAL_STATES
 from chengguan.core.coords import gcj02_to_wgs84
 
 from .. import presenters
@@ -164,3 +165,46 @@ def one(number: str, *, extensions: bool = False) -> Case:
     if case is None:
         raise Open311Error(404, f"service_request_id {number} not found", code="request_not_found")
     return case
+
+
+UPDATES_LIMIT = 1000
+
+
+def updates(params, *, now, absolute) -> list[dict]:
+    """FixMyStreet's `servicerequestupdates` extension: public events between `start_date` and `end_date`
+    (default: the last 24 hours; at most 90 days), oldest first, at most 1000."""
+    start = _datetime(params.get("start_date"), "start_date")
+    end = _datetime(params.get("end_date"), "end_date") or now
+    start = start or end - timedelta(days=1)
+    if end < start:
+        raise Open311Error(400, "end_date is before start_date", code="invalid_date_range")
+    if end - start > MAX_SPAN:
+        raise Open311Error(
+            400, "start_date and end_date may not span more than 90 days", code="date_range_too_long"
+        )
+    events = (
+        CaseEvent.objects.filter(
+            at__gte=start,
+            at__lte=end,
+            action__in=list(presenters.PUBLIC_ACTIONS),
+            case__source__in=public_sources(),
+        )
+        .select_related("case", "department")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.filter(kind="after")))
+        .order_by("at", "pk")[:UPDATES_LIMIT]
+    )
+    result = []
+    for e in events:
+        photos = list(e.attachments.all())
+        result.append(
+            {
+                "update_id": str(e.pk),
+                "service_request_id": e.case.number,
+                "status": "closed" if e.to_state in FINAL_STATES else "open",
+                "external_status_code": e.to_state,
+                "updated_datetime": presenters.iso(e.at),
+                "description": presenters.event_text(e),
+                "media_url": absolute(presenters.photo_url(photos[-1])) if photos else None,
+            }
+        )
+    return result

@@ -1,4 +1,5 @@
-"""Open311 GeoReport v2 at /open311/v2/: discovery, services, service definitions, requests, tokens.
+"""Open311 GeoReport v2 at /open311/v2/: discovery, services, service definitions, requests, tokens, and
+FixMyStreet's `servicerequestupdates` extension.
 
 Every call answers in XML or JSON after the format suffix (`services.xml`, `requests/KF2026-000001.json`).
 Errors follow the spec: 400 (bad input), 403 (api_key), 404 (unknown service, request or jurisdiction),
@@ -140,6 +141,13 @@ def service_request(request, fmt, number):
     case = requests.one(number, extensions=extensions)
     data = requests.request_dict(case, absolute=request.build_absolute_uri, extensions=extensions)
     return respond(fmt, "service_requests", [data])
+
+
+@open311_view()
+def service_request_updates(request, fmt):
+    """FixMyStreet's extension: the public updates of every request in a time window."""
+    data = requests.updates(request.GET, now=timezone.now(), absolute=request.build_absolute_uri)
+    return respond(fmt, "service_request_updates", data)
 
 
 @open311_view()

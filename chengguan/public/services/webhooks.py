@@ -247,7 +247,10 @@ def attempt(delivery: WebhookDelivery, *, token: str, sender=send_http) -> str:
 
 
 def deliver_due(*, now: datetime | None = None, batch: int = 100, sender=send_http) -> dict:
-    """Send every due delivery once (one pass). Safe to run in several processes at the same time."""
+    """Send every due delivery once (one pass). Safe to run in several processes at the same time.
+
+    After a failed attempt the subscriber's other deliveries wait for the next pass (`deferred`): a receiver
+    that is down costs one timeout per pass, not one per queued event."""
     now = now or timezone.now()
     due = (
         WebhookDelivery.objects.filter(subscriber__is_active=True)
@@ -256,16 +259,22 @@ def deliver_due(*, now: datetime | None = None, batch: int = 100, sender=send_ht
             | Q(status=WebhookDelivery.Status.SENDING, claimed_at__lt=now - stale_after())
         )
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", "status", "attempts", "claim_token")[:batch]
+        .values_list("pk", "status", "attempts", "claim_token", "subscriber_id")[:batch]
     )
-    summary = {"delivered": 0, "retrying": 0, "failed": 0, "skipped": 0}
-    for pk, status, attempts, token in list(due):
+    summary = {"delivered": 0, "retrying": 0, "failed": 0, "skipped": 0, "deferred": 0}
+    failing = set()
+    for pk, status, attempts, token, subscriber_id in list(due):
+        if subscriber_id in failing:
+            summary["deferred"] += 1
+            continue
         claim = _claim(pk, status, attempts, token, now)
         if claim is None:
             summary["skipped"] += 1  # another sender claimed it first
             continue
         delivery = WebhookDelivery.objects.select_related("subscriber").get(pk=pk)
         outcome = attempt(delivery, token=claim, sender=sender)
+        if outcome in ("pending", "failed"):
+            failing.add(subscriber_id)
         key = {"delivered": "delivered", "pending": "retrying", "failed": "failed"}.get(outcome, "skipped")
         summary[key] += 1
     return summary

@@ -401,3 +401,20 @@ def test_it_lists_requests_with_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(BASE + "requests.json", {"extensions": "true"})
     assert len(response.json()) == 3
+
+
+def test_it_lists_public_updates_as_fixmystreet_fetches_them(client, city, report, frozen):
+    case = close_case(city, report())
+    start = timezone.localtime(timezone.now() - timedelta(hours=1)).isoformat()
+    status, data = get_both(client, "servicerequestupdates", start_date=start)
+    assert status == 200
+    assert [u["external_status_code"] for u in data] == [
+        "reported", "accepted", "filed", "dispatched", "checking", "check_passed", "closed",
+    ]  # fmt: skip
+    assert {u["service_request_id"] for u in data} == {case.number}
+    assert data[-1]["status"] == "closed" and data[0]["status"] == "open"
+    assert data[4]["media_url"].startswith("http://testserver/p/photos/")  # the reply's after-photo
+    assert "已清理" not in str(data) and "department_handler" not in str(data)
+    too_long = get_both(client, "servicerequestupdates", start_date="2025-11-01T00:00:00+08:00")
+    assert too_long[0] == 400
+    validate("errors", too_long[1])

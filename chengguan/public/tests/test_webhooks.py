@@ -123,7 +123,7 @@ def test_it_queues_and_sends_every_status_change_signed(
     everything = json.dumps(payloads, ensure_ascii=False)
     assert "李四" not in everything and "13800138000" not in everything and "已清理" not in everything
     assert WebhookAttempt.objects.filter(status_code=200).count() == 7
-    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 0, "failed": 0, "skipped": 0}  # idempotent
+    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 0, "failed": 0, "skipped": 0, "deferred": 0}
 
 
 def test_it_does_not_queue_events_that_change_no_state(city, work_order, django_capture_on_commit_callbacks):
@@ -275,3 +275,15 @@ def test_it_lists_the_delivery_log_to_the_hotline(client, work_order, receiver):
         ("delivered", work_order.case.number)
     ]
     assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
+
+
+def test_it_tries_a_failing_receiver_once_per_pass(
+    city, work_order, receiver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case_act(actor=city["operator"], case=work_order.case, action="accept")
+    receiver.answers = [503, 503]
+    summary = webhooks.deliver_due()
+    assert summary["retrying"] == 1 and summary["deferred"] == 1
+    assert sorted(WebhookDelivery.objects.values_list("attempts", flat=True)) == [0, 1]
+    assert len(receiver.received) == 1

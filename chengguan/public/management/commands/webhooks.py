@@ -38,7 +38,8 @@ class Command(BaseCommand):
             summary = webhooks.deliver_due(now=now, batch=batch)
             self.stdout.write(
                 f"webhooks: {queued} re-queued, {summary['delivered']} delivered, {summary['retrying']} to retry, "
-                f"{summary['failed']} given up, {summary['skipped']} taken by another sender"
+                f"{summary['failed']} given up, {summary['deferred']} deferred (receiver failing), "
+                f"{summary['skipped']} taken by another sender"
             )
             if not every:
                 return
