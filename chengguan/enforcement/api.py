@@ -20,11 +20,18 @@ from chengguan.org.models import Department, Region, User
 
 from .discretion import suggest_for_case
 from .models import PowerItem
-from .permissions import deny_reason, get_case
+from .permissions import get_case
 from .privacy import public_party
-from .selectors import case_deadlines, case_list, enforcement_721_counts, public_decisions, public_powers
+from .selectors import (
+    available_acts,
+    case_deadlines,
+    case_list,
+    enforcement_721_counts,
+    public_decisions,
+    public_powers,
+)
 from .services import case_act, case_register_clue, evidence_add
-from .workflow import ACT_LIST, acts_from
+from .workflow import ACT_LIST
 
 router = Router(tags=["enforcement"])
 
@@ -159,8 +166,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_acts(obj, context):
-        user, today = context["request"].user, timezone.localdate()
-        return [a.code for a in acts_from(obj.state) if deny_reason(user, obj, a, today) is None]
+        return [a.code for a in available_acts(context["request"].user, obj, timezone.localdate())]
 
 
 class ClueIn(Schema):

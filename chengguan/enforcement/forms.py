@@ -10,7 +10,7 @@ from .workflow import Act
 
 # Every choice value used by an act, with its label.
 VALUE_LABELS = {
-    "person": _("citizen"),
+    "person": _("citizen (natural person)"),
     "organisation": _("legal person or other organisation"),
     "service": _("service (education, persuasion)"),
     "management": _("management (order to correct)"),

@@ -204,3 +204,43 @@ def public_decisions() -> QuerySet:
 def stats_by_state(user) -> dict:
     return dict(visible_cases(user).values_list("state").annotate(n=Count("pk")))
 
+
+def _measures(case, *statuses) -> bool:
+    return any(m.status in statuses for m in case.measures.all())
+
+
+def _remedy_running(case) -> bool:
+    return any(r.ended_on is None for r in case.remedies.all())
+
+
+# Acts whose precondition is a fact of the case, not its state: offered only when it holds (the services check
+# the same conditions and explain them when called anyway).
+RELEVANT = {
+    "approve_seizure": lambda c: _measures(c, "requested") or any(
+        m.status == "in_force" and m.emergency and m.approved_at is None for m in c.measures.all()),
+    "seize": lambda c: True,
+    "extend_seizure": lambda c: _measures(c, "in_force"),
+    "end_seizure": lambda c: _measures(c, "in_force"),
+    "file_summary_record": lambda c: c.procedure == "summary" and not c.summary_filed_at,
+    "disclose": lambda c: c.outcome == "penalty" and not c.disclosed_at,
+    "withdraw_disclosure": lambda c: bool(c.disclosed_at) and not c.disclosure_withdrawn_at,
+    "start_remedy": lambda c: not _remedy_running(c),
+    "end_remedy": _remedy_running,
+    "apply_to_court": lambda c: not c.court_applied_at,
+    "decide_forced_demolition": lambda c: bool(c.demolition_due) and not c.forced_demolition_decided_at,
+    "carry_out_demolition": lambda c: bool(c.forced_demolition_decided_at) and not c.demolished_at,
+    "notify": lambda c: c.proposed_outcome == "penalty",
+    "request_hearing": lambda c: c.hearing_required,
+    "record_payment": lambda c: c.fine_amount > 0 and not c.payments.exists(),
+    "urge": lambda c: (c.fine_amount > 0 and not c.payments.exists()) or bool(c.demolition_due and not c.demolished_at),
+}
+
+
+def available_acts(user, case, today) -> list:
+    """The acts `user` may do on `case` now: allowed from its state, permitted, and relevant to its facts."""
+    from .permissions import deny_reason
+    from .workflow import acts_from
+
+    return [a for a in acts_from(case.state)
+            if RELEVANT.get(a.code, lambda c: True)(case) and deny_reason(user, case, a, today) is None]
+

@@ -18,8 +18,9 @@ from .audit import records_for
 from .discretion import suggest_for_case
 from .forms import act_fields, form_data
 from .models import Evidence, PowerItem, Source, State
-from .permissions import deny_reason, get_case
+from .permissions import get_case
 from .selectors import (
+    available_acts,
     case_deadlines,
     case_list,
     deadline_warnings,
@@ -31,7 +32,7 @@ from .services import case_act, case_register_clue, evidence_add
 from .services.base import SUBJECT
 from .services.powers import benchmarks_export, benchmarks_import, power_list_export, power_list_import
 from .services.review import CRITERIA, GRADE_LABELS, case_file_review, review_hints
-from .workflow import ACTS, ENFORCEMENT_ROLES, acts_from
+from .workflow import ACTS, ENFORCEMENT_ROLES
 
 STAFF_ROLES = set(ENFORCEMENT_ROLES)
 
@@ -98,9 +99,7 @@ def clue_new_page(request):
 def _panels(request, case, open_act="", values=None, error=None):
     today = timezone.localdate()
     panels = []
-    for act in acts_from(case.state):
-        if deny_reason(request.user, case, act, today) is not None:
-            continue
+    for act in available_acts(request.user, case, today):
         mine = act.code == open_act
         panels.append({"act": act, "fields": act_fields(act, case, request.user, values if mine else None),
                        "open": mine, "error": error if mine else None})

@@ -53,7 +53,7 @@ PARTY = (
     P("title", "text", _("cause of action")),
     P("power_item", "text", _("power item code")),
     P("party_type", "choice", _("party type"), choices=("person", "organisation")),
-    P("party_name", "text", _("party")),
+    P("party_name", "text", _("party concerned")),
     P("party_id_number", "text", _("ID / credit code")),
     P("party_legal_rep", "text", _("legal representative")),
     P("party_address", "text", _("party address")),
@@ -198,12 +198,14 @@ ACT_LIST = [
     Act("hand_over", _("Hand over to the police"), (S.REFERRAL_APPROVED,), (S.REFERRED,),
         params=(P("police_unit", "text", _("police unit"), required=True), LATE)),
     Act("record_police_reply", _("Record the police decision"), (S.REFERRED,), (S.CLOSED, S.INVESTIGATING),
-        params=(P("accepted", "bool", _("police opened a criminal case")), P("text", "longtext", _("reply"), required=True))),
+        params=(P("accepted", "bool", _("police opened a criminal case")), P("text", "longtext", _("police reply"), required=True))),
     Act("close", _("Close the case"), (S.PERFORMED,), (S.CLOSED,), roles=(LEADER,), certified=False,
         params=(P("summary", "longtext", _("closing summary"), required=True),)),
     Act("archive", _("Archive"), (S.CLOSED,), (S.ARCHIVED,), roles=(OFFICER, LEADER), certified=False),
 ]
 ACTS = {a.code: a for a in ACT_LIST}
+# Recorded acts that are not transitions of the table.
+OTHER_ACT_LABELS = {"register_clue": _("Register the clue"), "add_evidence": _("Add evidence")}
 
 
 def acts_from(state: str) -> list[Act]:

@@ -65,13 +65,13 @@ class State(models.TextChoices):
     REVIEWED = "reviewed", _("legal review passed")
     DECIDED = "decided", _("decided")
     SERVED = "served", _("served, awaiting performance")
-    ENFORCING = "enforcing", _("enforcement")
+    ENFORCING = "enforcing", _("enforcement of the decision")
     PERFORMED = "performed", _("performed")
     REFERRAL_PENDING = "referral_pending", _("criminal referral awaiting decision")
     REFERRAL_APPROVED = "referral_approved", _("criminal referral to hand over")
     REFERRED = "referred", _("referred to the police")
     DISMISSED = "dismissed", _("not filed")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", _("case closed")
     ARCHIVED = "archived", _("archived")
 
 
@@ -133,7 +133,7 @@ class EnforcementCase(models.Model):
     title = models.CharField(_("cause of action"), max_length=200)
 
     party_type = models.CharField(_("party type"), max_length=12, choices=PartyType.choices, blank=True)
-    party_name = models.CharField(_("party"), max_length=120, blank=True)
+    party_name = models.CharField(_("party concerned"), max_length=120, blank=True)
     party_id_number = models.CharField(_("ID / credit code"), max_length=40, blank=True)
     party_legal_rep = models.CharField(_("legal representative"), max_length=60, blank=True)
     party_address = models.CharField(_("party address"), max_length=200, blank=True)
@@ -190,7 +190,7 @@ class EnforcementCase(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     fine_amount = models.DecimalField(_("fine"), max_digits=12, decimal_places=2, default=0)
     decision_text = models.TextField(_("decision"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decision made at"), null=True, blank=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     service_due = models.DateTimeField(_("service due"), null=True, blank=True, db_index=True)
@@ -238,6 +238,12 @@ class EnforcementCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def suggested_level_label(self) -> str:
+        from .powers import DiscretionLevel
+
+        return str(DiscretionLevel(self.suggested_level).label) if self.suggested_level else ""
 
     def officer_ids(self) -> set[int]:
         return {o.user_id for o in self.officers.all()}
@@ -288,6 +294,21 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case} {self.act} {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def act_label(self) -> str:
+        from ..workflow import ACTS, OTHER_ACT_LABELS
+
+        spec = ACTS.get(self.act)
+        return str(spec.label if spec else OTHER_ACT_LABELS.get(self.act, self.act))
+
+    @property
+    def from_label(self) -> str:
+        return str(State(self.from_state).label) if self.from_state in State.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(State(self.to_state).label) if self.to_state in State.values else ""
+
 
 class Evidence(models.Model):
     """An evidence item (行政处罚法第46条), with the SHA-256 of its file in the audit chain."""
@@ -304,8 +325,8 @@ class Evidence(models.Model):
 
     case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    description = models.CharField(_("description"), max_length=300)
-    file = models.FileField(_("file"), upload_to="enforcement/evidence/%Y/%m/", blank=True)
+    description = models.CharField(_("description of the evidence"), max_length=300)
+    file = models.FileField(_("evidence file"), upload_to="enforcement/evidence/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -488,7 +509,7 @@ class CaseFileReview(models.Model):
     reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField()
     scores = models.JSONField(_("scores"), default=dict)
-    total = models.DecimalField(_("total"), max_digits=5, decimal_places=1)
+    total = models.DecimalField(_("total score"), max_digits=5, decimal_places=1)
     grade = models.CharField(_("grade"), max_length=12)
     comments = models.TextField(_("comments"), blank=True)
 

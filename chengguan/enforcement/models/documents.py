@@ -66,7 +66,7 @@ class CaseDocument(models.Model):
     case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
     number = models.CharField(_("number"), max_length=60, blank=True, db_index=True)
-    file = models.FileField(_("file"), upload_to="enforcement/documents/%Y/")
+    file = models.FileField(_("document file"), upload_to="enforcement/documents/%Y/")
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(default=0)
     template_sha256 = models.CharField(max_length=64, blank=True)

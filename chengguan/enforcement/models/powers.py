@@ -28,7 +28,7 @@ class PowerLevel(models.TextChoices):
 
 
 class PartyType(models.TextChoices):
-    PERSON = "person", _("citizen")  # 公民
+    PERSON = "person", _("citizen (natural person)")  # 公民
     ORGANISATION = "organisation", _("legal person or other organisation")  # 法人或其他组织
 
 
@@ -171,7 +171,7 @@ class DiscretionBand(models.Model):
     """
 
     benchmark = models.ForeignKey(DiscretionBenchmark, on_delete=models.CASCADE, related_name="bands")
-    level = models.CharField(_("level"), max_length=10, choices=DiscretionLevel.choices)
+    level = models.CharField(_("discretion level"), max_length=10, choices=DiscretionLevel.choices)
     amount_min = models.DecimalField(_("from"), max_digits=12, decimal_places=2)
     amount_max = models.DecimalField(_("to"), max_digits=12, decimal_places=2)
     criteria = models.CharField(_("criteria"), max_length=300, blank=True)
