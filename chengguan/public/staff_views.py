@@ -101,6 +101,11 @@ def callback_rating(request, pk):
     return redirect("public-reporter", pk=case.pk)
 
 
+def csv_safe(text: str) -> str:
+    """A citizen's text must not become a spreadsheet formula when the export is opened in Excel."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _satisfaction_rows(user):
     return (
         Satisfaction.objects.filter(case__in=visible_cases(user))
@@ -134,7 +139,7 @@ def satisfaction_export(request):
     for r in _satisfaction_rows(request.user).iterator():
         writer.writerow(
             [r.case.number, r.case.matter.name, r.case.district.name, mask_name(r.case.reporter_name),
-             mask_phone(r.case.reporter_phone), r.get_score_display(), r.comment, r.get_channel_display(),
+             mask_phone(r.case.reporter_phone), r.get_score_display(), csv_safe(r.comment), r.get_channel_display(),
              timezone.localtime(r.rated_at).strftime("%Y-%m-%d %H:%M")]
         )  # fmt: skip
     return response

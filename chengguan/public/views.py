@@ -283,7 +283,9 @@ def regions_data(request):
         {"type": "Feature", "geometry": r.boundary, "properties": {"name": r.name, "level": r.level}}
         for r in Region.objects.filter(level__in=["city", "district"], boundary__isnull=False)
     ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 # ---- disclosure -----------------------------------------------------------------------------------------------

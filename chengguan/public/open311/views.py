@@ -211,12 +211,12 @@ def _contact(request) -> dict:
 
 
 def _create(request, fmt):
+    now = timezone.now()
     key = svc.open311_key_authenticate(_param(request, "api_key"))
     if key is None:
+        hit("open311_ip", client_ip(request), now=now)  # guessing keys: limited per address
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
-    now = timezone.now()
     hit("open311_key", str(key.pk), now=now)
-    hit("open311_ip", client_ip(request), now=now)
     matter = catalog.service_for(_param(request, "service_code"))
     lat = _coordinate(request, "lat", -90, 90)
     long = _coordinate(request, "long", -180, 180)

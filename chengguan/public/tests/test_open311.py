@@ -288,6 +288,17 @@ def test_it_rate_limits_posts_per_key(client, grids, frozen, open311_key, settin
     assert fms_post(client, other_key, fmt="json").status_code == 200
 
 
+def test_it_limits_key_guessing_per_address_but_not_a_busy_client(
+    client, grids, frozen, open311_key, settings
+):
+    settings.PUBLIC_RATE_LIMITS = {"open311_ip": (2, 3600)}
+    assert fms_post(client, "o311_guess1", fmt="json").status_code == 403
+    assert fms_post(client, "o311_guess2", fmt="json").status_code == 403
+    assert fms_post(client, "o311_guess3", fmt="json").status_code == 429
+    for _ in range(3):  # the same address with a valid key is a FixMyStreet server: not limited per address
+        assert fms_post(client, open311_key, fmt="json").status_code == 200
+
+
 # ---- GET requests ------------------------------------------------------------------------------------------------
 
 

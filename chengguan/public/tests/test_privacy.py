@@ -161,3 +161,11 @@ def test_a_call_back_rating_needs_an_operator_or_shift_leader(login, city, case)
     login(city["shift_leader"]).post(f"/p/staff/cases/{closed.pk}/callback/", {"score": "satisfied"})
     assert Satisfaction.objects.get().recorded_by == city["shift_leader"]
     assert Client().post(f"/p/staff/cases/{closed.pk}/callback/", {"score": "satisfied"}).status_code == 302
+
+
+def test_the_export_keeps_citizen_text_from_becoming_a_formula(login, city, case):
+    satisfaction_record(
+        actor=None, case=close_case(city, case), score="unsatisfied", comment='=HYPERLINK("x")'
+    )
+    text = login(city["operator"]).get("/p/staff/satisfaction.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
