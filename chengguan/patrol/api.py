@@ -67,7 +67,7 @@ class BatchOut(Schema):
 )
 def track_upload(request, payload: BatchIn):
     result = tracks.track_points_upload(
-        actor=request.auth, points=[p.dict() for p in payload.points], crs=payload.crs
+        actor=request.auth, points=[p.model_dump() for p in payload.points], crs=payload.crs
     )
     return {"accepted": result.accepted, "duplicates": result.duplicates, "rejected": result.rejected}
 
@@ -384,7 +384,7 @@ class LeaveIn(Schema):
 
 @router.post("/leave-requests", response={201: RequestOut}, summary="Ask for leave")
 def leave_create(request, payload: LeaveIn):
-    req = duty.leave_request_create(actor=request.auth, **payload.dict())
+    req = duty.leave_request_create(actor=request.auth, **payload.model_dump())
     return Status(201, {"id": req.pk, "status": req.status})
 
 
@@ -590,7 +590,7 @@ class CompleteIn(Schema):
 )
 def operation_complete(request, operation_id: int, payload: CompleteIn):
     op = get_object_or_404(campaign_sel.operations_in_scope(request.auth), pk=operation_id)
-    data = payload.dict()
+    data = payload.model_dump()
     results = {_matter(code): n for code, n in data.pop("results").items()}
     op = campaigns.operation_complete(actor=request.auth, operation=op, results=results, **data)
     return operation_out(op)
@@ -734,7 +734,7 @@ class SightingOut(Schema):
     "/ad-sightings", response={201: SightingOut}, summary="Record small ads found with a phone number"
 )
 def ad_sighting(request, payload: SightingIn):
-    s = ads.ad_sighting_record(actor=request.auth, **payload.dict())
+    s = ads.ad_sighting_record(actor=request.auth, **payload.model_dump())
     return Status(
         201,
         {

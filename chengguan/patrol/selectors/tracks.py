@@ -103,17 +103,28 @@ def coverage(day: date, grids) -> list[GridCoverage]:
     ):
         points[user_id].append((t, unit_id))
     visited_units = {unit for pts in points.values() for _t, unit in pts}
-    result = []
     norms = _norm_cache()
+    by_unit_per_gap = {}  # gap → unit grid → patrolling intervals starting in it (segments computed once)
+
+    def intervals_by_unit(gap):
+        if gap not in by_unit_per_gap:
+            by_unit = defaultdict(list)
+            for pts in points.values():
+                for s, e, unit in _segments(pts, gap):
+                    by_unit[unit].append((s, e))
+            by_unit_per_gap[gap] = by_unit
+        return by_unit_per_gap[gap]
+
+    result = []
     for grid in grids:
         norm = norms(grid.region)
         window = (
             timezone.make_aware(datetime.combine(day, norm.patrol_day_start), start.tzinfo),
             timezone.make_aware(datetime.combine(day, norm.patrol_day_end), start.tzinfo),
         )
-        gap = timedelta(minutes=norm.track_gap_minutes)
         units = members[grid.pk]
-        intervals = [(s, e) for pts in points.values() for s, e, unit in _segments(pts, gap) if unit in units]
+        by_unit = intervals_by_unit(timedelta(minutes=norm.track_gap_minutes))
+        intervals = [iv for unit in units for iv in by_unit.get(unit, ())]
         result.append(
             GridCoverage(
                 grid=grid,

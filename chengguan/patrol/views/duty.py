@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -212,6 +213,8 @@ def requests_page(request):
 @require_POST
 def decide(request, kind: str, pk: int):
     """Approve or reject a swap or leave request (htmx: answers the updated row)."""
+    if kind not in ("swap", "leave"):
+        raise Http404
     approve = request.POST.get("approve") == "1"
     note = request.POST.get("note", "")
     if kind == "swap":

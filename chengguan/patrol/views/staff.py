@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chengguan.org.scope import in_scope
+
 from ..access import EVERYONE_IN_PATROL, MANAGERS, ROSTER_MANAGERS, STAFF_VIEWERS, may
 from ..forms import AccountabilityForm, FileEntryForm, TrainingForm
 from ..models import Campaign, LeaveRequest, RequestStatus, SwapRequest
@@ -29,8 +31,6 @@ def index(request):
         "running": campaign_sel.campaigns_in_scope(user).filter(status=Campaign.Status.RUNNING)[:10],
     }
     if context["is_roster_manager"]:
-        from chengguan.org.scope import in_scope
-
         context["pending_leave"] = in_scope(
             LeaveRequest.objects.filter(status=RequestStatus.PENDING), user, region_field="region"
         ).count()
