@@ -203,7 +203,7 @@ FROM (
     ({u(6)} < 0.05)::int AS extended, ({u(7)} < 0.02 AND {u(3)} >= 0.95)::int AS hung,
     ({u(3)} < 0.95 AND {u(8)} < 0.97)::int AS closed,
     mod(g * 7919, %(ncomm)s) AS comm, mod(g * 31, {MATTERS}) AS matter
-  FROM generate_series(1, %(n)s) AS g
+  FROM generate_series(1::bigint, %(n)s::bigint) AS g
 ) x
 JOIN bench_comm c ON c.idx = x.comm
 JOIN bench_matter m ON m.idx = x.matter

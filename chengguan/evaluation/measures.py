@@ -55,7 +55,7 @@ def region_rates_table(period, viewer, parent=None) -> Table:
         {"key": r.key, "name": r.name, **{c.key: r.values.get(c.key) for c in columns[1:]}}
         for r in report.rows
     ]
-    rows.sort(key=lambda r: r["name"])
+    rows.sort(key=lambda r: (-r["reported"], r["name"]))
     footer = {c.key: report.totals.get(c.key) for c in columns[1:]} | {"name": _("all in scope")}
     return Table(
         "rates", _("Discovery, disposal, rectification and closure rates"), columns, rows, footer=footer

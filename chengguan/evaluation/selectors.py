@@ -4,7 +4,8 @@ Assessment total of a street (or department) for a period:
     assessment score = base score (100) + Σ points of its valid records (no cap, no floor)
     total = (100 % − w) × assessment score + w × digital urban management composite score
 with w = 25 % by default (Minhang: the "大联动" part is 25 % of a street's total). Without a composite score
-(nothing to evaluate in the period) the total is the assessment score alone, and the table says so.
+(no case to evaluate in the period) the total is "—" and the member is listed last, unranked: its assessment
+score is still shown.
 """
 
 from decimal import Decimal
@@ -83,9 +84,9 @@ def _points(period, viewer, field):
 
 
 def _total(base, net, digital, weight):
-    score = base + net
     if digital is None:
-        return float(score)
+        return None
+    score = base + net
     return round(float((Decimal(100) - weight) / 100 * score + weight / 100 * Decimal(str(digital))), 2)
 
 
@@ -120,9 +121,9 @@ def assessment_table(period, viewer, target: str = "street") -> Table:
                 "total": _total(settings.base_score, plus + minus, digital, weight),
             }
         )
-    rows.sort(key=lambda r: (-r["total"], r["name"]))
+    rows.sort(key=lambda r: (r["total"] is None, -(r["total"] or 0), r["name"]))
     for i, row in enumerate(rows, 1):
-        row["rank"] = i
+        row["rank"] = i if row["total"] is not None else None
     columns = [
         Column("rank", _("rank"), "int"),
         Column("name", _("street") if target == "street" else _("department")),

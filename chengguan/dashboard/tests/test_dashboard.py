@@ -57,7 +57,7 @@ def live(city, django_capture_on_commit_callbacks):
 
 def test_the_leader_sees_the_whole_city(live, login, city, django_assert_max_num_queries):
     client = login(city["leader"])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("dashboard:index"))
     body = response.content.decode()
     assert response.status_code == 200

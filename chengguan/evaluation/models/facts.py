@@ -24,12 +24,16 @@ class CaseFact(models.Model):
     # dimensions
     source = models.CharField(_("source"), max_length=12)
     channel = models.CharField(_("channel"), max_length=32, blank=True)
-    matter = models.ForeignKey("catalog.MatterType", on_delete=models.PROTECT, related_name="+", db_index=False)
+    matter = models.ForeignKey(
+        "catalog.MatterType", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     major_code = models.CharField(_("major class"), max_length=2)
     district = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     street = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     community = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
-    unit_grid = models.ForeignKey("grids.UnitGrid", on_delete=models.PROTECT, related_name="+", db_index=False)
+    unit_grid = models.ForeignKey(
+        "grids.UnitGrid", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     responsibility_grid = models.ForeignKey(
         "grids.ResponsibilityGrid",
         null=True,
@@ -112,7 +116,9 @@ class StepFact(models.Model):
     """
 
     # indexed by the (case, seq) unique constraint
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="step_facts", db_index=False)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="step_facts", db_index=False
+    )
     seq = models.PositiveSmallIntegerField(_("sequence"))
     step = models.CharField(_("step"), max_length=12)
     round = models.PositiveSmallIntegerField(_("round"), default=1)  # nth step of this kind in the case
@@ -126,7 +132,9 @@ class StepFact(models.Model):
     district = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     street = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     community = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
-    matter = models.ForeignKey("catalog.MatterType", on_delete=models.PROTECT, related_name="+", db_index=False)
+    matter = models.ForeignKey(
+        "catalog.MatterType", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     is_public = flag(_("public report"))
     started_at = models.DateTimeField(_("started at"))
     started_on = models.DateField(_("started on"))

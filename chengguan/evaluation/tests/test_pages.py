@@ -24,7 +24,7 @@ def rank_url(party, **params):
 )
 def test_the_leader_sees_every_ranking(march, login, city, party, django_assert_max_num_queries):
     client = login(city["leader"])
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(18):
         response = client.get(rank_url(party))
     assert response.status_code == 200
     body = response.content.decode()
@@ -122,3 +122,49 @@ def test_a_bad_period_is_reported_and_the_current_month_shown(march, login, city
 
 def test_an_unknown_party_is_a_404(login, city):
     assert login(city["leader"]).get(reverse("evaluation:rank", args=["mayor"])).status_code == 404
+
+
+def test_the_trend_ends_with_the_period_totals(march, city):
+    from chengguan.evaluation.access import Viewer
+    from chengguan.evaluation.periods import parse_period
+    from chengguan.evaluation.reports import party_report, party_trend
+
+    for party in ("department", "region", "supervisor"):
+        for period in ("2026-03", "2026-W11", "2026-Q1", "2026", "2026-03-10", "2026-03-01..2026-03-31"):
+            p = parse_period(period)
+            trend = party_trend(party, p, Viewer(None), n=3)
+            totals = party_report(party, p, Viewer(None)).totals
+            assert trend["periods"][-1] == p.code
+            for (_label, values), key in zip(trend["series"], PARTY_TREND[party], strict=True):
+                assert values[-1] == totals[key], (party, period, key)
+
+
+PARTY_TREND = {
+    "department": ("handle_rate", "handle_on_time_rate", "close_rate", "rework_rate"),
+    "region": ("close_rate", "close_on_time_rate", "discovery_rate", "rectification_rate"),
+    "supervisor": ("valid_rate", "verify_on_time_rate", "check_on_time_rate"),
+}
+
+
+@pytest.mark.parametrize(
+    "name, limit",
+    [
+        ("evaluation:measures", 18),
+        ("evaluation:assessment", 30),
+        ("evaluation:notices", 8),
+        ("evaluation:cases", 8),
+    ],
+)
+def test_page_query_counts_are_pinned(march, login, city, name, limit, django_assert_max_num_queries):
+    client = login(city["leader"])
+    with django_assert_max_num_queries(limit):
+        assert client.get(reverse(name) + "?period=2026-03").status_code == 200
+
+
+def test_outsiders_get_404_for_other_districts_grids_and_cases(march, login, city, grids):
+    client = login(city["outsider"])
+    grid = grids["410202001001006"]
+    assert client.get(reverse("evaluation:grid", args=[grid.pk])).status_code == 404
+    assert client.get(reverse("evaluation:cases") + f"?region={city.district_a.pk}").status_code == 404
+    body = client.get(reverse("evaluation:cases") + "?period=2026-03").content.decode()
+    assert march["district_b"].number in body and march["clean"].number not in body
