@@ -1,5 +1,6 @@
 """What each action asks for on the pages, and how a submitted form becomes `case_act` parameters."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.errors import ValidationError
@@ -47,7 +48,7 @@ def _int(value, field):
     try:
         return int(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{field} must be a number.", field=field) from exc
+        raise ValidationError(gettext("%(field)s must be a number.") % {"field": field}, field=field) from exc
 
 
 def params_from_form(action: str, post, files, user) -> dict:
@@ -67,7 +68,7 @@ def params_from_form(action: str, post, files, user) -> dict:
             try:
                 params[name] = float(value)
             except ValueError as exc:
-                raise ValidationError("amount must be a number.", field="amount") from exc
+                raise ValidationError(_("amount must be a number."), field="amount") from exc
         elif name == "confirmed":
             params[name] = value in ("1", "true", "yes", "on")
         else:

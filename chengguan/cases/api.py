@@ -19,7 +19,9 @@ from chengguan.catalog.services import matter_for_code
 from chengguan.core.errors import ValidationError
 from chengguan.grids.models import Component
 
+from . import workflow
 from .evidence import attachment_create
+from .models import Source
 from .notify import notification_mark_read
 from .presenters import attachment_dict, case_detail, case_summary
 from .selectors import case_for, case_list, duplicate_candidates, inbox
@@ -167,6 +169,14 @@ def list_cases(
     page: int = 1,
     page_size: int = 50,
 ):
+    if state and state not in workflow.STATES:
+        raise ValidationError(
+            f"Unknown state {state!r}; use one of {', '.join(workflow.STATES)}.", field="state"
+        )
+    if source and source not in Source.values:
+        raise ValidationError(
+            f"Unknown source {source!r}; use one of {', '.join(Source.values)}.", field="source"
+        )
     if page < 1:
         raise ValidationError("page starts at 1.", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:

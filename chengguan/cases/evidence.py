@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from chengguan.core.errors import ValidationError
@@ -29,15 +30,19 @@ def _read(file) -> bytes:
     size = getattr(file, "size", None)
     if size is not None and size > limit:
         raise ValidationError(
-            f"The photo is larger than {limit // (1024 * 1024)} MB.", field="photos", code="too_large"
+            _("The photo is larger than %(value)s MB.") % {"value": limit // (1024 * 1024)},
+            field="photos",
+            code="too_large",
         )
     data = file.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(
-            f"The photo is larger than {limit // (1024 * 1024)} MB.", field="photos", code="too_large"
+            _("The photo is larger than %(value)s MB.") % {"value": limit // (1024 * 1024)},
+            field="photos",
+            code="too_large",
         )
     if not data:
-        raise ValidationError("The photo is empty.", field="photos")
+        raise ValidationError(_("The photo is empty."), field="photos")
     return data
 
 
@@ -51,11 +56,15 @@ def inspect_image(data: bytes) -> dict:
             width, height = img.size
             exif = img.getexif()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError("The file is not a readable JPEG, PNG or WebP image.", field="photos") from exc
+        raise ValidationError(
+            _("The file is not a readable JPEG, PNG or WebP image."), field="photos"
+        ) from exc
     except Image.DecompressionBombError as exc:
-        raise ValidationError("The image is too large.", field="photos", code="too_large") from exc
+        raise ValidationError(_("The image is too large."), field="photos", code="too_large") from exc
     if fmt not in ALLOWED_FORMATS:
-        raise ValidationError(f"{fmt} images are not accepted; send JPEG, PNG or WebP.", field="photos")
+        raise ValidationError(
+            _("%(fmt)s images are not accepted; send JPEG, PNG or WebP.") % {"fmt": fmt}, field="photos"
+        )
     taken_at, lng, lat = _exif_time_and_place(exif)
     return {"format": fmt, "width": width, "height": height, "taken_at": taken_at, "lng": lng, "lat": lat}
 
@@ -95,7 +104,7 @@ def _dms(value) -> float:
 def attachment_create(*, actor, file, kind: str = Attachment.Kind.BEFORE, at=None) -> Attachment:
     """Store an uploaded photo (not yet attached to a case); the id is sent with a later action or report."""
     if kind not in Attachment.Kind.values:
-        raise ValidationError(f"Unknown photo kind {kind!r}.", field="kind")
+        raise ValidationError(_("Unknown photo kind %(kind)r.") % {"kind": kind}, field="kind")
     data = _read(file)
     info = inspect_image(data)
     content_type, ext = ALLOWED_FORMATS[info["format"]]
@@ -131,7 +140,8 @@ def claim_attachments(*, actor, ids, kind: str | None = None) -> list[Attachment
     missing = sorted(set(ids) - {a.pk for a in found})
     if missing:
         raise ValidationError(
-            f"Photo(s) {', '.join(map(str, missing))} not found among your unattached uploads.",
+            _("Photo(s) %(value)s not found among your unattached uploads.")
+            % {"value": ", ".join(map(str, missing))},
             field="photos",
         )
     if kind:

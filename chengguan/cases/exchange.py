@@ -43,10 +43,11 @@ EVENT_PARAMS = ("department", "district", "filing_condition", "severity", "matte
 class ExchangeError(DomainError):
     code = "exchange_error"
 
-    def __init__(self, line: int, message: str, *, event: int | None = None):
+    def __init__(self, line: int, message: str, *, event: int | None = None, cause: str = ""):
         where = f"line {line}" + (f", event {event + 1}" if event is not None else "")
         super().__init__(f"{where}: {message}", field="line")
         self.line = line
+        self.cause = cause  # the code of the business rule that refused the line, if one did
 
 
 # ---- export -----------------------------------------------------------------------------------------------
@@ -321,7 +322,9 @@ def import_cases(lines, *, dry_run: bool = False, progress=None) -> dict:
                     )
                     events += 1
             except DomainError as exc:
-                raise ExchangeError(no, exc.message, event=None if index < 0 else index) from exc
+                raise ExchangeError(
+                    no, exc.message, event=None if index < 0 else index, cause=exc.code
+                ) from exc
             if progress and ev is None:
                 progress(len(cases))
         _bump_counters(numbers)

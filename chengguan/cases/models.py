@@ -170,6 +170,12 @@ class Case(models.Model):
                 condition=models.Q(is_open=True, escalated=False, escalate_at__isnull=False),
             ),
             models.Index(fields=["matter", "is_open", "reported_at"], name="case_matter_open"),
+            # duplicate search: open cases of a matter in a small box around a point
+            models.Index(
+                fields=["matter", "lat", "lng"],
+                name="case_open_matter_place",
+                condition=models.Q(is_open=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,8 @@ the action's service.
 
 import inspect
 
+from django.utils.translation import gettext as _
+
 from chengguan.catalog.models import FilingCondition
 from chengguan.catalog.services import matter_for_code
 from chengguan.core.errors import PermissionDenied, ValidationError
@@ -23,21 +25,23 @@ _INTERNAL = {"actor", "case", "at", "system_role"}
 def _department(value, actor):
     dept = Department.objects.filter(pk=value).first()
     if dept is None:
-        raise ValidationError(f"Unknown department {value}.", field="department_id")
+        raise ValidationError(_("Unknown department %(value)s.") % {"value": value}, field="department_id")
     return dept
 
 
 def _district(value, actor):
     region = Region.objects.filter(pk=value).first()
     if region is None:
-        raise ValidationError(f"Unknown district {value}.", field="district_id")
+        raise ValidationError(_("Unknown district %(value)s.") % {"value": value}, field="district_id")
     return region
 
 
 def _filing_condition(value, actor):
     condition = FilingCondition.objects.filter(pk=value, is_active=True).first()
     if condition is None:
-        raise ValidationError(f"Unknown filing condition {value}.", field="filing_condition_id")
+        raise ValidationError(
+            _("Unknown filing condition %(value)s.") % {"value": value}, field="filing_condition_id"
+        )
     return condition
 
 
@@ -48,7 +52,7 @@ def _target(value, actor):
     lookup = {"number": value} if isinstance(value, str) and not value.isdigit() else {"pk": value}
     target = qs.filter(**lookup).first()
     if target is None:
-        raise ValidationError(f"Unknown case {value}.", field="target_id")
+        raise ValidationError(_("Unknown case %(value)s.") % {"value": value}, field="target_id")
     return target
 
 
@@ -76,7 +80,11 @@ def _precheck(actor, case, action, system_role):
         raise illegal(action, case.state)
     if system_role is None and not any(acting_role(actor, case, t.roles, action) for t in rows):
         roles = sorted({r for t in rows for r in t.roles})
-        raise PermissionDenied(f"You may not {action} this case (needs: {', '.join(roles)}).", field="action")
+        raise PermissionDenied(
+            _("You may not do “%(action)s” on this case (role needed: %(roles)s).")
+            % {"action": workflow.ACTION_LABELS.get(action, action), "roles": ", ".join(roles)},
+            field="action",
+        )
 
 
 def case_act(*, actor, case: Case, action: str, at=None, system_role: str | None = None, **params) -> Case:
@@ -84,7 +92,9 @@ def case_act(*, actor, case: Case, action: str, at=None, system_role: str | None
     service = ACTION_SERVICES.get(action)
     if service is None:
         raise ValidationError(
-            f"Unknown action {action!r}; use one of {', '.join(workflow.ACTIONS)}.", field="action"
+            _("Unknown action %(action)r; use one of %(value)s.")
+            % {"action": action, "value": ", ".join(workflow.ACTIONS)},
+            field="action",
         )
     _precheck(actor, case, action, system_role)
     accepted = action_parameters(action)
@@ -94,16 +104,21 @@ def case_act(*, actor, case: Case, action: str, at=None, system_role: str | None
             continue
         key, resolve = WIRE.get(name, (name, None))
         if key not in accepted:
-            raise ValidationError(f"The action {action!r} does not take {name!r}.", field=name)
+            raise ValidationError(
+                _("The action %(action)r does not take %(name)r.") % {"action": action, "name": name},
+                field=name,
+            )
         kwargs[key] = resolve(value, actor) if resolve else value
     signature = inspect.signature(service).parameters
     for name, parameter in signature.items():
         if name not in _INTERNAL and parameter.default is inspect.Parameter.empty and name not in kwargs:
             if name == "reason":
-                raise ValidationError("Give a reason.", field="reason")
+                raise ValidationError(_("Give a reason."), field="reason")
             if name == "confirmed":
                 kwargs[name] = None  # the service explains what is missing
                 continue
             wire = next((w for w, (k, _r) in WIRE.items() if k == name), name)
-            raise ValidationError(f"The action {action!r} needs {wire!r}.", field=wire)
+            raise ValidationError(
+                _("The action %(action)r needs %(wire)r.") % {"action": action, "wire": wire}, field=wire
+            )
     return service(actor=actor, case=case, at=at, system_role=system_role, **kwargs)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.catalog.services import step_time_limit
 from chengguan.core.errors import Conflict, PermissionDenied
@@ -72,7 +73,8 @@ class Ctx:
 def illegal(action: str, state: str) -> Conflict:
     label = workflow.STATE_LABELS.get(state, state)
     return Conflict(
-        f"The action {action!r} is not possible while the case is {label} ({state}).",
+        _("“%(action)s” is not possible while the case is %(label)s (%(state)s).")
+        % {"action": workflow.ACTION_LABELS.get(action, action), "label": label, "state": state},
         field="action",
         code="illegal_transition",
     )
@@ -152,11 +154,15 @@ def _resolve_role(actor, case, transition, action, system_role):
     if system_role:  # trusted callers (the sweeper, the importer) record the role they were given
         return system_role
     if actor is None:
-        raise PermissionDenied("Sign in to act on a case.", field="action", code="unauthenticated")
+        raise PermissionDenied(_("Sign in to act on a case."), field="action", code="unauthenticated")
     role = acting_role(actor, case, transition.roles, action)
     if role is None:
         raise PermissionDenied(
-            f"You may not {action} this case (needs: {', '.join(sorted(transition.roles))}).",
+            _("You may not do “%(action)s” on this case (role needed: %(roles)s).")
+            % {
+                "action": workflow.ACTION_LABELS.get(action, action),
+                "roles": ", ".join(sorted(transition.roles)),
+            },
             field="action",
         )
     return role

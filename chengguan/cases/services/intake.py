@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType, Severity
 from chengguan.catalog.services import area_class_for
@@ -55,7 +56,9 @@ def _reporter_role(actor, source: str) -> str:
     if actor is None:
         if source not in ANONYMOUS_SOURCES:
             raise PermissionDenied(
-                f"A {source} report needs a signed-in reporter.", field="source", code="unauthenticated"
+                _("A %(source)s report needs a signed-in reporter.") % {"source": source},
+                field="source",
+                code="unauthenticated",
             )
         return "system" if source != Source.CITIZEN else "citizen"
     if sees_everything(actor):
@@ -67,7 +70,8 @@ def _reporter_role(actor, source: str) -> str:
         if has_role(actor, role):
             return str(role)
     raise PermissionDenied(
-        f"You may not register {source} reports (needs: {', '.join(sorted(str(r) for r in allowed))}).",
+        _("You may not register %(source)s reports (needs: %(value)s).")
+        % {"source": source, "value": ", ".join(sorted(str(r) for r in allowed))},
         field="source",
     )
 
@@ -75,26 +79,33 @@ def _reporter_role(actor, source: str) -> str:
 def _check_inputs(*, source, matter, description, severity, component, reporter_phone, reported_at, at):
     if source not in Source.values:
         raise ValidationError(
-            f"Unknown source {source!r}; use one of {', '.join(Source.values)}.", field="source"
+            _("Unknown source %(source)r; use one of %(value)s.")
+            % {"source": source, "value": ", ".join(Source.values)},
+            field="source",
         )
     if not isinstance(matter, MatterType) or not matter.is_active:
-        raise ValidationError("Choose an active matter type.", field="matter_code")
+        raise ValidationError(_("Choose an active matter type."), field="matter_code")
     if not (description or "").strip():
-        raise ValidationError("Describe the problem.", field="description")
+        raise ValidationError(_("Describe the problem."), field="description")
     if len(description) > 2000:
-        raise ValidationError("The description is longer than 2000 characters.", field="description")
+        raise ValidationError(_("The description is longer than 2000 characters."), field="description")
     if severity is not None and severity not in Severity.values:
-        raise ValidationError(f"Unknown severity {severity!r}.", field="severity")
+        raise ValidationError(_("Unknown severity %(severity)r.") % {"severity": severity}, field="severity")
     if reporter_phone and not PHONE_RE.match(reporter_phone):
-        raise ValidationError("The phone number is not valid.", field="reporter_phone")
+        raise ValidationError(_("The phone number is not valid."), field="reporter_phone")
     if reported_at is not None and reported_at > at + CLOCK_SKEW:
-        raise ValidationError("The report time is in the future.", field="reported_at")
+        raise ValidationError(_("The report time is in the future."), field="reported_at")
     if component is not None:
         if not isinstance(component, Component):
-            raise ValidationError("Unknown component.", field="component_id")
+            raise ValidationError(_("Unknown component."), field="component_id")
         if matter.component_type_id and component.type_id != matter.component_type_id:
             raise ValidationError(
-                f"The component {component.code} is a {component.type.name}, not a {matter.name} component.",
+                _("The component %(component_code)s is a %(value)s, not a %(matter_name)s component.")
+                % {
+                    "component_code": component.code,
+                    "value": component.type.name,
+                    "matter_name": matter.name,
+                },
                 field="component_id",
             )
 
@@ -145,7 +156,9 @@ def case_report(
     with transaction.atomic():
         if number and Case.objects.filter(number=number).exists():
             raise Conflict(
-                f"A case numbered {number} exists already.", field="number", code="duplicate_number"
+                _("A case numbered %(number)s exists already.") % {"number": number},
+                field="number",
+                code="duplicate_number",
             )
         case = Case(
             number=number or allocate_number(at),
@@ -206,13 +219,13 @@ def case_report_once(*, actor, key: str, request_hash: str, **report) -> tuple[C
 
     key = (key or "").strip()
     if not key or len(key) > 100:
-        raise ValidationError("The Idempotency-Key must be 1–100 characters.", field="Idempotency-Key")
+        raise ValidationError(_("The Idempotency-Key must be 1–100 characters."), field="Idempotency-Key")
 
     def existing():
         row = IdempotencyKey.objects.select_related("case").filter(user=actor, key=key).first()
         if row is not None and row.request_hash != request_hash:
             raise Conflict(
-                "This Idempotency-Key was used for a different request.",
+                _("This Idempotency-Key was used for a different request."),
                 field="Idempotency-Key",
                 code="idempotency_mismatch",
             )

@@ -113,6 +113,8 @@ def test_it_lists_with_filters_and_pages(walk, api_client):
     outsider = api_client(walk.city["outsider"]).get(URL).json()
     assert outsider["count"] == 1
     assert client.get(URL, {"page_size": 1000}).status_code == 422
+    response = client.get(URL, {"state": "lost"})
+    assert response.status_code == 422 and response.json()["field"] == "state"
 
 
 def test_it_hides_cases_outside_the_scope_as_404(walk, api_client):

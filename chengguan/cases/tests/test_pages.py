@@ -153,3 +153,27 @@ def test_it_shows_the_dispatcher_map_suggestion_and_workload(walk, login):
     walk.to(State.DISPATCHED)
     page = login(walk.city["dispatcher"]).get("/cases/queue/dispatch/").content.decode()
     assert 'id="dispatch-map-data"' in page and "环卫处" in page
+
+
+@pytest.mark.parametrize(
+    "url,persona,state",
+    [
+        ("/cases/queue/accept/", "operator", State.REPORTED),
+        ("/cases/queue/filing/", "shift_leader", State.ACCEPTED),
+        ("/cases/queue/dispatch/", "dispatcher", State.FILED),
+        ("/cases/queue/department/", "department_handler", State.DISPATCHED),
+        ("/m/", "supervisor", State.CHECKING),
+    ],
+)
+def test_it_keeps_queue_queries_flat_as_the_queue_grows(
+    walk, login, django_assert_max_num_queries, url, persona, state
+):
+    client = login(walk.city[persona])
+    walk.to(state)
+    client.get(url)  # warm per-process caches
+    with django_assert_max_num_queries(25) as first:
+        client.get(url)
+    for _ in range(4):
+        walk.to(state)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -211,13 +211,15 @@ def department_page(request):
 def dispatch_page(request):
     require_role(request.user, "dispatcher")
     now = timezone.now()
-    queue = list(dispatcher_queue(request.user)[:200])
-    rows = []
+    queue = list(dispatcher_queue(request.user).select_related("unit_grid__community", "component")[:200])
+    rows, suggestions = [], {}
     for case in queue:
-        suggestion = suggest_department(
-            matter=case.matter, unit_grid=case.unit_grid, component=case.component
-        )
-        rows.append({"case": case, "suggestion": suggestion, "light": case.traffic_light(now)})
+        key = (case.matter_id, case.unit_grid_id, case.component_id)  # many cases share a place and matter
+        if key not in suggestions:
+            suggestions[key] = suggest_department(
+                matter=case.matter, unit_grid=case.unit_grid, component=case.component
+            )
+        rows.append({"case": case, "suggestion": suggestions[key], "light": case.traffic_light(now)})
     pending = (
         CaseRequest.objects.filter(status=CaseRequest.Status.PENDING, case__in=case_list(request.user))
         .select_related("case", "department", "requested_by")
