@@ -54,3 +54,27 @@ def masked_phone(value):
 @register.filter
 def masked_name(value):
     return mask_name(value)
+
+
+@register.filter
+def exif_distance(photo, case):
+    """Metres between where the photo says it was taken (EXIF GPS, WGS84) and the case's point, or ""."""
+    from chengguan.core.coords import to_storage
+
+    from ..selectors import distance_m
+
+    if photo.exif_lng is None or photo.exif_lat is None:
+        return ""
+    try:
+        lng, lat = to_storage(photo.exif_lng, photo.exif_lat, "wgs84")
+    except Exception:  # noqa: BLE001 - a photo's odd EXIF never breaks the page
+        return ""
+    return round(distance_m(lng, lat, case.lng, case.lat))
+
+
+@register.filter
+def exif_gap_minutes(photo, case):
+    """Minutes between the photo's EXIF time and the report's time, or ""."""
+    if photo.taken_at is None:
+        return ""
+    return round(abs((case.reported_at - photo.taken_at).total_seconds()) / 60)

@@ -177,3 +177,25 @@ def test_it_keeps_queue_queries_flat_as_the_queue_grows(
         walk.to(state)
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_it_shows_the_photo_exif_beside_the_reports_time_and_place(walk, login):
+    from PIL import Image
+
+    from ..evidence import attachment_create
+
+    lng, lat = from_storage(*POINT_A, "wgs84")
+
+    def dms(x):
+        d = int(x)
+        m = int((x - d) * 60)
+        return (float(d), float(m), round((x - d - m / 60) * 3600, 4))
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = "2026:03:10 08:40:00"
+    exif.get_ifd(0x8825).update({1: "N", 2: dms(lat), 3: "E", 4: dms(lng)})
+    supervisor = walk.city["supervisor"]
+    photo = attachment_create(actor=supervisor, file=Upload(png_bytes(fmt="JPEG", exif=exif), "p.jpg"))
+    case = walk.new(photos=[photo.pk])
+    page = login(supervisor).get(f"/cases/{case.pk}/").content.decode()
+    assert "距上报 20 分钟" in page and "距上报位置 0 米" in page
