@@ -8,8 +8,11 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("evaluation and assessment")
 
     def ready(self):
-        from chengguan.cases.signals import case_event_recorded
+        from chengguan.cases import signals
 
-        from .facts import on_case_event
+        from .facts import on_case_event, on_cases_imported
 
-        case_event_recorded.connect(on_case_event, dispatch_uid="evaluation_facts")
+        signals.case_event_recorded.connect(on_case_event, dispatch_uid="evaluation_facts")
+        imported = getattr(signals, "cases_imported", None)
+        if imported is not None:
+            imported.connect(on_cases_imported, dispatch_uid="evaluation_facts_imported")

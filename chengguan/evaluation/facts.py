@@ -2,7 +2,8 @@
 
 - `facts_refresh(case_id)` runs after every recorded case event (signal `case_event_recorded`): it replays the
   case's events and replaces its rows, under a lock on the case so that two refreshes of one case serialise.
-- `facts_rebuild()` (`chengguan evaluate rebuild`) does the same for every case in batches.
+- `facts_refresh_cases(ids)` does it for many cases in batches: after an imported (replayed) history
+  (signal `cases_imported`), and for every case in `facts_rebuild()` (`chengguan evaluate rebuild`).
 
 Because both replay the full event list of a case with the same function, they give identical rows. Facts
 never depend on the current time: "overdue now" is computed at query time from `StepFact.deadline`.
@@ -367,13 +368,10 @@ def facts_refresh(case_id: int) -> None:
         _write([derive(case, events)])
 
 
-def facts_rebuild(*, batch: int = 2000, stdout=None) -> int:
-    """Recompute every case's facts from its events; returns the number of cases."""
-    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+def facts_refresh_cases(case_ids, *, batch: int = 2000, stdout=None) -> int:
+    """Recompute the facts of many cases, a batch per transaction; returns the number of cases."""
+    ids = sorted(set(case_ids))
     done = 0
-    with transaction.atomic():
-        StepFact.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
-        CaseFact.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         with transaction.atomic():
@@ -384,6 +382,24 @@ def facts_rebuild(*, batch: int = 2000, stdout=None) -> int:
         if stdout is not None:
             stdout.write(f"  {done}/{len(ids)} cases")
     return done
+
+
+def facts_rebuild(*, batch: int = 2000, stdout=None) -> int:
+    """Recompute every case's facts from its events; returns the number of cases."""
+    with transaction.atomic():
+        StepFact.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
+        CaseFact.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
+    ids = Case.objects.order_by("pk").values_list("pk", flat=True)
+    return facts_refresh_cases(ids, batch=batch, stdout=stdout)
+
+
+def on_cases_imported(sender, case_ids, **kwargs) -> None:
+    """Receiver of `cases_imported`: a replayed history (import, demo) sends no event signals; build its facts
+    once per case."""
+    try:
+        facts_refresh_cases(case_ids)
+    except Exception:  # noqa: BLE001
+        log.exception("evaluation facts of %d imported cases could not be built", len(case_ids))
 
 
 def on_case_event(sender, event, **kwargs) -> None:

@@ -131,3 +131,30 @@ def test_facts_follow_later_events(story, march, city):
     handles = [r for r in steps_of(case) if r.step == "handle"]
     assert [(h.start_action, h.ended) for h in handles] == [("dispatch", 1), ("resume", 0)]
     assert handles[1].deadline == at(31, 9, 30)  # Thu 3/26 09:30 + 3 working days
+
+
+def test_a_history_imported_in_the_case_exchange_format_gets_the_same_facts(
+    march, django_capture_on_commit_callbacks
+):
+    import io
+
+    from chengguan.cases.exchange import export_cases, import_cases
+    from chengguan.cases.models import Case
+
+    def by_number():
+        numbers = dict(Case.objects.values_list("pk", "number"))
+        cases = {numbers[f["case"]]: {k: v for k, v in f.items() if k != "case"} for f in snapshot()[0]}
+        steps = sorted(
+            (numbers[s["case"]], *sorted((k, str(v)) for k, v in s.items() if k != "case"))
+            for s in snapshot()[1]
+        )
+        return cases, steps
+
+    before = by_number()
+    out = io.StringIO()
+    assert export_cases(out) == 7
+    Case.objects.all().delete()
+    assert not CaseFact.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_cases(out.getvalue().splitlines())
+    assert by_number() == before
