@@ -1,4 +1,4 @@
-"""Indicators per evaluated party (standards.md §5.1), as sums and ratios over the fact tables.
+"""The evaluated parties and their indicators (standards.md §5.1), as sums and ratios over the fact tables.
 
 Each party declares *sources* (a fact table, a date column that places a row in a period, the column that
 names the party member, a filter and the sums to take) and *indicators* (counts, or rates = numerator /
@@ -15,77 +15,22 @@ Definitions that the public implementations leave open are decided here and docu
 - 按期结案 = closed with every handling step on time (extended deadlines count).
 """
 
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek, TruncYear
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import CaseFact, StepFact
-from .periods import Period
-
-PROACTIVE_SOURCES = ("supervisor", "camera", "department", "leader")
-ACCEPT_DECISIONS = ("accept", "reject", "merge")
-REGION_LEVELS = ("district", "street", "community", "grid")
-LEVEL_FIELD = {"district": "district", "street": "street", "community": "community", "grid": "unit_grid"}
-LEVEL_LABELS = {
-    "district": _("district"),
-    "street": _("street"),
-    "community": _("community"),
-    "grid": _("unit grid"),
-}
-
-
-@dataclass(frozen=True)
-class Indicator:
-    key: str
-    label: object
-    num: str = ""  # a rate: measure keys of numerator and denominator
-    den: str = ""
-    better: str = "higher"  # "higher", "lower" or "" (information only)
-
-    @property
-    def is_rate(self) -> bool:
-        return bool(self.den)
-
-
-def rate(key, label, num, den, better="higher"):
-    return Indicator(key, label, num, den, better)
-
-
-def count(key, label, better=""):
-    return Indicator(key, label, better=better)
-
-
-@dataclass(frozen=True)
-class Source:
-    model: type
-    date_field: str
-    group: str
-    filter: Q
-    measures: Callable[[dict], dict]
-
-
-@dataclass(frozen=True)
-class PartySpec:
-    key: str
-    label: object
-    sources: Callable[[dict], list[Source]]
-    indicators: tuple
-    derived: Callable[[dict], dict] = lambda m: {}
-    trend: tuple = ()
-    scope: str = "region"
-
-
-def _sum(name, **where):
-    return Sum(name, filter=Q(**where)) if where else Sum(name)
-
-
-def _count(**where):
-    return Count("pk", filter=Q(**where)) if where else Count("pk")
-
+from ..models import CaseFact, StepFact
+from .base import (
+    ACCEPT_DECISIONS,
+    LEVEL_FIELD,
+    PROACTIVE_SOURCES,
+    Indicator,
+    PartySpec,
+    Source,
+    _count,
+    _sum,
+    count,
+    rate,
+)
 
 # ---- supervisor (监督员) ------------------------------------------------------------------------------------
 
@@ -395,96 +340,3 @@ def indicator_choices(party: str | None = None) -> list[tuple[str, str]]:
         for i in spec.indicators:
             seen.setdefault(i.key, f"{i.key} ({i.label})")
     return sorted(seen.items())
-
-
-# ---- running the sources ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Measured:
-    """Measures (raw sums) and indicator values per party member."""
-
-    measures: dict = field(default_factory=lambda: defaultdict(int))
-
-    def add(self, values: dict) -> None:
-        for k, v in values.items():
-            self.measures[k.removeprefix(PREFIX)] += v or 0
-
-
-# Annotation names must not clash with fact columns of the same name (closed, handled, ...).
-PREFIX = "m__"
-
-
-def _annotations(source: Source, opts: dict) -> dict:
-    return {PREFIX + k: v for k, v in source.measures(opts).items()}
-
-
-def _scoped(source: Source, viewer, period: Period, opts: dict):
-    qs = source.model.objects.filter(source.filter)
-    qs = qs.filter(viewer.step_q() if source.model is StepFact else viewer.region_q())
-    parent = opts.get("parent")
-    if parent is not None:
-        qs = qs.filter(community__path__startswith=parent.path)
-    department = opts.get("department")
-    if department is not None and source.model is StepFact:
-        qs = qs.filter(department__path__startswith=department.path)
-    return qs.filter(**{f"{source.date_field}__gte": period.start, f"{source.date_field}__lt": period.end})
-
-
-def collect(spec: PartySpec, period: Period, viewer, **opts) -> dict:
-    """{member key: Measured} for the period, within the viewer's scope."""
-    out: dict = defaultdict(Measured)
-    for source in spec.sources(opts):
-        rows = (
-            _scoped(source, viewer, period, opts)
-            .values(source.group)
-            .annotate(**_annotations(source, opts))
-            .order_by()
-        )
-        for row in rows:
-            key = row.pop(source.group)
-            if key is not None:
-                out[key].add(row)
-    return out
-
-
-TRUNC = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
-
-
-def collect_series(spec: PartySpec, periods: list[Period], viewer, **opts) -> list[dict]:
-    """Total measures of each period (all members together), one query per source when the kind allows."""
-    kind = periods[0].kind
-    whole = Period(kind, periods[0].start, periods[-1].end)
-    totals = {p.start: Measured() for p in periods}
-    for source in spec.sources(opts):
-        qs = _scoped(source, viewer, whole, opts)
-        if kind in TRUNC or kind == "day":
-            bucket = F(source.date_field) if kind == "day" else TRUNC[kind](source.date_field)
-            rows = (
-                qs.annotate(bucket=bucket).values("bucket").annotate(**_annotations(source, opts)).order_by()
-            )
-            for row in rows:
-                start = row.pop("bucket")
-                if hasattr(start, "date"):
-                    start = start.date()
-                if start in totals:
-                    totals[start].add(row)
-        else:
-            for p in periods:
-                row = _scoped(source, viewer, p, opts).aggregate(**_annotations(source, opts))
-                totals[p.start].add(row)
-    return [finish(spec, totals[p.start].measures) for p in periods]
-
-
-def finish(spec: PartySpec, measures: dict) -> dict:
-    """Measures plus derived counts plus every indicator's value (rates in %, None on a zero denominator)."""
-    values = defaultdict(int, measures)
-    values.update(spec.derived(values))
-    out = dict(values)
-    for ind in spec.indicators:
-        if ind.is_rate:
-            den = values[ind.den]
-            out[ind.key] = round(100.0 * values[ind.num] / den, 2) if den else None
-        else:
-            out[ind.key] = values[ind.key]
-    return out
