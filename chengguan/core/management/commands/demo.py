@@ -1,6 +1,7 @@
 """`chengguan demo`: migrate, load the demo city (Kaifeng) once, print one login per role, serve."""
 
 import importlib
+import logging
 
 from django.conf import settings
 from django.core.management import call_command
@@ -34,9 +35,17 @@ class Command(BaseCommand):
         settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database ready: " + str(settings.DATABASES["default"]["NAME"]))
-        for _app, load in demo_loaders():
-            with transaction.atomic():
-                load(stdout=self.stdout)
+        # The demo's own sweep sends hundreds of notices through the logging channel; they belong in the inboxes,
+        # not on the newcomer's terminal.
+        notify_log = logging.getLogger("chengguan.cases.notify")
+        level = notify_log.level
+        notify_log.setLevel(logging.WARNING)
+        try:
+            for _app, load in demo_loaders():
+                with transaction.atomic():
+                    load(stdout=self.stdout)
+        finally:
+            notify_log.setLevel(level)
         self.print_logins()
         if not no_server:
             self.stdout.write(f"\nChengguan is running at http://{host}:{port}/  (Ctrl-C stops it)\n")
