@@ -234,7 +234,11 @@ def build_index(*, token: str = "", today: date | None = None) -> GridIndex:
 _lock = threading.RLock()
 _index: GridIndex | None = None
 _checked_at = 0.0
-_dirty = False
+# `invalidate()` bumps `_generation`; an index is current when it was built from `_generation` as it stood before
+# the build began. (A flag cleared at the start of a build would let readers on other threads take the old index
+# as current while it is rebuilt, and would lose an invalidation that lands between the token read and the build.)
+_generation = 0
+_built_generation = -1
 _pending = False  # this process changed grids in a transaction that has not committed yet
 
 
@@ -251,8 +255,8 @@ def _clear_pending():
 
 def invalidate() -> None:
     """Forget this process's index (the next lookup rebuilds it)."""
-    global _dirty, _pending
-    _dirty = True
+    global _generation, _pending
+    _generation += 1
     if transaction.get_connection().in_atomic_block:
         _pending = True
         transaction.on_commit(_clear_pending)
@@ -276,26 +280,28 @@ def bump_index_version() -> None:
 
 
 def current_index() -> GridIndex:
-    global _index, _checked_at, _dirty, _pending
+    global _index, _checked_at, _built_generation, _pending
     index = _index
     now = time.monotonic()
     interval = getattr(settings, "GRID_INDEX_CHECK_SECONDS", 1.0)
-    if index is not None and not _dirty and not index.provisional and now - _checked_at < interval:
+    if (index is not None and _built_generation == _generation and not index.provisional
+            and now - _checked_at < interval):
         return index
     with _lock:
         index = _index
+        generation = _generation  # read before the token and the grids: a later invalidation forces another build
         token = _read_token()
-        _checked_at = now
         today = timezone.localdate()
-        if index is None or _dirty or token != index.token or index.built_on != today:
-            _dirty = False
+        if index is None or generation != _built_generation or token != index.token or index.built_on != today:
             if not transaction.get_connection().in_atomic_block:
                 _pending = False
             index = build_index(token=token, today=today)
             index.provisional = _pending
             _index = index
+            _built_generation = generation
         elif index.provisional and not _pending:
             index.provisional = False
+        _checked_at = now
         return index
 
 

@@ -135,3 +135,58 @@ def test_it_locates_arrays_of_points_for_analytics(city, grid_city):
     assert found.district_id.tolist() == [city.district_a.pk, -1, -1, city.district_b.pk]
     assert found.street_id[0] == city.street_a.pk
     assert found.responsibility_grid_id.tolist()[3] == grid_city.responsibility_b.pk
+
+
+def test_a_reader_never_takes_the_old_index_as_current_while_it_is_rebuilt(grid_city, settings, monkeypatch):
+    """One thread invalidates and starts a rebuild; a reader on another thread meanwhile must wait for the new
+    index, not return the old one from the lock-free fast path."""
+    import copy
+    import threading
+
+    settings.GRID_INDEX_CHECK_SECONDS = 3600
+    old = geocoder.current_index()
+    monkeypatch.setattr(geocoder, "_pending", False)
+    old.provisional = False
+    building, release = threading.Event(), threading.Event()
+
+    def slow_build(**kwargs):  # no database in the threads: the test database is not shared with them
+        building.set()
+        assert release.wait(10)
+        return copy.copy(old)
+
+    monkeypatch.setattr(geocoder, "build_index", slow_build)
+    monkeypatch.setattr(geocoder, "_read_token", lambda: old.token)
+    geocoder.invalidate()
+    seen = {}
+    builder = threading.Thread(target=lambda: seen.setdefault("builder", geocoder.current_index()))
+    builder.start()
+    assert building.wait(10)
+    reader = threading.Thread(target=lambda: seen.setdefault("reader", geocoder.current_index()))
+    reader.start()
+    reader.join(0.3)
+    release.set()
+    builder.join(10)
+    reader.join(10)
+    assert seen["builder"] is not old
+    assert seen["reader"] is seen["builder"]
+
+
+def test_an_invalidation_during_a_rebuild_forces_another_rebuild(grid_city, settings, monkeypatch):
+    settings.GRID_INDEX_CHECK_SECONDS = 3600
+    geocoder.current_index()
+    monkeypatch.setattr(geocoder, "_pending", False)
+    real_build = geocoder.build_index
+    calls = []
+
+    def build_and_meanwhile_invalidate(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            geocoder.invalidate()  # grids changed again while the first rebuild was reading them
+        return real_build(**kwargs)
+
+    monkeypatch.setattr(geocoder, "build_index", build_and_meanwhile_invalidate)
+    geocoder.invalidate()
+    first = geocoder.current_index()
+    first.provisional = False
+    second = geocoder.current_index()
+    assert len(calls) == 2 and second is not first
