@@ -106,7 +106,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "chengguan.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,6 +178,8 @@ CONTENT_SECURITY_POLICY = os.environ.get("CHENGGUAN_CSP", "")
 CSP_ALLOW_INLINE_SCRIPTS = env_bool("CHENGGUAN_CSP_INLINE_SCRIPTS", False)
 
 LANGUAGE_CODE = "zh-hans"
+# Honour the browser's Accept-Language (an English browser gets English); false: Chinese unless the user switches.
+BROWSER_LANGUAGE = env_bool("CHENGGUAN_BROWSER_LANGUAGE", True)
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS: list = []  # each app keeps its own locale/ directory
 TIME_ZONE = os.environ.get("CHENGGUAN_TIME_ZONE", "Asia/Shanghai")

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 
 def tile_origin(url: str) -> str:
@@ -75,3 +76,14 @@ class SecurityHeadersMiddleware:
             # API answers carry personal data; never keep them in a shared cache or the browser's.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, with the browser's Accept-Language honoured only when
+    `CHENGGUAN_BROWSER_LANGUAGE` is true (the default). Off, everyone gets `LANGUAGE_CODE` (Simplified Chinese)
+    until they pick another language with the switch in the page header (a cookie)."""
+
+    def process_request(self, request):
+        if not settings.BROWSER_LANGUAGE:
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return super().process_request(request)
