@@ -60,7 +60,7 @@ def expected_case(persona: str, user, roles: frozenset) -> bool:
 
 @pytest.fixture
 def walk(city):
-    from chengguan.cases.tests.conftest import Walker
+    from chengguan.cases.testing import Walker
     from chengguan.catalog.models import MatterType
     from chengguan.grids.testing import make_grids
 
@@ -70,7 +70,7 @@ def walk(city):
 
 
 def _case_params(walk, case, transition, actor):
-    from chengguan.cases.tests.test_workflow_table import params_for
+    from chengguan.cases.testing import params_for
 
     params = params_for(walk, case, transition)
     if transition.action == "self_handle" and actor.role_names() | ({"admin"} if actor.is_superuser else set()):
@@ -302,6 +302,47 @@ def test_the_case_export_holds_only_cases_in_the_exporters_scope(walk):
         add("permission matrix: cells performed", 1)
     assert seen["operator"] and seen["dispatcher"] and seen["department_handler"] and seen["admin"]
     assert not seen["outsider"] and not seen["roads_handler"] and not seen["nobody"]
+
+
+def test_only_the_declared_roles_reveal_a_reporter_and_each_reveal_is_logged(walk, api_client):
+    from chengguan.public.models import PersonalDataReveal
+
+    declared = dict((label.split(" (")[0], roles) for label, roles, _how in load_generator().ADMIN_OPERATIONS)
+    reveal_roles = declared["Reveal a reporter's name and phone"]
+    case = walk.to(case_workflow.State.DISPATCHED, by=None, source="citizen", reporter_phone="13912341234")
+    for persona in ADMIN_PERSONAS:
+        user = walk.city[persona]
+        before = PersonalDataReveal.objects.count()
+        response = api_client(user).post(
+            f"/api/v1/cases/{case.pk}/reporter/reveal", {"reason": "回访"}, content_type="application/json"
+        )
+        allowed = persona == "admin" or (persona not in OUT_OF_SCOPE and bool(user.role_names() & reveal_roles))
+        if allowed:
+            assert response.status_code == 200 and response.json()["reporter_phone"] == "13912341234", persona
+            assert PersonalDataReveal.objects.count() == before + 1, persona
+        else:
+            assert response.status_code in (403, 404), (persona, response.status_code)
+            assert PersonalDataReveal.objects.count() == before, persona
+        add("permission matrix: cells performed", 1)
+
+
+def test_case_photos_follow_the_case_scope(walk):
+    from chengguan.cases.selectors import visible_cases
+
+    case = walk.to(case_workflow.State.DISPATCHED)
+    photo = walk.photo(walk.city["department_handler"])
+    case = walk.act(case, "reply", "department_handler", reason="已清理", photos=[photo])
+    for persona in ADMIN_PERSONAS:
+        user = walk.city[persona]
+        client = Client()
+        client.force_login(user)
+        status = client.get(f"/cases/photos/{photo}/").status_code
+        visible = visible_cases(user).filter(pk=case.pk).exists()
+        assert status == (200 if visible else 404), (persona, status)
+        if persona in OUT_OF_SCOPE or persona == "nobody":
+            assert status == 404, persona
+        add("permission matrix: cells performed", 1)
+    assert Client().get(f"/cases/photos/{photo}/").status_code == 404
 
 
 def test_the_matrix_size_is_reported():

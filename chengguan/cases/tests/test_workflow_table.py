@@ -10,6 +10,7 @@ from chengguan.core.errors import Conflict, PermissionDenied
 from .. import workflow
 from ..models import CaseEvent, CaseRequest
 from ..services import case_act
+from ..testing import params_for
 from ..workflow import State
 
 # The persona who holds each role in the `city` fixture.
@@ -21,36 +22,6 @@ PERSONA = {
     "supervisor": "supervisor",
     "leader": "leader",
 }
-
-
-def params_for(walk, case, transition):
-    """Valid input for an action, and whatever must already exist (a pending request)."""
-    city = walk.city
-    action = transition.action
-    if action == "dispatch":
-        if transition.variant == "district":
-            return {"district_id": city.district_a.pk}
-        return {"department_id": city.sanitation.pk}
-    if action in ("approve_extension", "deny_extension"):
-        walk.act(
-            case, "request_extension", "department_handler", amount=4, unit="working_hours", reason="材料未到"
-        )
-    if action == "deny_hang_up":
-        walk.act(case, "request_hang_up", "department_handler", reason="需立项")
-    return {
-        "reject": {"reason": "重复"},
-        "verify": {"confirmed": True},
-        "merge": {"target_id": walk.new().pk},
-        "self_handle": {"reason": "已清理", "photos": [walk.photo(city["supervisor"])]},
-        "file": walk._file(),
-        "void": {"reason": "误立案"},
-        "return": {"reason": "非本部门"},
-        "request_extension": {"amount": 2, "unit": "working_hours", "reason": "需协调"},
-        "request_hang_up": {"reason": "需立项"},
-        "hang_up": {"reason": "需专项资金"},
-        "reply": {"reason": "已清理"},
-        "check_fail": {"reason": "仍有垃圾"},
-    }.get(action, {})
 
 
 LEGAL = [(state, t) for state in workflow.STATES for t in workflow.TRANSITIONS if state in t.sources]
