@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from .browser import browser, chromium  # noqa: F401 (fixtures of the browser journeys)
 from .figures import FIGURES, write_json
 from .procs import drop_template, make_template
 

@@ -2,67 +2,29 @@
 after-photo — in Debian's headless Chromium driven by selenium through /usr/bin/chromedriver (nothing is
 downloaded). The device position comes from Chromium's geolocation emulation, as a phone's GPS would give it.
 
-CI needs: `apt-get install -y chromium chromium-driver` (Debian) and `pip install -e '.[test]'` (selenium).
+CI needs: `apt-get install -y chromium chromium-driver` (Debian) and `pip install -e '.[test]'` (selenium). The
+browser session and the screenshot on failure come from `chengguan/tests_system/browser.py`.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
 from chengguan.core.coords import gcj02_to_wgs84
+from chengguan.tests_system.browser import browser, chromium, requires_chromium  # noqa: F401 (fixtures)
 
 from .conftest import POINT_A, close_case, png_bytes
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 PHONE = "13912341234"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): "
-        "apt-get install -y chromium chromium-driver",
-    ),
+    requires_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
-@pytest.fixture
-def phone_browser():
-    pytest.importorskip("selenium", reason="selenium is not installed: pip install -e '.[test]'")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--lang=zh-CN",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})  # a phone in China
-    # headless windows are at least 500 px wide; the phone's viewport comes from device emulation
-    options.add_experimental_option(
-        "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
-    )
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
-def wait(driver, condition, message, timeout=30):
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    try:
-        return WebDriverWait(driver, timeout).until(condition)
-    except TimeoutException:
-        raise AssertionError(f"{message} (at {driver.current_url})") from None
-
-
 def test_a_citizen_reports_from_a_phone_and_later_sees_the_case_closed_with_the_after_photo(
-    phone_browser, live_server, city, settings, tmp_path
+    browser, live_server, city, settings, tmp_path  # noqa: F811 (the fixture imported above)
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -72,7 +34,8 @@ def test_a_citizen_reports_from_a_phone_and_later_sees_the_case_closed_with_the_
 
     settings.MEDIA_ROOT = tmp_path / "media"
     make_grids(city)
-    driver = phone_browser
+    browser.phone()
+    driver = browser.driver
 
     def css(selector):
         return driver.find_element(By.CSS_SELECTOR, selector)
@@ -89,7 +52,7 @@ def test_a_citizen_reports_from_a_phone_and_later_sees_the_case_closed_with_the_
     driver.get(f"{live_server.url}/p/")
     assert driver.execute_script("return window.innerWidth") <= 420
     css("#start-report").click()
-    wait(driver, lambda d: d.current_url.endswith("/p/report/"), "the report page did not open")
+    browser.wait(lambda d: d.current_url.endswith("/p/report/"), "the report page did not open")
 
     css("#matter-search").send_keys("垃圾")
     visible = driver.execute_script(
@@ -99,7 +62,7 @@ def test_a_citizen_reports_from_a_phone_and_later_sees_the_case_closed_with_the_
     Select(css("#id_matter")).select_by_value("06010")
 
     css("#use-location").click()
-    wait(driver, lambda d: "西门社区" in css("#location-status").text, "the device location was not placed")
+    browser.wait(lambda d: "西门社区" in css("#location-status").text, "the device location was not placed")
     assert float(css("#id_lng").get_attribute("value")) == pytest.approx(POINT_A[0], abs=1e-5)
 
     photo = tmp_path / "garbage.png"
@@ -108,7 +71,7 @@ def test_a_citizen_reports_from_a_phone_and_later_sees_the_case_closed_with_the_
     css("#id_photos").send_keys(str(photo))
     css("#id_phone").send_keys(PHONE)
     css("#submit-report").click()
-    wait(driver, lambda d: re.search(r"/p/cases/[^/]+/$", d.current_url), "no case page after submitting")
+    browser.wait(lambda d: re.search(r"/p/cases/[^/]+/$", d.current_url), "no case page after submitting")
     number = css("#case-number").text.strip()
     case = Case.objects.get(number=number)
     assert case.source == "citizen" and case.reporter_phone == PHONE and case.attachments.count() == 1
@@ -120,15 +83,15 @@ def test_a_citizen_reports_from_a_phone_and_later_sees_the_case_closed_with_the_
     # days later, on another visit: the number and the phone open the case
     driver.delete_all_cookies()
     driver.get(f"{live_server.url}/p/cases/{number}/")
-    wait(driver, lambda d: "/p/follow/" in d.current_url, "the case page did not ask for the phone")
+    browser.wait(lambda d: "/p/follow/" in d.current_url, "the case page did not ask for the phone")
     assert css("#id_number").get_attribute("value") == number
     css("#id_phone").send_keys(PHONE)
     css("#follow-submit").click()
-    wait(driver, lambda d: d.current_url.endswith(f"/p/cases/{number}/"), "the case did not open")
+    browser.wait(lambda d: d.current_url.endswith(f"/p/cases/{number}/"), "the case did not open")
     assert css("#case-status").text == "已结案"
+    assert browser.page_overflow() <= 0, f"the public case page is wider than the phone: {browser.overflowing()}"
     assert "已结案" in css("#timeline").text and "已派遣至环卫处" in css("#timeline").text
-    wait(
-        driver,
+    browser.wait(
         lambda d: d.execute_script(
             "const i = document.querySelector('img.after-photo'); return i && i.complete && i.naturalWidth > 0"
         ),
@@ -137,5 +100,5 @@ def test_a_citizen_reports_from_a_phone_and_later_sees_the_case_closed_with_the_
 
     css("#rating-form input[value=satisfied]").click()
     css("#rating-form button[type=submit]").click()
-    wait(driver, lambda d: d.find_elements(By.ID, "rating"), "the rating was not taken")
+    browser.wait(lambda d: d.find_elements(By.ID, "rating"), "the rating was not taken")
     assert case.satisfaction.score == "satisfied"
