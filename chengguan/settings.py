@@ -190,6 +190,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CHENGGUAN_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded photos and evidence are never served from MEDIA_URL: access-checked views hand them out, streaming
+# them from Django ("django"), or letting the web server send the file after the check ("x-accel-redirect" for
+# nginx, internal location CHENGGUAN_MEDIA_ACCEL_PREFIX; "x-sendfile" for Apache mod_xsendfile / lighttpd).
+MEDIA_SERVING = os.environ.get("CHENGGUAN_MEDIA_SERVING", "django").lower()
+if MEDIA_SERVING not in {"django", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        f"CHENGGUAN_MEDIA_SERVING must be django, x-accel-redirect or x-sendfile, not {MEDIA_SERVING!r}"
+    )
+MEDIA_ACCEL_PREFIX = os.environ.get("CHENGGUAN_MEDIA_ACCEL_PREFIX", "/protected-media/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -3,7 +3,6 @@
 import importlib
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -32,8 +31,8 @@ for _app in settings.LOCAL_APPS:
         continue
     urlpatterns.append(path("", include(f"{_app}.urls")))
 
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA", True):
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route for MEDIA_URL, on purpose, in development too: uploaded photos and evidence carry personal data and
+# are served only by views that check the reader (chengguan.core.media.file_response; docs/operations.md).
 
 admin.site.site_header = "城管平台管理"
 admin.site.site_title = "城管平台"

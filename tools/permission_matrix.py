@@ -20,7 +20,12 @@ ADMIN_OPERATIONS = [
     ("Power list and benchmarks CSV export (/enforcement/powers/*.csv)",
      {"officer", "assistant", "legal_reviewer", "leader", "admin"}, "enforcement roles or the administrator"),
     ("Case list Excel export (/cases/export.xlsx)", "signed-in",
-     "rows limited to the user's data scope; reporter contact masked unless the role sees it"),
+     "rows limited to the user's data scope; reporter name and phone masked for every role"),
+    ("Reveal a reporter's name and phone (case page, /p/staff/cases/<id>/reporter/, "
+     "POST /api/v1/cases/<id>/reporter/reveal)", {"operator", "shift_leader", "admin"},
+     "cases in the user's data scope only (else 404); a reason is required; every reveal is logged"),
+    ("Case photos (/cases/photos/<id>/)", "signed-in",
+     "the case's data scope decides (else 404); /media/ serves nothing; citizens use /p/photos/<id>/"),
     ("API tokens for oneself (`chengguan token`, operator command line)", {"admin"}, "server shell access"),
     ("Backup and restore (`chengguan backup` / `restore`)", {"admin"}, "server shell access"),
 ]

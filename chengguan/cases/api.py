@@ -252,6 +252,27 @@ def get_duplicates(request, id: int):
     ]
 
 
+class RevealIn(Schema):
+    reason: str = Field(..., description="why you need the reporter's full name and phone (logged)")
+
+
+@router.post(
+    "/{id}/reporter/reveal",
+    summary="Reveal the reporter's full name and phone (operator, shift leader, city admin; logged)",
+    response=dict,
+)
+def reveal_reporter(request, id: int, payload: RevealIn):
+    """Everywhere else the reporter is masked; this answer is the only one that carries the full values, and
+    each call writes a row in the personal-data reveal log (who, whose, when, why, from which address)."""
+    from chengguan.public.services.privacy import reporter_reveal
+    from chengguan.public.services.ratelimit import client_ip
+
+    case = case_for(request.auth, id)  # outside the caller's scope: 404, nothing logged
+    revealed = reporter_reveal(actor=request.auth, case=case, reason=payload.reason, ip=client_ip(request))
+    return {"id": case.pk, "number": case.number, "reporter_name": revealed["name"],
+            "reporter_phone": revealed["phone"], "logged": True}  # fmt: skip
+
+
 @router.post(
     "/{id}/actions/{action}", summary="Act on a case (accept, file, dispatch, reply, ...)", response=dict
 )

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from chengguan.catalog.models import FilingCondition
 from chengguan.catalog.services import matter_for_code
 from chengguan.core.errors import DomainError
+from chengguan.core.privacy import masked_reporter
 from chengguan.grids.models import Component
 from chengguan.org.models import Department, Region, User
 
@@ -112,14 +113,22 @@ def case_record(case: Case, events: list[CaseEvent]) -> dict:
     }
 
 
-def export_cases(out, *, queryset=None) -> int:
-    """Write every case of `queryset` (default: all) as one JSON line; returns how many."""
+def export_cases(out, *, queryset=None, mask_personal_data: bool = False) -> int:
+    """Write every case of `queryset` (default: all) as one JSON line; returns how many.
+
+    Reporters' names and phones are written in full: this is a migration tool run by an administrator on the
+    server, and the receiving system needs them to call reporters back. `mask_personal_data` writes them masked
+    (as every page and export shows them) for a file that leaves the migration, e.g. test data or analysis."""
     qs = (queryset if queryset is not None else Case.objects.all()).order_by("created_at", "pk")
     qs = qs.select_related("matter", "component", "reporter")
     count = 0
     for case in qs.iterator(chunk_size=500):
         events = list(case.events.select_related("actor", "department").order_by("at", "pk"))
-        out.write(json.dumps(case_record(case, events), ensure_ascii=False) + "\n")
+        record = case_record(case, events)
+        if mask_personal_data:
+            masked = masked_reporter(case)
+            record["reporter_name"], record["reporter_phone"] = masked["name"], masked["phone"]
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
 

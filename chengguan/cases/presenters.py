@@ -1,18 +1,23 @@
-"""Cases as plain dicts for the API, the pages' JSON and exports; personal data masked unless needed."""
+"""Cases as plain dicts for the API, the pages' JSON and exports.
 
+Personal data (PIPL): the reporter's name and phone are always masked here, whoever asks. Roles that call
+reporters back (operator, shift leader, a city-wide admin) see them in full only through a logged reveal
+(`reporter_reveal` in `chengguan.public.services.privacy`, one implementation for pages and API).
+"""
+
+from django.urls import reverse
 from django.utils import timezone
 
-from chengguan.core.privacy import mask_name, mask_phone
-from chengguan.org.scope import has_role, sees_everything
+from chengguan.core.privacy import masked_reporter
 
 from .workflow import ACTION_LABELS, allowed_actions
 
-# Roles that talk to reporters (call back, visit): they see the phone number in full.
-REPORTER_ROLES = ("operator", "shift_leader")
 
+def may_reveal_reporter(user) -> bool:
+    """Whether `user` may ask for a logged reveal of a reporter (the rule lives in the public app's service)."""
+    from chengguan.public.services.privacy import may_reveal
 
-def sees_reporter(user) -> bool:
-    return sees_everything(user) or has_role(user, *REPORTER_ROLES)
+    return may_reveal(user)
 
 
 def _iso(value):
@@ -48,7 +53,7 @@ def attachment_dict(a) -> dict:
     return {
         "id": a.pk,
         "kind": a.kind,
-        "url": a.file.url if a.file else "",
+        "url": photo_url(a) if a.file else "",
         "content_type": a.content_type,
         "size": a.size,
         "sha256": a.sha256,
@@ -60,6 +65,11 @@ def attachment_dict(a) -> dict:
         "uploaded_at": _iso(a.uploaded_at),
         "event_id": a.event_id,
     }
+
+
+def photo_url(attachment) -> str:
+    """The access-checked address of a case photo (never `/media/`, which is not served)."""
+    return reverse("cases:photo", args=[attachment.pk])
 
 
 def event_dict(e) -> dict:
@@ -86,7 +96,7 @@ def event_dict(e) -> dict:
 def case_detail(case, user, now=None) -> dict:
     now = now or timezone.now()
     data = case_summary(case, now)
-    full = sees_reporter(user)
+    reporter = masked_reporter(case)
     data.update(
         {
             "description": case.description,
@@ -97,8 +107,10 @@ def case_detail(case, user, now=None) -> dict:
             "area_class": case.area_class,
             "component": case.component.code if case.component_id else None,
             "filing_condition": case.filing_condition.text if case.filing_condition_id else None,
-            "reporter_name": case.reporter_name if full else mask_name(case.reporter_name),
-            "reporter_phone": case.reporter_phone if full else mask_phone(case.reporter_phone),
+            "reporter_name": reporter["name"],
+            "reporter_phone": reporter["phone"],
+            "reporter_revealable": bool(case.reporter_name or case.reporter_phone)
+            and may_reveal_reporter(user),
             "assignee": str(case.assignee) if case.assignee_id else None,
             "step_started_at": _iso(case.step_started_at),
             "limit_amount": case.limit_amount,

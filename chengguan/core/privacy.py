@@ -20,3 +20,9 @@ def mask_name(name: str) -> str:
     if len(name) <= 1:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+def masked_reporter(case) -> dict:
+    """A case's reporter as every page, API answer and export shows it: `{"name": "张**", "phone": "139****1234"}`.
+    The full values come only from a logged reveal (`chengguan.public.services.privacy.reporter_reveal`)."""
+    return {"name": mask_name(case.reporter_name), "phone": mask_phone(case.reporter_phone)}

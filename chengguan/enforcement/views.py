@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chengguan.core.errors import DomainError
+from chengguan.core.media import file_response
 from chengguan.org.models import Department, Region, User
 from chengguan.org.scope import department_paths, region_paths, sees_everything
 
@@ -173,15 +174,15 @@ def evidence_upload_page(request, pk):
 def document_download(request, pk, doc_id):
     case = get_case(request.user, pk)
     doc = get_object_or_404(case.documents, pk=doc_id)
-    return FileResponse(doc.file.open("rb"), as_attachment=True,
-                        filename=f"{doc.get_kind_display()}-{doc.number or case.reference}.docx")
+    return file_response(doc.file, as_attachment=True,
+                         filename=f"{doc.get_kind_display()}-{doc.number or case.reference}.docx")
 
 
 @login_required
 def evidence_download(request, pk, evidence_id):
     case = get_case(request.user, pk)
     evidence = get_object_or_404(case.evidence.exclude(file=""), pk=evidence_id)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])
+    return file_response(evidence.file, as_attachment=True)
 
 
 @login_required

@@ -16,6 +16,11 @@ urlpatterns = [
     path("evaluation/assessment/records/<int:pk>/", views.record, name="record"),
     path("evaluation/assessment/records/<int:pk>/cancel/", views.record_cancel, name="record_cancel"),
     path("evaluation/assessment/records/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path(
+        "evaluation/assessment/records/<int:pk>/evidence/<int:evidence_id>/",
+        views.evidence_file,
+        name="evidence_file",
+    ),
     path("evaluation/assessment/accountability/", views.accountability_create, name="accountability_create"),
     path("evaluation/notices/", views.notices, name="notices"),
     path("evaluation/notices/issue/<int:case_pk>/", views.notice_issue, name="notice_issue"),

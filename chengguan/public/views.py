@@ -7,7 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chengguan.cases.models import Attachment, Case
 from chengguan.catalog.models import MatterType
 from chengguan.core.errors import DomainError
+from chengguan.core.media import file_response
 from chengguan.grids.geocoder import locate
 
 from . import conf, presenters, selectors
@@ -235,13 +236,7 @@ def photo(request, pk):
         raise Http404
     if attachment.kind != "after" and attachment.case.number not in request.session.get(SESSION_KEY, []):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(attachment.file, content_type=attachment.content_type)
 
 
 @require_GET

@@ -169,11 +169,12 @@ def test_it_answers_409_for_an_illegal_action_and_403_for_a_wrong_role(walk, api
     assert response.status_code == 422 and response.json()["field"] == "amount"
 
 
-def test_it_masks_the_reporter_phone_for_roles_that_do_not_call_back(walk, api_client):
+def test_it_masks_the_reporter_for_every_role_even_those_who_may_reveal(walk, api_client):
     case = walk.new(by=None, source="citizen", reporter_name="王小明", reporter_phone="13912341234")
-    assert api_client(walk.city["operator"]).get(f"{URL}/{case.pk}").json()["reporter_phone"] == "13912341234"
-    data = api_client(walk.city["supervisor"]).get(f"{URL}/{case.pk}").json()
-    assert (data["reporter_phone"], data["reporter_name"]) == ("139****1234", "王**")
+    for persona, revealable in (("operator", True), ("supervisor", False)):
+        data = api_client(walk.city[persona]).get(f"{URL}/{case.pk}").json()
+        assert (data["reporter_phone"], data["reporter_name"]) == ("139****1234", "王**")
+        assert data["reporter_revealable"] is revealable
 
 
 def test_it_uploads_a_photo_and_refuses_a_fake_one(city, grids, frozen, api_client):

@@ -9,6 +9,7 @@ from .desk import (
     notifications_page,
     operator_page,
 )
+from .photos import case_photo
 from .report import desk_report, matter_search, mobile_case, mobile_home, mobile_report
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "case_detail_page",
     "case_export",
     "case_list_page",
+    "case_photo",
     "department_page",
     "desk_report",
     "dispatch_page",

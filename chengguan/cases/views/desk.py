@@ -22,7 +22,7 @@ from .. import workflow
 from ..actionforms import DANGER, FIELDS, REASON_REQUIRED, UNIT_LABELS, params_from_form
 from ..models import CaseRequest, Source
 from ..notify import notification_mark_read
-from ..presenters import sees_reporter
+from ..presenters import masked_reporter, may_reveal_reporter
 from ..selectors import (
     case_for,
     case_list,
@@ -92,7 +92,7 @@ def case_export(request):
     from ..exports import cases_xlsx_response
 
     qs = case_list(request.user, now=timezone.now(), **filters_from(request)).order_by("-reported_at", "-pk")
-    return cases_xlsx_response(qs, sees_reporter(request.user))
+    return cases_xlsx_response(qs)
 
 
 def action_panels(user, case):
@@ -141,7 +141,8 @@ def case_detail_page(request, pk):
         "pending": case.requests.filter(status=CaseRequest.Status.PENDING),
         "duplicates": duplicate_candidates(case, user=request.user) if case.is_open else [],
         "merged": case.merged_cases.all(),
-        "full_reporter": sees_reporter(request.user),
+        "reporter": masked_reporter(case),
+        "may_reveal": may_reveal_reporter(request.user) and bool(case.reporter_name or case.reporter_phone),
         "map_data": {"lng": case.lng, "lat": case.lat, "number": case.number},
     }
     return render(request, "cases/detail.html", context)

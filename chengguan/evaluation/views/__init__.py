@@ -1,6 +1,7 @@
 from .assessment import (
     accountability_create,
     assessment,
+    evidence_file,
     evidence_upload,
     notice_issue,
     notices,
@@ -14,6 +15,7 @@ __all__ = [
     "accountability_create",
     "assessment",
     "cases",
+    "evidence_file",
     "evidence_upload",
     "grid",
     "index",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from chengguan.cases.models import Case
 from chengguan.cases.selectors import visible_cases
 from chengguan.core.errors import DomainError
+from chengguan.core.media import file_response
 
 from ..access import can_assess, can_issue_notices
 from ..export import xlsx_response
@@ -175,6 +176,14 @@ def record_cancel(request, pk):
             raise HttpForbidden(exc.message) from exc
         messages.error(request, exc.message)
     return redirect("evaluation:record", rec.pk)
+
+
+@page
+def evidence_file(request, pk, evidence_id):
+    """An evidence file of a record in the reader's scope (never a public /media/ URL)."""
+    _viewer, rec = _record_for(request, pk)
+    evidence = get_object_or_404(rec.evidence, pk=evidence_id)
+    return file_response(evidence.file, content_type=evidence.content_type, filename=evidence.original_name)
 
 
 @page

@@ -28,11 +28,18 @@ class Command(BaseCommand):
         exp.add_argument("-o", "--output", default="-", help="path, or - for standard output (default)")
         exp.add_argument("--since", help="cases registered on or after this date (YYYY-MM-DD)")
         exp.add_argument("--until", help="cases registered before this date (YYYY-MM-DD)")
+        exp.add_argument(
+            "--mask-personal-data",
+            action="store_true",
+            help="write reporters' names and phones masked (default: in full, for a migration)",
+        )
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "import":
             return self.do_import(options["file"], options["dry_run"])
-        return self.do_export(options["output"], options.get("since"), options.get("until"))
+        return self.do_export(
+            options["output"], options.get("since"), options.get("until"), options["mask_personal_data"]
+        )
 
     def do_import(self, path, dry_run):
         stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
@@ -48,7 +55,7 @@ class Command(BaseCommand):
         verb = "checked (dry run, rolled back)" if dry_run else "imported"
         self.stdout.write(f"{result['cases']} cases with {result['events']} events {verb} in {seconds:.1f} s")
 
-    def do_export(self, output, since, until):
+    def do_export(self, output, since, until, mask=False):
         qs = Case.objects.all()
         for value, lookup in ((since, "created_at__date__gte"), (until, "created_at__date__lt")):
             if value:
@@ -57,8 +64,8 @@ class Command(BaseCommand):
                     raise CommandError(f"not a date: {value}")
                 qs = qs.filter(**{lookup: day})
         if output == "-":
-            count = export_cases(self.stdout, queryset=qs)
+            count = export_cases(self.stdout, queryset=qs, mask_personal_data=mask)
         else:
             with open(output, "w", encoding="utf-8") as out:
-                count = export_cases(out, queryset=qs)
+                count = export_cases(out, queryset=qs, mask_personal_data=mask)
         self.stderr.write(f"{count} cases exported")
