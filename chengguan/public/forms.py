@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chengguan.cases.services.intake import DESCRIPTION_MAX_LENGTH
 from chengguan.catalog.models import MatterType
 from chengguan.core.coords import CRS_CHOICES
 
@@ -29,7 +30,7 @@ class ReportForm(forms.Form):
     )  # fmt: skip
     crs = forms.ChoiceField(choices=[(c, c) for c in CRS_CHOICES], initial="gcj02", widget=forms.HiddenInput)
     description = forms.CharField(
-        label=_("What is the problem?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What is the problem?"), max_length=DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
     address = forms.CharField(label=_("Where exactly (optional)"), max_length=200, required=False)
     name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from chengguan.cases.services.intake import PHONE_RE
+from chengguan.cases.services.intake import DESCRIPTION_MAX_LENGTH, PHONE_RE
 from chengguan.core.errors import DomainError
 
 from .. import conf
@@ -228,8 +228,10 @@ def _create(request, fmt):
             400, "a location is required: lat and long, address_string or address_id", code="location_missing"
         )
     description = _param(request, "description")
-    if len(description) > 4000:
-        raise Open311Error(400, "description is longer than 4000 characters", code="description_too_long")
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise Open311Error(
+            400, f"description is longer than {DESCRIPTION_MAX_LENGTH} characters", code="description_too_long"
+        )
     parsed = catalog.parse_attribute_values(matter, _attributes(request))
     submission = svc.open311_submit(
         key=key,
