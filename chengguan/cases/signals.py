@@ -1,10 +1,15 @@
 """Signals other apps subscribe to.
 
 `case_event_recorded` is sent once per `CaseEvent`, after the transaction that wrote it commits, with
-`event=` the row (the evaluation app computes its indicators from these rows).
+`event=` the row (webhooks, points, rating invitations react to these).
+
+`case_events_written` is sent INSIDE the transaction that wrote one or more `CaseEvent` rows (an action, an
+intake, a sweeper batch), with `events=` the rows; each event's `case` is the locked, already updated case row in
+memory. A receiver that keeps derived rows (the evaluation facts) writes them in the same transaction, so they
+commit or roll back with the event and cannot drift. Not sent while replaying history.
 
 `cases_imported` is sent once after a replayed history commits (`chengguan cases import`, the demo loader),
-with `case_ids=` the cases it created. Replayed events do NOT send `case_event_recorded` one by one: history is
+with `case_ids=` the cases it created. Replayed events do NOT send the two signals above one by one: history is
 not news (no webhooks or notices for 2019), and a subscriber that derives facts from a case's events should
 rebuild them once per case from this signal instead.
 """
@@ -12,4 +17,5 @@ rebuild them once per case from this signal instead.
 from django.dispatch import Signal
 
 case_event_recorded = Signal()
+case_events_written = Signal()
 cases_imported = Signal()

@@ -10,9 +10,8 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from chengguan.cases import signals
 
-        from .facts import on_case_event, on_cases_imported
+        from .facts import on_cases_imported, on_events_written
 
-        signals.case_event_recorded.connect(on_case_event, dispatch_uid="evaluation_facts")
-        imported = getattr(signals, "cases_imported", None)
-        if imported is not None:
-            imported.connect(on_cases_imported, dispatch_uid="evaluation_facts_imported")
+        # inside the case transaction: the facts commit or roll back with the event
+        signals.case_events_written.connect(on_events_written, dispatch_uid="evaluation_facts")
+        signals.cases_imported.connect(on_cases_imported, dispatch_uid="evaluation_facts_imported")

@@ -1,11 +1,17 @@
-"""Facts from case events: one pure function (`derive`) used by both paths that write facts.
+"""Facts from case events: one pure step machine (`Replayer`) used by both paths that write facts.
 
-- `facts_refresh(case_id)` runs after every recorded case event (signal `case_event_recorded`): it replays the
-  case's events and replaces its rows, under a lock on the case so that two refreshes of one case serialise.
-- `facts_refresh_cases(ids)` does it for many cases in batches: after an imported (replayed) history
-  (signal `cases_imported`), and for every case in `facts_rebuild()` (`chengguan evaluate rebuild`).
+- Live path: `on_events_written` receives `case_events_written`, sent by the case services INSIDE the transaction
+  that wrote the event (an action, an intake, a sweeper batch). It updates only the rows the event affects: the
+  case's fact row (counters and flags advanced from the event, dimensions and state from the locked case row in
+  memory) and its step rows (the current step ended, the next one opened, fault and assignment flags re-marked on
+  the case's few step rows), reading the case's existing fact rows and never its event history. The rows commit or
+  roll back with the event, so they cannot drift.
+- Rebuild path: `facts_refresh_cases(ids)` replays the whole event list of many cases in batches: after an imported
+  (replayed) history (signal `cases_imported`), for every case in `facts_rebuild()` (`chengguan evaluate rebuild`),
+  and for a live event whose case has no fact row yet (facts built before this code, or deleted).
 
-Because both replay the full event list of a case with the same function, they give identical rows. Facts
+Both feed events through the same `Replayer` and mark faults and assignments with the same functions, so they give
+identical rows; `tests/test_facts_incremental.py` replays random histories and compares them row by row. Facts
 never depend on the current time: "overdue now" is computed at query time from `StepFact.deadline`.
 """
 
@@ -99,15 +105,21 @@ class Step:
         return self.ended_at is not None
 
 
-def _replay(events) -> list[Step]:
-    steps: list[Step] = []
-    current: Step | None = None
-    rounds = defaultdict(int)
+class Replayer:
+    """Turns events, one at a time, into the case's steps. Starts empty (a rebuild) or from the case's step rows
+    (the live path: `from_rows`)."""
 
-    def open_step(ev, name, started_at, deadline, amount, unit, action):
-        rounds[name] += 1
-        return Step(
-            seq=len(steps) + 1,
+    def __init__(self, steps=None):
+        self.steps: list[Step] = list(steps or [])
+        self.current: Step | None = self.steps[-1] if self.steps and not self.steps[-1].ended else None
+        self.rounds = defaultdict(int)
+        for s in self.steps:
+            self.rounds[s.step] = max(self.rounds[s.step], s.round)
+
+    def open_step(self, ev, name, started_at, deadline, amount, unit, action) -> Step:
+        self.rounds[name] += 1
+        step = Step(
+            seq=len(self.steps) + 1,
             step=name,
             started_at=started_at,
             deadline=deadline,
@@ -116,10 +128,13 @@ def _replay(events) -> list[Step]:
             start_action=action,
             department_id=ev["department_id"] if name == HANDLE else None,
             assignee_id=ev["assignee_id"],
-            round=rounds[name],
+            round=self.rounds[name],
         )
+        self.steps.append(step)
+        return step
 
-    for ev in events:
+    def feed(self, ev) -> None:
+        current = self.current
         changed = ev["action"] == "report" or ev["from_state"] != ev["to_state"]
         if current is not None and not changed:
             if ev["action"] == "approve_extension":
@@ -130,20 +145,14 @@ def _replay(events) -> list[Step]:
             elif ev["action"] == "supervise":
                 current.supervised = 1
         if not changed:
-            continue
+            return
         if ev["ended_step"]:
             if current is None or current.step != ev["ended_step"]:
                 # A history that starts mid-way (an import): the event still describes the step it ended.
-                current = open_step(
-                    ev,
-                    ev["ended_step"],
-                    ev["ended_step_started_at"] or ev["at"],
-                    ev["ended_step_deadline"],
-                    None,
-                    "",
-                    "",
-                )
-                steps.append(current)
+                current = self.open_step(
+                    ev, ev["ended_step"], ev["ended_step_started_at"] or ev["at"], ev["ended_step_deadline"],
+                    None, "", "",
+                )  # fmt: skip
             current.ended_at = ev["at"]
             current.end_action = ev["action"]
             current.ender_id = ev["actor_id"]
@@ -151,25 +160,34 @@ def _replay(events) -> list[Step]:
             current.deadline = ev["ended_step_deadline"]
             current.on_time = int(ev["on_time"] is True)
             current.overdue = int(ev["on_time"] is False)
-        current = None
+        self.current = None
         if ev["step"]:
-            current = open_step(
-                ev,
-                ev["step"],
-                ev["step_started_at"] or ev["at"],
-                ev["deadline"],
-                ev["limit_amount"],
-                ev["limit_unit"],
-                ev["action"],
-            )
-            steps.append(current)
-    return steps
+            self.current = self.open_step(
+                ev, ev["step"], ev["step_started_at"] or ev["at"], ev["deadline"], ev["limit_amount"],
+                ev["limit_unit"], ev["action"],
+            )  # fmt: skip
 
 
-def _mark_faults(steps: list[Step], events) -> None:
-    """A filing later voided, a dispatch whose department returned the case, a reply that failed the check."""
-    voided_after_filing = any(e["action"] == "void" and e["from_state"] != State.ACCEPTED for e in events)
-    voided_when_accepted = any(e["action"] == "void" and e["from_state"] == State.ACCEPTED for e in events)
+def _replay(events) -> list[Step]:
+    replayer = Replayer()
+    for ev in events:
+        replayer.feed(ev)
+    return replayer.steps
+
+
+def _voids(events) -> tuple[bool, bool]:
+    """(voided after filing, voided when accepted)."""
+    return (
+        any(e["action"] == "void" and e["from_state"] != State.ACCEPTED for e in events),
+        any(e["action"] == "void" and e["from_state"] == State.ACCEPTED for e in events),
+    )
+
+
+def _mark_faults(steps: list[Step], voided_after_filing: bool, voided_when_accepted: bool) -> None:
+    """A filing later voided, a dispatch whose department returned the case, a reply that failed the check.
+
+    File and accept steps are only ever marked (a void ends the case), so the live path passes the flags of the
+    event at hand and keeps the marks its rows already carry."""
     for i, s in enumerate(steps):
         if (
             s.step == "file"
@@ -229,7 +247,7 @@ def _mark_assignments(steps: list[Step], case_state: str) -> None:
 def derive(case: dict, events: list[dict]) -> tuple[dict, list[dict]]:
     """The case's fact row and step rows (as field dicts) from its case row and events in time order."""
     steps = _replay(events)
-    _mark_faults(steps, events)
+    _mark_faults(steps, *_voids(events))
     _mark_assignments(steps, case["state"])
     actions = defaultdict(int)
     for e in events:
@@ -304,40 +322,41 @@ def derive(case: dict, events: list[dict]) -> tuple[dict, list[dict]]:
         "return_count": actions["return"],
         "urge_count": actions["urge"],
     }
-    rows = []
-    for s in steps:
-        row = {
-            "case_id": case["pk"],
-            "seq": s.seq,
-            "step": s.step,
-            "round": s.round,
-            "user_id": s.ender_id if s.ended else s.assignee_id,
-            "role": s.role,
-            "department_id": s.department_id,
-            "district_id": case["district_id"],
-            "street_id": case["street_id"],
-            "community_id": case["community_id"],
-            "matter_id": case["matter_id"],
-            "is_public": is_public,
-            "started_at": s.started_at,
-            "started_on": local_date(s.started_at),
-            "ended_at": s.ended_at,
-            "deadline": s.deadline,
-            "limit_amount": s.limit_amount,
-            "limit_unit": s.limit_unit,
-            "start_action": s.start_action,
-            "end_action": s.end_action,
-            "ended": int(s.ended),
-            "on_time": s.on_time,
-            "overdue": s.overdue,
-            "faulted": s.faulted,
-            "extension_count": s.extension_count,
-            "urge_count": s.urge_count,
-            "supervised": s.supervised,
-        }
-        row.update(s.chain)
-        rows.append(row)
-    return fact, rows
+    return fact, [_step_row(case, is_public, s) for s in steps]
+
+
+def _step_row(case: dict, is_public: int, s: Step) -> dict:
+    row = {
+        "case_id": case["pk"],
+        "seq": s.seq,
+        "step": s.step,
+        "round": s.round,
+        "user_id": s.ender_id if s.ended else s.assignee_id,
+        "role": s.role,
+        "department_id": s.department_id,
+        "district_id": case["district_id"],
+        "street_id": case["street_id"],
+        "community_id": case["community_id"],
+        "matter_id": case["matter_id"],
+        "is_public": is_public,
+        "started_at": s.started_at,
+        "started_on": local_date(s.started_at),
+        "ended_at": s.ended_at,
+        "deadline": s.deadline,
+        "limit_amount": s.limit_amount,
+        "limit_unit": s.limit_unit,
+        "start_action": s.start_action,
+        "end_action": s.end_action,
+        "ended": int(s.ended),
+        "on_time": s.on_time,
+        "overdue": s.overdue,
+        "faulted": s.faulted,
+        "extension_count": s.extension_count,
+        "urge_count": s.urge_count,
+        "supervised": s.supervised,
+    }
+    row.update(s.chain)
+    return row
 
 
 def _events_by_case(case_ids) -> dict[int, list[dict]]:
@@ -357,15 +376,10 @@ def _write(pairs) -> None:
 
 
 def facts_refresh(case_id: int) -> None:
-    """Recompute one case's facts from all its events (called after each event is committed)."""
+    """Recompute one case's facts from all its events, under a lock on the case."""
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).values(*CASE_FIELDS).first()
-        if case is None:
-            return
-        events = _events_by_case([case_id])[case_id]
-        if not events:
-            return
-        _write([derive(case, events)])
+        if Case.objects.select_for_update(of=("self",)).filter(pk=case_id).exists():
+            _refresh_in_transaction([case_id])
 
 
 def facts_refresh_cases(case_ids, *, batch: int = 2000, stdout=None) -> int:
@@ -375,9 +389,7 @@ def facts_refresh_cases(case_ids, *, batch: int = 2000, stdout=None) -> int:
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         with transaction.atomic():
-            cases = Case.objects.filter(pk__in=chunk).values(*CASE_FIELDS)
-            events = _events_by_case(chunk)
-            _write([derive(c, events[c["pk"]]) for c in cases if events.get(c["pk"])])
+            _refresh_in_transaction(chunk)
         done += len(chunk)
         if stdout is not None:
             stdout.write(f"  {done}/{len(ids)} cases")
@@ -402,10 +414,216 @@ def on_cases_imported(sender, case_ids, **kwargs) -> None:
         log.exception("evaluation facts of %d imported cases could not be built", len(case_ids))
 
 
-def on_case_event(sender, event, **kwargs) -> None:
-    """Receiver of `case_event_recorded`. A failure must not break the case action that already committed:
-    it is logged, and `chengguan evaluate rebuild` repairs the facts."""
-    try:
-        facts_refresh(event.case_id)
-    except Exception:  # noqa: BLE001
-        log.exception("evaluation facts of case %s could not be refreshed", event.case_id)
+# --- the live path: one event at a time, inside the case transaction -------------------------------------------
+
+# (flag, action): the flag is 1 once the case has had the action
+SEEN = (
+    ("need_verify", "request_verification"),
+    ("accepted", "accept"),
+    ("rejected", "reject"),
+    ("merged", "merge"),
+    ("self_handled", "self_handle"),
+    ("filed", "file"),
+    ("voided", "void"),
+    ("handled", "reply"),
+    ("reworked", "check_fail"),
+    ("extended", "approve_extension"),
+    ("hung_up", "hang_up"),
+    ("returned", "return"),
+    ("supervised", "supervise"),
+)
+COUNTED = (
+    ("rework_count", "check_fail"),
+    ("extension_count", "approve_extension"),
+    ("hang_up_count", "hang_up"),
+    ("return_count", "return"),
+    ("urge_count", "urge"),
+)
+ASSIGNMENT_FLAGS = (
+    "assignment", "a_handled", "a_on_time", "a_overdue", "a_reworked", "a_extended", "a_hung_up", "a_hung_now",
+    "a_returned", "a_closed", "a_closed_on_time",
+)  # fmt: skip
+_major_codes: dict[int, str] = {}
+
+
+def _major_code(case: Case) -> str:
+    """The matter's major class: from the loaded matter if the caller joined it, else memoised per process (a
+    matter's code never changes: `MatterType.clean` ties the major class to the code's first two digits)."""
+    matter = case._state.fields_cache.get("matter")
+    if matter is not None:
+        return matter.major_code
+    if case.matter_id not in _major_codes:
+        from chengguan.catalog.models import MatterType
+
+        _major_codes[case.matter_id] = MatterType.objects.values_list("major_code", flat=True).get(
+            pk=case.matter_id
+        )
+    return _major_codes[case.matter_id]
+
+
+def _case_dict(case: Case) -> dict:
+    """The `CASE_FIELDS` of a case row in memory."""
+    out = {name: getattr(case, name) for name in CASE_FIELDS if name not in ("matter__major_code",)}
+    out["matter__major_code"] = _major_code(case)
+    return out
+
+
+def _event_dict(event) -> dict:
+    return {name: getattr(event, name) for name in EVENT_FIELDS}
+
+
+def _step_from_row(row: dict) -> Step:
+    ended = bool(row["ended"])
+    step = Step(
+        seq=row["seq"],
+        step=row["step"],
+        started_at=row["started_at"],
+        deadline=row["deadline"],
+        limit_amount=row["limit_amount"],
+        limit_unit=row["limit_unit"],
+        start_action=row["start_action"],
+        department_id=row["department_id"],
+        assignee_id=None if ended else row["user_id"],
+        round=row["round"],
+        ended_at=row["ended_at"],
+        end_action=row["end_action"],
+        ender_id=row["user_id"] if ended else None,
+        role=row["role"],
+        on_time=row["on_time"],
+        overdue=row["overdue"],
+        faulted=row["faulted"],
+        extension_count=row["extension_count"],
+        urge_count=row["urge_count"],
+        supervised=row["supervised"],
+    )
+    return step
+
+
+def _advance_fact(prev: dict | None, case: dict, ev: dict, steps: list[Step]) -> dict:
+    """The case's fact row after one more event: `derive`'s fields, from the previous row and the event."""
+    a = ev["action"]
+    f = dict(prev) if prev else {}
+    for name, action in SEEN:
+        f[name] = int(bool(f.get(name)) or a == action)
+    for name, action in COUNTED:
+        f[name] = (f.get(name) or 0) + (a == action)
+    f["verify_confirmed"] = int(
+        bool(f.get("verify_confirmed")) or a == "verify" and bool((ev["payload"] or {}).get("confirmed"))
+    )
+    f["rectified"] = int(bool(f.get("rectified")) or a == "check_pass" or bool(f["self_handled"]))
+    if a == "file" and f.get("filed_at") is None:
+        f["filed_at"] = ev["at"]
+    if a == "dispatch" and ev["to_state"] == State.DISPATCHED and f.get("first_dispatched_at") is None:
+        f["first_dispatched_at"] = ev["at"]
+    f.setdefault("filed_at", None)
+    f.setdefault("first_dispatched_at", None)
+    closed = int(case["state"] == State.CLOSED)
+    closed_at = ev["at"] if a == "close" else f.get("closed_at")
+    f["closed_at"] = closed_at if closed else None
+    f["closed_on"] = local_date(f["closed_at"]) if f["closed_at"] else None
+    handle_steps = [s for s in steps if s.step == HANDLE]
+    hung_now = int(case["state"] == State.HUNG_UP)
+    f["handled_overdue"] = int(any(s.overdue for s in handle_steps))
+    f["filed_valid"] = int(f["filed"] and not f["voided"])
+    f["valid"] = int(f["filed_valid"] or f["self_handled"])
+    f.update(
+        case_id=case["pk"],
+        source=case["source"],
+        channel=case["channel"],
+        matter_id=case["matter_id"],
+        major_code=case["matter__major_code"],
+        district_id=case["district_id"],
+        street_id=case["street_id"],
+        community_id=case["community_id"],
+        unit_grid_id=case["unit_grid_id"],
+        responsibility_grid_id=case["responsibility_grid_id"],
+        area_class=case["area_class"],
+        reporter_id=case["reporter_id"],
+        department_id=handle_steps[-1].department_id if handle_steps else None,
+        state=case["state"],
+        reported_at=case["reported_at"],
+        reported_on=local_date(case["reported_at"]),
+        is_public=int(case["source"] in PUBLIC_SOURCES),
+        dispatched=int(bool(handle_steps)),
+        hung_up_now=hung_now,
+        need_close=int(f["valid"] and not hung_now),
+        closed=closed,
+        closed_on_time=int(closed and not f["handled_overdue"]),
+    )
+    return f
+
+
+def _changes(old: dict, new: dict) -> dict:
+    return {k: v for k, v in new.items() if old.get(k) != v}
+
+
+def facts_apply(events) -> None:
+    """Advance the facts of the events' cases by these events (already written, in this transaction). Reads the
+    cases' fact rows (one query each for case and step rows), writes only the rows that changed. A case without a
+    fact row (and not being reported now) gets its facts rebuilt from its events instead."""
+    if not events:
+        return
+    known = sorted({e.case_id for e in events if e.action != "report"})
+    facts = {f["case_id"]: f for f in CaseFact.objects.filter(case_id__in=known).values()} if known else {}
+    rows_by_case = defaultdict(list)
+    if facts:
+        for row in StepFact.objects.filter(case_id__in=list(facts)).order_by("case_id", "seq").values():
+            rows_by_case[row["case_id"]].append(row)
+    rebuild = set()
+    state = {}  # case id -> [case dict, replayer, fact, voids, loaded rows by seq]
+    for event in events:
+        if event.case_id in rebuild:
+            continue
+        if event.case_id not in state:
+            if event.action != "report" and event.case_id not in facts:
+                rebuild.add(event.case_id)
+                continue
+            rows = rows_by_case.get(event.case_id, [])
+            replayer = Replayer([_step_from_row(r) for r in rows])
+            state[event.case_id] = [None, replayer, facts.get(event.case_id), [False, False], rows]
+        entry = state[event.case_id]
+        case, replayer, fact, voids, _rows = entry
+        case = entry[0] = _case_dict(event.case)
+        ev = _event_dict(event)
+        replayer.feed(ev)
+        if ev["action"] == "void":
+            voids[ev["from_state"] == State.ACCEPTED] = True
+        entry[2] = _advance_fact(fact, case, ev, replayer.steps)
+    for case_id, (case, replayer, fact, voids, loaded) in state.items():
+        steps = replayer.steps
+        _mark_faults(steps, voids[0], voids[1])
+        _mark_assignments(steps, case["state"])
+        is_public = int(case["source"] in PUBLIC_SOURCES)
+        before = facts.get(case_id)
+        if before is None:
+            CaseFact.objects.create(**fact)
+        else:
+            changed = _changes(before, fact)
+            if changed:
+                CaseFact.objects.filter(pk=case_id).update(**changed)
+        new_rows = []
+        for s in steps:
+            row = _step_row(case, is_public, s)
+            if s.seq > len(loaded):
+                new_rows.append(StepFact(**row))
+                continue
+            old = loaded[s.seq - 1]
+            changed = _changes(old, row)
+            if changed:
+                StepFact.objects.filter(pk=old["id"]).update(**changed)
+        if new_rows:
+            StepFact.objects.bulk_create(new_rows)
+    if rebuild:
+        _refresh_in_transaction(sorted(rebuild))
+
+
+def _refresh_in_transaction(case_ids) -> None:
+    cases = Case.objects.filter(pk__in=case_ids).values(*CASE_FIELDS)
+    events = _events_by_case(case_ids)
+    _write([derive(c, events[c["pk"]]) for c in cases if events.get(c["pk"])])
+
+
+def on_events_written(sender, events, **kwargs) -> None:
+    """Receiver of `case_events_written`, inside the case transaction: an error here rolls the action back rather
+    than let the facts drift from the events."""
+    facts_apply(events)

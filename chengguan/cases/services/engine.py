@@ -20,7 +20,7 @@ from ..evidence import claim_attachments
 from ..models import Case, CaseDepartment, CaseEvent
 from ..notify import is_silenced, notify
 from ..permissions import acting_role
-from ..signals import case_event_recorded
+from ..signals import case_event_recorded, case_events_written
 
 SYSTEM_ROLE = "system"
 LIMIT_CACHE_SECONDS = 60
@@ -225,6 +225,7 @@ def perform(
         for kind, text, user_ids, phones in ctx.notices:
             notify(case=locked, kind=kind, text=text, user_ids=user_ids, phones=phones, at=at)
         if not is_silenced():
+            case_events_written.send(sender=CaseEvent, events=[event])
             transaction.on_commit(lambda: case_event_recorded.send(sender=CaseEvent, event=event))
     if case is not locked:
         case.__dict__.update(locked.__dict__)  # the caller's object is never left stale

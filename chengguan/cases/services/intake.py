@@ -19,7 +19,7 @@ from .. import conf
 from ..evidence import claim_attachments
 from ..models import Case, CaseCounter, Source
 from ..notify import is_silenced
-from ..signals import case_event_recorded
+from ..signals import case_event_recorded, case_events_written
 from .engine import start_step, write_event
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
@@ -212,6 +212,7 @@ def case_report(
             a.case, a.event = case, event
             a.save(update_fields=["case", "event", "kind"])
         if not is_silenced():
+            case_events_written.send(sender=type(event), events=[event])
             transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
     return case
 

@@ -19,7 +19,7 @@ from chengguan.org.models import RoleAssignment
 
 from ..channels import Message, deliver
 from ..models import Case, CaseEvent, Notification
-from ..signals import case_event_recorded
+from ..signals import case_event_recorded, case_events_written
 from ..workflow import State
 
 SYSTEM_ROLE = "system"
@@ -112,6 +112,8 @@ def _write(cases, *, action: str, now, reason: str, recipients, kind: str, text)
             notes.append(Notification(user_id=user_id, case=c, kind=kind, text=message[:300], created_at=now))
             messages.append(Message(kind, message, c.number, user_id))
     Notification.objects.bulk_create(notes, batch_size=1000)
+    if events:
+        case_events_written.send(sender=CaseEvent, events=events)
     if events and events[0].pk is not None:
         transaction.on_commit(lambda: [case_event_recorded.send(sender=CaseEvent, event=e) for e in events])
     if messages:
