@@ -15,6 +15,17 @@ import pytest
 from chengguan.org.models import Department, OfficerCertificate, Region, Role, RoleAssignment, User
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Every test starts in the site's default language (Chinese): a request made in English by an earlier test
+    leaves English active in the thread, which would make later tests depend on the order they run in."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def square(x0, y0, x1, y1) -> dict:
     return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
 
