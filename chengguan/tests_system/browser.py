@@ -164,7 +164,7 @@ class Browser:
         return self.js(
             "const out = []; for (const e of document.body.querySelectorAll('*')) {"
             " const r = e.getBoundingClientRect();"
-            " if (r.width && r.right > innerWidth + 1 && !e.closest('.table-wrap, table, .leaflet-container'))"
+            " if (r.width && r.right > innerWidth + 1 && !e.closest('.table-wrap, .chart-wrap, table, .leaflet-container'))"
             "  out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +"
             "   (e.className && e.className.baseVal === undefined ? '.' + e.className.trim().split(/ +/).join('.') : '')"
             "   + ' → ' + Math.round(r.right)); }"
