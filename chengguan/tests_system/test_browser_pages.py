@@ -78,9 +78,13 @@ def visible_size(b, element):
     return b.js("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", element)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_dashboard_and_the_rankings_look_right(browser, demo_city, size):
-    b = browser
+def test_the_dashboard_and_the_rankings_look_right_on_the_wall_and_on_a_phone(browser, demo_city):
+    """One test for both sizes, so the demo data is loaded once."""
+    for size in SIZES:
+        check_size(browser, demo_city, size)
+
+
+def check_size(b, demo_city, size):
     width, height = SIZES[size]
     if size == "phone":
         b.phone()
