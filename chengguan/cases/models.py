@@ -16,6 +16,7 @@ class Source(models.TextChoices):
     CAMERA = "camera", _("camera / AI detection")
     LEADER = "leader", _("leader")
     DEPARTMENT = "department", _("department self-found")
+    PATROL = "patrol", _("enforcement patrol")  # 执法巡查: an officer's or assistant's finding on patrol
 
 
 PUBLIC_SOURCES = frozenset({Source.CITIZEN, Source.HOTLINE})

@@ -1,7 +1,15 @@
 """Models of the patrol app, one module per area; import them from here."""
 
 from .common import ActivityLog, Body, Norm
-from .field import Campaign, CampaignTarget, FollowUpCheck, JointOperation, OperationResult, TrackPoint
+from .field import (
+    Campaign,
+    CampaignTarget,
+    CoverageDay,
+    FollowUpCheck,
+    JointOperation,
+    OperationResult,
+    TrackPoint,
+)
 from .frontage import (
     FIVE_PACKAGES,
     MEASURE_LADDER,
@@ -41,6 +49,7 @@ __all__ = [
     "Campaign",
     "CampaignTarget",
     "CompositionTemplate",
+    "CoverageDay",
     "DutyAssignment",
     "DutyShift",
     "FollowUpCheck",

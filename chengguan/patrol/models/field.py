@@ -44,6 +44,30 @@ class TrackPoint(models.Model):
         return f"{self.user} {self.recorded_at:%Y-%m-%d %H:%M:%S}"
 
 
+class CoverageDay(models.Model):
+    """Cached coverage of one responsibility grid on one day (`selectors.tracks.coverage`). Deleted when a track
+    point of that day arrives in one of the grid's unit grids; recomputed on the next read. The norm values it
+    was computed with are kept, so a changed patrol day or gap makes it stale as well."""
+
+    grid = models.ForeignKey("grids.ResponsibilityGrid", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    total = models.PositiveIntegerField(default=0)
+    visited = models.JSONField(default=list)  # unit grid ids
+    window_covered_s = models.FloatField(default=0)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    gap_minutes = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coverage of a day")
+        verbose_name_plural = _("coverage of days")
+        constraints = [models.UniqueConstraint(fields=["day", "grid"], name="coverage_day_grid")]
+
+    def __str__(self):
+        return f"{self.grid_id} {self.day}"
+
+
 class Campaign(models.Model):
     class Kind(models.TextChoices):
         SPECIAL = "special", _("special rectification")
@@ -178,6 +202,12 @@ class JointOperation(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     cases = models.ManyToManyField(
         "cases.Case", blank=True, related_name="joint_operations", verbose_name=_("linked cases")
+    )
+    enforcement_cases = models.ManyToManyField(
+        "enforcement.EnforcementCase",
+        blank=True,
+        related_name="joint_operations",
+        verbose_name=_("enforcement cases"),
     )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

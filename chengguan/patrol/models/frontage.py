@@ -179,6 +179,14 @@ class ShopViolation(models.Model):
         related_name="+",
         verbose_name=_("case"),
     )
+    clue = models.ForeignKey(
+        "enforcement.EnforcementCase",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shop_violations",
+        verbose_name=_("enforcement clue"),
+    )
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

@@ -14,7 +14,7 @@ from chengguan.grids.models import ResponsibilityGrid
 from chengguan.org.scope import in_scope
 
 from ..access import EVERYONE_IN_PATROL, roles_set
-from ..models import DutyAssignment, Norm, TrackPoint
+from ..models import CoverageDay, DutyAssignment, Norm, TrackPoint
 from .norms import norm_for
 
 
@@ -83,9 +83,93 @@ def grids_in_scope(actor):
     )
 
 
+def _window(day: date, norm) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(day, norm.patrol_day_start), tz),
+        timezone.make_aware(datetime.combine(day, norm.patrol_day_end), tz),
+    )
+
+
 def coverage(day: date, grids) -> list[GridCoverage]:
     """For each responsibility grid: the unit grids visited on `day` by anyone patrolling, and the share of the
-    patrol window (e.g. 07:00–23:00) during which somebody was patrolling inside it."""
+    patrol window (e.g. 07:00–23:00) during which somebody was patrolling inside it.
+
+    Cached per (grid, day) in `CoverageDay`: a track point arriving for that day in one of the grid's unit grids
+    deletes the row (`services.tracks.forget_coverage`), and a row computed with another patrol day or gap than
+    the norm's current one is recomputed. A grid that received points during the computation is returned but
+    not cached."""
+    grids = list(grids)
+    norms = _norm_cache()
+    cached = {c.grid_id: c for c in CoverageDay.objects.filter(day=day, grid_id__in=[g.pk for g in grids])}
+    found, missing = {}, []
+    for grid in grids:
+        norm = norms(grid.region)
+        window = _window(day, norm)
+        row = cached.get(grid.pk)
+        if row is not None and (row.window_start, row.window_end, row.gap_minutes) == (
+            window[0], window[1], norm.track_gap_minutes,
+        ):  # fmt: skip
+            found[grid.pk] = GridCoverage(
+                grid=grid,
+                total=row.total,
+                visited=set(row.visited),
+                window_covered=timedelta(seconds=row.window_covered_s),
+                window=window[1] - window[0],
+            )
+        else:
+            missing.append(grid)
+    if missing:
+        last_point = TrackPoint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        fresh = coverage_compute(day, missing)
+        found.update((r.grid.pk, r) for r in fresh)
+        _store(day, fresh, last_point, norms)
+    return [found[g.pk] for g in grids]
+
+
+def _store(day, rows, last_point: int, norms) -> None:
+    start, end = day_bounds(day)
+    ids = [r.grid.pk for r in rows]
+    links = ResponsibilityGrid.unit_grids.through.objects.filter(responsibilitygrid_id__in=ids)
+    members = defaultdict(set)
+    touched_units = set(
+        TrackPoint.objects.filter(
+            recorded_at__gte=start,
+            recorded_at__lt=end,
+            pk__gt=last_point,
+            unit_grid_id__in=links.values("unitgrid_id"),
+        ).values_list("unit_grid_id", flat=True)
+    )
+    if touched_units:
+        for grid_id, unit_id in links.filter(unitgrid_id__in=touched_units).values_list(
+            "responsibilitygrid_id", "unitgrid_id"
+        ):
+            members[grid_id].add(unit_id)
+    objs = []
+    for r in rows:
+        if members[r.grid.pk]:
+            continue  # points arrived while computing: do not cache a value that may already be old
+        norm = norms(r.grid.region)
+        window = _window(day, norm)
+        objs.append(
+            CoverageDay(
+                grid=r.grid,
+                day=day,
+                total=r.total,
+                visited=sorted(r.visited),
+                window_covered_s=r.window_covered.total_seconds(),
+                window_start=window[0],
+                window_end=window[1],
+                gap_minutes=norm.track_gap_minutes,
+            )
+        )
+    CoverageDay.objects.filter(day=day, grid_id__in=[o.grid_id for o in objs]).delete()
+    CoverageDay.objects.bulk_create(objs, ignore_conflicts=True)
+
+
+def coverage_compute(day: date, grids) -> list[GridCoverage]:
+    """`coverage` without the cache. Each patroller's whole track of the day counts (also the points outside
+    these grids), so a grid's value does not depend on which other grids are asked for with it."""
     grids = list(grids)
     links = ResponsibilityGrid.unit_grids.through.objects.filter(
         responsibilitygrid_id__in=[g.pk for g in grids]
@@ -95,9 +179,10 @@ def coverage(day: date, grids) -> list[GridCoverage]:
         members[grid_id].add(unit_id)
     start, end = day_bounds(day)
     points = defaultdict(list)
+    day_points = TrackPoint.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    patrollers = day_points.filter(unit_grid_id__in=links.values("unitgrid_id")).values("user_id")
     for user_id, t, unit_id in (
-        TrackPoint.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
-        .filter(unit_grid_id__in=links.values("unitgrid_id"))
+        day_points.filter(user_id__in=patrollers)
         .order_by("user_id", "recorded_at")
         .values_list("user_id", "recorded_at", "unit_grid_id")
     ):
@@ -118,10 +203,7 @@ def coverage(day: date, grids) -> list[GridCoverage]:
     result = []
     for grid in grids:
         norm = norms(grid.region)
-        window = (
-            timezone.make_aware(datetime.combine(day, norm.patrol_day_start), start.tzinfo),
-            timezone.make_aware(datetime.combine(day, norm.patrol_day_end), start.tzinfo),
-        )
+        window = _window(day, norm)
         units = members[grid.pk]
         by_unit = intervals_by_unit(timedelta(minutes=norm.track_gap_minutes))
         intervals = [iv for unit in units for iv in by_unit.get(unit, ())]

@@ -1,6 +1,7 @@
 """Patrol tracks: phones send GPS points in batches (queued while offline); each point is stored once."""
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -11,10 +12,11 @@ from django.utils.translation import gettext as _
 from chengguan.core.coords import check_crs, to_storage_many
 from chengguan.core.errors import PermissionDenied, ValidationError
 from chengguan.grids.geocoder import locate_many
+from chengguan.grids.models import ResponsibilityGrid
 from chengguan.org.models import User
 
 from ..access import FIELD_STAFF, may
-from ..models import StaffProfile, TrackPoint
+from ..models import CoverageDay, StaffProfile, TrackPoint
 
 MAX_BATCH = 2000
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -94,7 +96,24 @@ def track_points_upload(*, actor: User, points: list[dict], crs: str = "wgs84") 
         # ignore_conflicts: a retry racing the first upload of the same batch must not fail either one.
         TrackPoint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         result.accepted = len(rows)
+        touched = {(timezone.localdate(r.recorded_at), r.unit_grid_id) for r in rows if r.unit_grid_id}
+        forget_coverage(touched)
+        transaction.on_commit(lambda: forget_coverage(touched))  # and once the points are visible to all
     return result
+
+
+def forget_coverage(touched) -> int:
+    """Drop the cached coverage of the responsibility grids containing these (day, unit grid) pairs."""
+    by_day = defaultdict(set)
+    for day, unit_id in touched:
+        by_day[day].add(unit_id)
+    deleted = 0
+    for day, units in by_day.items():
+        grids = ResponsibilityGrid.unit_grids.through.objects.filter(unitgrid_id__in=units).values(
+            "responsibilitygrid_id"
+        )
+        deleted += CoverageDay.objects.filter(day=day, grid_id__in=grids).delete()[0]
+    return deleted
 
 
 def _coordinate_ok(lng, lat) -> bool:

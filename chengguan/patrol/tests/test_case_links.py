@@ -90,7 +90,7 @@ def test_a_supervisors_frontage_violation_opens_a_case(city, shop, matters):
     case = violation.case
     assert (case.source, case.matter.code, case.state) == ("supervisor", "09005", State.REPORTED)
     assert case.unit_grid == shop.unit_grid
-    # an officer's finding stays a violation record: officers have no case-loop source
+    # an officer's finding stays a violation record until the officer reports it (test_violation_actions.py)
     again = shop_inspect(
         actor=city["officer"],
         shop=shop,

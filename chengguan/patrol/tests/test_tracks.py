@@ -151,3 +151,59 @@ def test_patrol_hours_are_measured_against_the_roster_or_the_patrol_day(city, gr
     assert hours.scheduled == timedelta(hours=8)
     assert hours.in_schedule == timedelta(hours=2, minutes=30)
     assert hours.share == pytest.approx(2.5 / 8)
+
+
+def _as_tuple(c):
+    return (c.grid.pk, c.total, sorted(c.visited), c.window_covered, c.window)
+
+
+def test_coverage_is_cached_per_grid_and_day_and_forgotten_when_a_track_of_that_day_arrives(
+    city, grids, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from chengguan.patrol.models import CoverageDay
+    from chengguan.patrol.selectors.tracks import coverage_compute
+
+    both = [grids.responsibility_a, grids.responsibility_b]
+    track_points_upload(
+        actor=city["supervisor"],
+        points=[
+            phone_point(grids, "410202001001001", at(8, 0), "s1"),
+            phone_point(grids, "410202001001002", at(8, 5), "s2"),
+        ],
+    )
+    track_points_upload(actor=city["outsider"], points=[phone_point(grids, "410203001001001", at(10), "b1")])
+    first = coverage(DAY, both)
+    assert CoverageDay.objects.filter(day=DAY).count() == 2
+    with django_assert_max_num_queries(3):  # the cached rows and the norms; no track point is read
+        again = coverage(DAY, both)
+    assert [_as_tuple(c) for c in again] == [_as_tuple(c) for c in first]
+    assert [_as_tuple(c) for c in again] == [_as_tuple(c) for c in coverage_compute(DAY, both)]
+    # a point of another day leaves the day's cache alone; a point of that day in grid A forgets grid A only
+    with django_capture_on_commit_callbacks(execute=True):
+        track_points_upload(
+            actor=city["supervisor"],
+            points=[phone_point(grids, "410202001001003", at(8, 0, DAY + timedelta(days=1)), "n1")],
+        )
+    assert CoverageDay.objects.filter(day=DAY).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        track_points_upload(
+            actor=city["supervisor"], points=[phone_point(grids, "410202001001003", at(8, 10), "s3")]
+        )
+    assert list(CoverageDay.objects.filter(day=DAY).values_list("grid_id", flat=True)) == [
+        grids.responsibility_b.pk
+    ]
+    a, b = coverage(DAY, both)
+    assert (len(a.visited), a.window_covered) == (3, timedelta(minutes=10))
+    assert _as_tuple(b) == _as_tuple(first[1])
+
+
+def test_a_changed_patrol_day_makes_the_cached_coverage_stale(city, grids):
+    track_points_upload(
+        actor=city["supervisor"], points=[phone_point(grids, "410202001001001", at(8, 0), "s1")]
+    )
+    (a,) = coverage(DAY, [grids.responsibility_a])
+    Norm.objects.update_or_create(
+        region=city.city, defaults={"patrol_day_start": datetime(2026, 1, 1, 8).time()}
+    )
+    (b,) = coverage(DAY, [grids.responsibility_a])
+    assert b.window == timedelta(hours=15) != a.window

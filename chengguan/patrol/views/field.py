@@ -1,12 +1,15 @@
 """Field pages: the mobile patrol tracker, coverage and patrol hours, campaigns and joint operations."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType
+from chengguan.enforcement.models import EnforcementCase
 from chengguan.org.models import Region
 
 from ..access import EVERYONE_IN_PATROL, INSPECTORS, MANAGERS, OPERATION_STAFF, may
@@ -15,6 +18,7 @@ from ..models import Campaign, JointOperation
 from ..selectors import campaigns as campaign_sel
 from ..selectors import tracks as track_sel
 from ..services import campaigns as campaign_services
+from ..services import links
 from ..services.links import campaign_link_matching_cases
 from ..services.tracks import may_track
 from .common import attempt, form_errors, parse_day, regions_for, require_page
@@ -199,6 +203,23 @@ def operation_detail(request, pk: int):
                 ),
                 _("Operation cancelled."),
             )
+        elif action == "enforcement_link":
+            number = (request.POST.get("number") or "").strip()
+            found = (
+                EnforcementCase.objects.filter(Q(clue_number=number) | Q(number=number)).first()
+                if number
+                else None
+            )
+            if found is None:
+                messages.error(request, _("No enforcement case or clue numbered “%(n)s”.") % {"n": number})
+            else:
+                attempt(
+                    request,
+                    lambda: links.operation_enforcement_case_link(
+                        actor=request.user, operation=operation, enforcement_case=found
+                    ),
+                    _("Enforcement case linked."),
+                )
         return redirect(request.path)
     context = {
         "operation": operation,
@@ -207,5 +228,6 @@ def operation_detail(request, pk: int):
         "target_matters": target_matters,
         "can_act": may(request.user, OPERATION_STAFF, operation.region),
         "cases": operation.cases.select_related("matter")[:100],
+        "enforcement_cases": operation.enforcement_cases.order_by("pk")[:100],
     }
     return render(request, "patrol/operation_detail.html", context)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType
-from chengguan.org.models import Region
+from chengguan.org.models import Region, Role
 
 from ..access import EVERYONE_IN_PATROL, INSPECTORS, OPERATION_STAFF, may
 from ..forms import AgreementForm, InspectionForm, PhoneStatusForm, ShopForm, SightingForm
@@ -14,6 +14,7 @@ from ..models import AdPhone
 from ..selectors import frontage as frontage_sel
 from ..services import ads as ad_services
 from ..services import frontage as frontage_services
+from ..services import links
 from .common import attempt, form_errors, regions_for, require_page
 
 FRONTAGE_MATTERS = ["09005", "09006", "06036", "06010", "07006", "07003"]  # 店外经营, 占道经营, 乱堆杂物 ...
@@ -86,13 +87,31 @@ def shop_detail(request, pk: int):
         elif action == "inspection":
             _record_inspection(request, shop)
             if request.htmx:
-                return render(request, "patrol/_shop_history.html", _history(shop))
+                return render(
+                    request, "patrol/_shop_history.html", {**_history(shop), **_rights(request, shop)}
+                )
         elif action == "rectified":
             violation = get_object_or_404(shop.violations, pk=request.POST.get("violation"))
             attempt(
                 request,
                 lambda: frontage_services.violation_rectified(actor=request.user, violation=violation),
                 _("Marked as rectified."),
+            )
+        elif action == "report_case":
+            violation = get_object_or_404(shop.violations, pk=request.POST.get("violation"))
+            code = request.POST.get("matter") or ""
+            matter = MatterType.objects.filter(code=code, is_active=True).first() if code else None
+            attempt(
+                request,
+                lambda: links.violation_report_case(actor=request.user, violation=violation, matter=matter),
+                _("Reported as a case."),
+            )
+        elif action == "open_clue":
+            violation = get_object_or_404(shop.violations, pk=request.POST.get("violation"))
+            attempt(
+                request,
+                lambda: links.violation_open_clue(actor=request.user, violation=violation),
+                _("Enforcement clue opened."),
             )
         return redirect(request.path)
     today = timezone.localdate()
@@ -103,16 +122,25 @@ def shop_detail(request, pk: int):
         "next_measure": frontage_services.ladder_measure(shop, today),
         "agreement_form": AgreementForm(initial={"signed_on": today, "valid_from": today}),
         "inspection_form": _inspection_form(),
-        "can_inspect": may(request.user, INSPECTORS, shop.region),
+        **_rights(request, shop),
         **_history(shop),
     }
     return render(request, "patrol/shop_detail.html", context)
 
 
+def _rights(request, shop):
+    return {
+        "can_inspect": may(request.user, INSPECTORS, shop.region),
+        "can_open_clue": may(request.user, {Role.OFFICER}, shop.region),
+    }
+
+
 def _history(shop):
     return {
         "shop": shop,
-        "inspections": shop.inspections.select_related("inspector").prefetch_related("violations__case")[:30],
+        "inspections": shop.inspections.select_related("inspector").prefetch_related(
+            "violations__case", "violations__clue"
+        )[:30],
     }
 
 
