@@ -139,11 +139,33 @@ def run(args):
     naive = time.perf_counter() - t0
     print(f"baseline (locate + INSERT per point, {len(sample)} points): {len(sample) / naive:,.0f} points/s")
 
+    from chengguan.patrol.models import CoverageDay, TrackPoint
+    from chengguan.patrol.selectors.tracks import coverage_compute
+    from chengguan.patrol.services.tracks import forget_coverage
+
+    t0 = time.perf_counter()
+    coverage_compute(day, grids)
+    print(
+        f"coverage of {len(grids)} grids, computed without the cache (before): {time.perf_counter() - t0:.2f} s"
+    )
+    CoverageDay.objects.all().delete()
     t0 = time.perf_counter()
     rows = coverage(day, grids)
     print(
-        f"coverage of {len(rows)} grids: {(time.perf_counter() - t0):.2f} s "
+        f"coverage of {len(rows)} grids, first read (computed and cached): {(time.perf_counter() - t0):.2f} s "
         f"(mean {sum(r.share for r in rows) / len(rows):.0%} of unit grids visited)"
+    )
+    t0 = time.perf_counter()
+    coverage(day, grids)
+    print(f"coverage of {len(rows)} grids, cached (after): {(time.perf_counter() - t0) * 1000:.1f} ms")
+    one = TrackPoint.objects.filter(unit_grid__isnull=False).values_list("unit_grid_id", flat=True).first()
+    forget_coverage({(day, one)})
+    stale = len(grids) - CoverageDay.objects.filter(day=day).count()
+    t0 = time.perf_counter()
+    coverage(day, grids)
+    print(
+        f"coverage of {len(rows)} grids after a point arrived in one of them ({stale} recomputed): "
+        f"{(time.perf_counter() - t0) * 1000:.0f} ms"
     )
     t0 = time.perf_counter()
     naive_window_coverage(day, grids)
