@@ -179,3 +179,16 @@ def test_facts_roll_back_with_the_action(story, city):
 
 def test_facts_apply_with_no_events_does_nothing(db):
     facts_apply([])
+
+
+def test_a_case_reported_on_enforcement_patrol_shows_in_problems_by_source(story, city):
+    from chengguan.cases.models import Source
+    from chengguan.evaluation.access import Viewer
+    from chengguan.evaluation.measures import sources_table
+    from chengguan.evaluation.periods import parse_period
+
+    story.report(T0, by="officer", source="patrol")
+    story.report(T0 + timedelta(minutes=1))
+    table = sources_table(parse_period("2026-03"), Viewer(None))
+    by_source = {row["source"]: row["reported"] for row in table.rows}
+    assert by_source[str(Source.PATROL.label)] == 1 and by_source[str(Source.SUPERVISOR.label)] == 1

@@ -178,3 +178,19 @@ def test_a_joint_operation_links_the_enforcement_cases_it_produced(city, client,
     assert reverse("patrol:operation", args=[operation.pk]) in clue_page
     op_page = client.get(reverse("patrol:operation", args=[operation.pk])).content.decode()
     assert clue.clue_number in op_page
+
+
+def test_only_officers_and_assistants_report_as_enforcement_patrol(city, grids, matters):
+    from chengguan.cases.services import case_report
+
+    for name in ("supervisor", "operator", "nobody"):
+        with pytest.raises(PermissionDenied):
+            case_report(
+                actor=city[name], source="patrol", matter=matters["09005"], lng=114.3075, lat=34.8075,
+                crs="gcj02", description="店外经营",
+            )  # fmt: skip
+    case = case_report(
+        actor=city["assistant"], source="patrol", matter=matters["09005"], lng=114.3075, lat=34.8075,
+        crs="gcj02", description="店外经营",
+    )  # fmt: skip
+    assert case.source == "patrol"
