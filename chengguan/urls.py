@@ -4,7 +4,9 @@ import importlib
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from chengguan.api import api
 from chengguan.core import views as core_views
@@ -12,6 +14,8 @@ from chengguan.org import views as org_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every page that names no icon (the API docs, a downloaded file's tab).
+    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg"), permanent=True)),
     path("", core_views.home, name="home"),
     path("accounts/login/", org_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", org_views.logout_view, name="logout"),

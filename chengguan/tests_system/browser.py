@@ -141,12 +141,8 @@ class Browser:
 
     # --- page health ------------------------------------------------------------------------------------------
     def console_errors(self):
-        """Severe entries of the browser log since the last call (JS errors, failed requests). The browser's own
-        guess at /favicon.ico is left out: the site declares no icon and the 404 breaks nothing."""
-        return [
-            e["message"] for e in self.driver.get_log("browser")
-            if e["level"] == "SEVERE" and "/favicon.ico" not in e["message"]
-        ]  # fmt: skip
+        """Severe entries of the browser log since the last call (JS errors, failed requests, a missing icon)."""
+        return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
 
     def foreign_requests(self):
         """Resources the page fetched from anywhere but this server."""

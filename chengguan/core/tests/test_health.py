@@ -42,3 +42,9 @@ def test_help_lists_our_commands():
 def test_settings_default_to_shanghai_time_and_chinese(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_the_site_has_an_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("core/favicon.svg")
+    assert 'rel="icon"' in client.get("/accounts/login/").content.decode()
