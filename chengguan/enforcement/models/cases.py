@@ -232,6 +232,13 @@ class EnforcementCase(models.Model):
         return self.number or self.clue_number
 
     @property
+    def procedure_label(self):
+        """The procedure, once chosen: a clue has none yet (the field's default is not a decision)."""
+        if self.state in (State.CLUE, State.DISMISSED) and self.procedure == Procedure.ORDINARY:
+            return _("procedure not chosen yet")
+        return self.get_procedure_display()
+
+    @property
     def reference(self) -> str:
         return self.number or self.clue_number
 

@@ -118,7 +118,11 @@ def test_clue_registration_page(city, body, items, login):
             "source": "patrol", "title": "占道经营", "region": city.community_a1.pk, "department": city.brigade_a.pk,
             "party_type": "person", "party_name": "摊主", "violation_date": "2026-03-02"})
     assert response.status_code == 302
-    assert EnforcementCase.objects.get().registered_by == city["assistant"]
+    clue = EnforcementCase.objects.get()
+    assert clue.registered_by == city["assistant"]
+    detail = login(city["officer"]).get(f"/enforcement/cases/{clue.pk}/").content.decode()
+    subtitle = detail.split('<p class="muted">', 1)[1].split("</p>", 1)[0]
+    assert "程序待定" in subtitle and "普通程序" not in subtitle  # a clue has no procedure chosen yet
     bad = client.post("/enforcement/clues/new/", {"source": "patrol", "title": "", "region": city.community_a1.pk,
                                                   "department": city.brigade_a.pk})
     assert bad.status_code == 400
