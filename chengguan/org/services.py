@@ -1,12 +1,12 @@
 """State changes for people and access: API tokens."""
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from chengguan.core.errors import NotFound
+from chengguan.core.tokens import secret_token
 
 from .models import ApiToken, User
 
@@ -15,7 +15,7 @@ TOKEN_PREFIX = "cg_"
 
 def token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is shown once and never stored."""
-    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    key = TOKEN_PREFIX + secret_token(32)
     now = timezone.now()
     days = settings.API_TOKEN_DAYS if days is None else days
     token = ApiToken.objects.create(

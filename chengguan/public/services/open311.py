@@ -9,6 +9,7 @@ from django.utils import timezone
 from chengguan.cases.models import Source
 from chengguan.cases.services import case_report
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from chengguan.core.tokens import secret_token
 from chengguan.org.models import Role
 from chengguan.org.scope import has_role, sees_everything, user_covers_region
 
@@ -24,7 +25,7 @@ def open311_key_create(*, name: str, at: datetime | None = None) -> tuple[Open31
         raise ValidationError("Name the key (who uses it).", field="name")
     if Open311Key.objects.filter(name=name).exists():
         raise Conflict(f"A key named {name!r} exists already.", field="name", code="duplicate_name")
-    secret = secrets.token_urlsafe(24)
+    secret = secret_token(24)
     raw = KEY_PREFIX + secret
     key = Open311Key.objects.create(
         name=name, prefix=secret[:8], key_hash=Open311Key.hash_key(raw), created_at=at or timezone.now()

@@ -51,3 +51,14 @@ def test_it_registers_a_hotline_with_a_webhook_and_maps_a_category(city, garbage
 def test_it_refuses_a_webhook_url_that_is_not_http(city, garbage):
     with pytest.raises(CommandError):
         run("hotline", "add", "12319", "12319", "--webhook", "ftp://example.cn/x")
+
+
+def test_a_key_whose_secret_would_start_with_a_dash_is_still_revocable(db):
+    from unittest import mock
+
+    draws = iter(["-Ab" + "c" * 29, "xY" + "z" * 30])
+    with mock.patch("chengguan.core.tokens.secrets.token_urlsafe", side_effect=lambda n: next(draws)):
+        run("open311", "key", "create", "Dash")
+    key = Open311Key.objects.get(name="Dash")
+    assert key.prefix == "xYzzzzzz"
+    assert run("open311", "key", "revoke", key.prefix).strip() == "revoked 1 key(s)"
