@@ -63,11 +63,17 @@ def open_case_for_violation(*, actor: User, violation: ShopViolation, explicit: 
     return case
 
 
-def open_case_for_sighting(*, actor: User, sighting: AdSighting) -> Case | None:
+def open_case_for_sighting(*, actor: User, sighting: AdSighting) -> Case:
+    """The sighting's 非法小广告 case, asked for explicitly (`open_case`): a supervisor's or leader's report, or an
+    officer's or assistant's enforcement patrol (执法巡查). The ads must be located by a point."""
     source = report_source(actor)
+    if source is None:
+        raise PermissionDenied(_("Your role reports no cases."), field="open_case", code="forbidden")
+    if sighting.lng is None:
+        raise ValidationError(_("A case needs the position of the ads: give lng and lat."), field="lng")
     matter = MatterType.objects.filter(code=SMALL_AD_MATTER, is_active=True).first()
-    if source in (None, Source.PATROL) or matter is None or sighting.lng is None:
-        return None
+    if matter is None:
+        raise ValidationError(_("The small-ad problem type (07001) is not active."), field="open_case")
     case = case_report(
         actor=actor,
         source=source,

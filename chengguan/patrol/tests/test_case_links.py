@@ -113,6 +113,32 @@ def test_a_small_ad_sighting_can_open_a_case(city, grids, matters):
     assert "13803711234" in sighting.case.description
 
 
+@pytest.mark.parametrize("who", ["officer", "assistant"])
+def test_an_officer_or_assistant_reports_small_ads_as_an_enforcement_patrol_case(city, grids, matters, who):
+    sighting = ad_sighting_record(
+        actor=city[who], number="13803711234", lng=POINT_A[0], lat=POINT_A[1], crs="gcj02", open_case=True
+    )
+    assert sighting.case.source == "patrol" and sighting.case.matter.code == "07001"
+
+
+def test_a_small_ad_case_without_a_position_is_refused_and_nothing_is_recorded(city, grids, matters):
+    from chengguan.patrol.models import AdPhone, AdSighting
+
+    with pytest.raises(ValidationError) as err:
+        ad_sighting_record(actor=city["officer"], number="13803711234", region=city.community_a1, open_case=True)
+    assert err.value.field == "lng"
+    assert not AdSighting.objects.exists() and not AdPhone.objects.exists() and not Case.objects.exists()
+
+
+def test_an_outsider_cannot_record_small_ads_or_open_their_case(city, grids, matters):
+    with pytest.raises(PermissionDenied):
+        ad_sighting_record(
+            actor=city["outsider"], number="13803711234", lng=POINT_A[0], lat=POINT_A[1], crs="gcj02",
+            open_case=True,
+        )
+    assert not Case.objects.exists()
+
+
 def test_closed_linked_cases_count_towards_a_campaign(city, grids, matters):
     campaign = campaign_start(
         actor=city["leader"],
