@@ -1,11 +1,11 @@
 """A small but complete city state built through the real services: cases in several states with photos
 (media files), and audit records, on top of the `city` fixture. Used by the backup and race proofs."""
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PIL import Image
+from chengguan.cases import testing as case_testing
+from chengguan.cases.testing import Upload  # noqa: F401  (the system tests take it from here)
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=TZ)  # a working Tuesday
@@ -13,16 +13,7 @@ POINT_A = (114.3075, 34.8075)  # inside the supervisor's responsibility grid, di
 
 
 def png_bytes(color=(200, 30, 30), size=(16, 12)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size, color).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-class Upload(io.BytesIO):
-    def __init__(self, data: bytes, name="photo.png"):
-        super().__init__(data)
-        self.name = name
-        self.size = len(data)
+    return case_testing.png_bytes(color, size)
 
 
 def garbage_matter():
