@@ -137,29 +137,31 @@ def case_approve_extension(
     )
 
 
+def _deny_pending(
+    *, actor, case: Case, reason, at, system_role, kind, action: str, notice: str, missing: str, what: str
+) -> Case:
+    """Deny the department's pending request of `kind` (`missing` if there is none) and tell its handlers."""
+
+    def apply(c, ctx):
+        req = pending(c, kind)
+        if req is None:
+            raise Conflict(missing, field="action", code="no_pending_request")
+        decide(req, CaseRequest.Status.DENIED, ctx, reason)
+        if ctx.loud:
+            ctx.tell(notice, f"{c.number} {what}未批准：{reason}", handlers_of(c.current_department))
+
+    return perform(
+        actor=actor, case=case, action=action, at=at, reason=reason, apply=apply, system_role=system_role
+    )
+
+
 def case_deny_extension(
     *, actor, case: Case, reason: str = "", at: datetime | None = None, system_role: str | None = None
 ) -> Case:
-    def apply(c, ctx):
-        req = pending(c, CaseRequest.Kind.EXTENSION)
-        if req is None:
-            raise Conflict(
-                _("There is no pending extension request."), field="action", code="no_pending_request"
-            )
-        decide(req, CaseRequest.Status.DENIED, ctx, reason)
-        if ctx.loud:
-            ctx.tell(
-                "extension_denied", f"{c.number} 延期申请未批准：{reason}", handlers_of(c.current_department)
-            )
-
-    return perform(
-        actor=actor,
-        case=case,
-        action="deny_extension",
-        at=at,
-        reason=reason,
-        apply=apply,
-        system_role=system_role,
+    return _deny_pending(
+        actor=actor, case=case, reason=reason, at=at, system_role=system_role, kind=CaseRequest.Kind.EXTENSION,
+        action="deny_extension", notice="extension_denied", what="延期申请",
+        missing=_("There is no pending extension request."),
     )
 
 
@@ -187,26 +189,10 @@ def case_hang_up(
 def case_deny_hang_up(
     *, actor, case: Case, reason: str = "", at: datetime | None = None, system_role: str | None = None
 ) -> Case:
-    def apply(c, ctx):
-        req = pending(c, CaseRequest.Kind.HANG_UP)
-        if req is None:
-            raise Conflict(
-                _("There is no pending hang-up request."), field="action", code="no_pending_request"
-            )
-        decide(req, CaseRequest.Status.DENIED, ctx, reason)
-        if ctx.loud:
-            ctx.tell(
-                "hang_up_denied", f"{c.number} 挂账申请未批准：{reason}", handlers_of(c.current_department)
-            )
-
-    return perform(
-        actor=actor,
-        case=case,
-        action="deny_hang_up",
-        at=at,
-        reason=reason,
-        apply=apply,
-        system_role=system_role,
+    return _deny_pending(
+        actor=actor, case=case, reason=reason, at=at, system_role=system_role, kind=CaseRequest.Kind.HANG_UP,
+        action="deny_hang_up", notice="hang_up_denied", what="挂账申请",
+        missing=_("There is no pending hang-up request."),
     )
 
 
