@@ -136,6 +136,9 @@ class SightingForm(forms.Form):
     ad_kind = forms.ChoiceField(label=_("kind of ad"), choices=AdSighting.AdKind.choices)
     ads_count = forms.IntegerField(label=_("ads found"), min_value=1, initial=1)
     removed = forms.BooleanField(label=_("removed on the spot"), required=False)
+    lng = forms.FloatField(label=_("longitude (WGS84)"), required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(label=_("latitude (WGS84)"), required=False, widget=forms.HiddenInput)
+    open_case = forms.BooleanField(label=_("report as a case (needs my position)"), required=False)
 
 
 class PhoneStatusForm(forms.Form):

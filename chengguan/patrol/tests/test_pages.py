@@ -234,3 +234,20 @@ def test_a_roster_manager_adds_a_shift_from_the_roster_page(city, world, login, 
         reverse("patrol:shift_add"), body | {"people": "ghost"}, follow=True
     )
     assert "ghost" in unknown.content.decode()
+
+
+def test_an_officer_records_small_ads_at_their_position_and_reports_them_as_a_case(city, world, login):
+    from chengguan.cases.models import Case
+    from chengguan.core.coords import gcj02_to_wgs84
+    from chengguan.patrol.models import AdSighting
+
+    lng, lat = gcj02_to_wgs84(114.3075, 34.8075)  # the device's position, inside district A
+    client = login(city["officer"])
+    form = {"form": "sighting", "number": "13912345678", "region": city.community_a1.pk, "ad_kind": "sticker",
+            "ads_count": 4, "open_case": "on"}
+    refused = client.post(reverse("patrol:ads"), form, follow=True)  # no position yet
+    assert "立案需要小广告的位置" in refused.content.decode()
+    assert not AdSighting.objects.filter(phone__number="13912345678").exists() and not Case.objects.exists()
+    client.post(reverse("patrol:ads"), {**form, "lng": lng, "lat": lat})
+    case = AdSighting.objects.get(phone__number="13912345678").case
+    assert case.source == "patrol" and case.matter.code == "07001" and case.reporter == city["officer"]
