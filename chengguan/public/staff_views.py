@@ -120,7 +120,7 @@ def satisfaction_list(request):
     _require(request.user, CALLBACK_ROLES)
     rows = list(_satisfaction_rows(request.user)[:200])
     for r in rows:  # the list never shows full personal data, whoever looks
-        r.reporter_masked = f"{mask_name(r.case.reporter_name)} {mask_phone(r.case.reporter_phone)}".strip()
+        r.reporter_masked = " ".join(masked_reporter(r.case).values()).strip()
     return render(request, "public/staff/satisfaction.html", {"rows": rows})
 
 

@@ -1,8 +1,6 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.core.privacy import mask_name, mask_phone
-
 from ..workflow import ACTION_LABELS, STATE_LABELS
 
 register = template.Library()
@@ -44,16 +42,6 @@ def role_label(value):
         return Role(value).label
     except ValueError:
         return value
-
-
-@register.filter
-def masked_phone(value):
-    return mask_phone(value)
-
-
-@register.filter
-def masked_name(value):
-    return mask_name(value)
 
 
 @register.filter
