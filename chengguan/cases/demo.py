@@ -171,6 +171,10 @@ class Demo:
             target_state, 1
         )
         at = self.now - timedelta(days=rng.uniform(0.2, 26 * depth), minutes=rng.randrange(600))
+        if target_state == State.MERGED and merge_targets:  # a duplicate comes after the report it repeats
+            chosen = rng.choice(merge_targets)
+            at = max(at, chosen.reported_at + timedelta(minutes=rng.randrange(5, 240)))
+            merge_targets = [chosen]
         actor = (
             supervisor
             if source == "supervisor"
@@ -237,10 +241,9 @@ class Walk:
         if target == State.REJECTED:
             self.step("reject", u["operator"], 3, 20, reason="不属于城管受理范围")
             return
-        if target == State.MERGED and merge_targets:
-            self.step(
-                "merge", u["operator"], 3, 20, target_id=rng.choice(merge_targets).pk, reason="重复上报"
-            )
+        earlier = [t for t in merge_targets if t.reported_at < self.at]  # a merge never precedes its target
+        if target == State.MERGED and earlier:
+            self.step("merge", u["operator"], 3, 20, target_id=rng.choice(earlier).pk, reason="重复上报")
             return
         self.step("accept", u["operator"], 2, 25)
         if target in (State.ACCEPTED, State.MERGED):

@@ -27,6 +27,11 @@ def test_the_demo_puts_cases_in_every_state_once(city, monkeypatch):
         demo.load(stdout=out)
     assert "already loaded" in out.getvalue()
     assert CaseEvent.objects.count() == events
+    merged = Case.objects.filter(state=workflow.State.MERGED).select_related("merged_into")
+    assert merged.exists()
+    for case in merged:  # a merge never precedes its target, so an export imports back in time order
+        merge_at = case.events.get(action="merge").at
+        assert case.merged_into.reported_at <= merge_at
     for case in Case.objects.all():  # every history is in time order
         times = list(case.events.order_by("pk").values_list("at", flat=True))
         assert times == sorted(times)

@@ -1,6 +1,7 @@
 """Merging duplicates, and notices reaching people through the configured channels."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -28,6 +29,19 @@ def test_it_refuses_to_merge_into_a_finished_case(walk, target_state):
     assert err.value.field == "target_id"
     duplicate.refresh_from_db()
     assert duplicate.state == State.REPORTED
+
+
+def test_it_refuses_a_merge_dated_before_its_target_was_reported(walk):
+    target = walk.to(State.ACCEPTED)
+    duplicate = walk.new()
+    with pytest.raises(ValidationError) as err:
+        walk.act(duplicate, "merge", "operator", target_id=target.pk, at=target.reported_at - timedelta(hours=1))
+    assert err.value.field == "target_id" and target.number in str(err.value)
+    duplicate.refresh_from_db()
+    assert duplicate.state == State.REPORTED and duplicate.merged_into is None
+    # the same merge dated after the target's report goes through
+    duplicate = walk.act(duplicate, "merge", "operator", target_id=target.pk, at=target.reported_at + timedelta(hours=1))
+    assert duplicate.merged_into == target
 
 
 def test_it_refuses_to_merge_a_case_into_itself_or_an_unknown_one(walk):

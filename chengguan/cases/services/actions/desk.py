@@ -126,6 +126,13 @@ def case_merge(
             raise ValidationError(
                 _("%(t_number)s is no longer open.") % {"t_number": t.number}, field="target_id"
             )
+        if ctx.at < t.reported_at:
+            # a link never precedes its target: an import replays history in time order and must find it
+            raise ValidationError(
+                _("%(t_number)s was reported after this merge's time; a case can only be merged into an "
+                  "earlier report.") % {"t_number": t.number},
+                field="target_id",
+            )
         c.merged_into = t
         c.assignee = None
         ctx.payload["target"] = t.number
