@@ -171,6 +171,8 @@ class Case(models.Model):
                 condition=models.Q(is_open=True, escalated=False, escalate_at__isnull=False),
             ),
             models.Index(fields=["matter", "is_open", "reported_at"], name="case_matter_open"),
+            # each supervisor's latest own report (the dashboard's positions)
+            models.Index(fields=["reporter", "-reported_at"], name="case_reporter_latest"),
             # duplicate search: open cases of a matter in a small box around a point
             models.Index(
                 fields=["matter", "lat", "lng"],
