@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from chengguan.core.errors import DomainError, ValidationError
 from chengguan.core.workcalendar import add_working_time
 
-from .models import AreaClass, FilingCondition, LegacyCode, MatterType, RoutingRule, Severity, TimeLimit
+from .models import AreaClass, FilingCondition, LegacyCode, MatterType, Severity, TimeLimit
+from .routing import RoutingTable
 from .steps import STEPS
 
 DEFAULT_AREA_CLASS = AreaClass.B.value
@@ -89,10 +90,6 @@ def area_class_for(unit_grid) -> str:
     return level if level in AreaClass.values else DEFAULT_AREA_CLASS
 
 
-def _region_depth(region) -> int:
-    return region.path.count("/") - 1
-
-
 def suggest_department(*, matter: MatterType, unit_grid=None, region=None, component=None):
     """The department a case of `matter` at this place should go to, or None; the dispatcher may override.
 
@@ -100,36 +97,9 @@ def suggest_department(*, matter: MatterType, unit_grid=None, region=None, compo
     street > district), then — for a component problem — the component's maintainer (then owner), then a
     city-wide rule, then a rule for the matter alone. Among equally specific rules the higher priority wins.
     """
-    if unit_grid is None and component is not None:
-        unit_grid = component.unit_grid
-    if region is None and unit_grid is not None:
-        region = unit_grid.community
-    rules = RoutingRule.objects.filter(
-        matter=matter, is_active=True, department__is_active=True
-    ).select_related("department", "region")
-    ancestor_ids = [int(x) for x in region.path.strip("/").split("/") if x] if region is not None else []
-    place = rules.filter(region_id__in=ancestor_ids) | rules.filter(
-        region__isnull=True, unit_grid__isnull=True
+    return RoutingTable([matter.pk]).suggest(
+        matter_id=matter.pk, unit_grid=unit_grid, region=region, component=component
     )
-    if unit_grid is not None:
-        place = place | rules.filter(unit_grid=unit_grid)
-    local, general = [], []
-    for rule in place:
-        if rule.unit_grid_id:
-            local.append((1000, rule.priority, rule))
-        elif rule.region_id and rule.region.level != "city":
-            local.append((_region_depth(rule.region), rule.priority, rule))
-        else:
-            general.append((1 if rule.region_id else 0, rule.priority, rule))
-    if local:
-        return max(local, key=lambda x: (x[0], x[1], -x[2].pk))[2].department
-    if component is not None:
-        for dept in (component.maintainer, component.owner):
-            if dept is not None and dept.is_active:
-                return dept
-    if general:
-        return max(general, key=lambda x: (x[0], x[1], -x[2].pk))[2].department
-    return None
 
 
 _LEGACY_PREFIXES = {

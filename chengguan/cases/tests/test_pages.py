@@ -200,3 +200,23 @@ def test_it_shows_the_photo_exif_beside_the_reports_time_and_place(walk, login):
     case = walk.new(photos=[photo.pk])
     page = login(supervisor).get(f"/cases/{case.pk}/").content.decode()
     assert "距上报 20 分钟" in page and "距上报位置 0 米" in page
+
+
+def test_the_dispatch_queue_reads_routing_once_however_many_places_and_matters(
+    walk, login, django_assert_max_num_queries
+):
+    from chengguan.catalog.models import MatterType, RoutingRule
+
+    client = login(walk.city["dispatcher"])
+    walk.to(State.FILED)
+    client.get("/cases/queue/dispatch/")  # warm per-process caches
+    with django_assert_max_num_queries(25) as first:
+        client.get("/cases/queue/dispatch/")
+    matters = list(MatterType.objects.filter(is_active=True).exclude(pk=walk.matter.pk)[:4])
+    for matter in matters:  # a rule and a filed case per matter: each would have cost a routing lookup
+        RoutingRule.objects.create(matter=matter, department=walk.city.sanitation)
+        case = walk.to(State.FILED)
+        Case.objects.filter(pk=case.pk).update(matter=matter)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get("/cases/queue/dispatch/").content.decode()
+    assert page.count("环卫处") >= len(matters)  # each case still shows its suggestion

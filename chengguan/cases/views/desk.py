@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import FilingCondition, Severity
+from chengguan.catalog.routing import RoutingTable
 from chengguan.catalog.services import suggest_department
 from chengguan.core.errors import DomainError
 from chengguan.org.models import Department, Region
@@ -212,13 +213,18 @@ def department_page(request):
 def dispatch_page(request):
     require_role(request.user, "dispatcher")
     now = timezone.now()
-    queue = list(dispatcher_queue(request.user).select_related("unit_grid__community", "component")[:200])
+    queue = list(
+        dispatcher_queue(request.user).select_related(
+            "unit_grid__community", "component__unit_grid__community", "component__maintainer", "component__owner"
+        )[:200]
+    )
+    routing = RoutingTable(c.matter_id for c in queue)  # one query for the whole queue
     rows, suggestions = [], {}
     for case in queue:
         key = (case.matter_id, case.unit_grid_id, case.component_id)  # many cases share a place and matter
         if key not in suggestions:
-            suggestions[key] = suggest_department(
-                matter=case.matter, unit_grid=case.unit_grid, component=case.component
+            suggestions[key] = routing.suggest(
+                matter_id=case.matter_id, unit_grid=case.unit_grid, component=case.component
             )
         rows.append({"case": case, "suggestion": suggestions[key], "light": case.traffic_light(now)})
     pending = (
