@@ -8,6 +8,7 @@ nothing. Lines are validated first (structure, codes, time order) and errors nam
 
 import json
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,11 +45,20 @@ EVENT_PARAMS = ("department", "district", "filing_condition", "severity", "matte
 class ExchangeError(DomainError):
     code = "exchange_error"
 
-    def __init__(self, line: int, message: str, *, event: int | None = None, cause: str = ""):
+    def __init__(
+        self, line: int, message: str, *, event: int | None = None, cause: str = "", source_field: str = ""
+    ):
         where = f"line {line}" + (f", event {event + 1}" if event is not None else "")
         super().__init__(f"{where}: {message}", field="line")
-        self.line = line
+        self.line, self.event, self.reason = line, event, message
         self.cause = cause  # the code of the business rule that refused the line, if one did
+        self.source_field = source_field  # the input the rule named, if it named one
+
+    def reject_row(self) -> str:
+        """One line of a reject file: line, event (1-based), field and reason, tab-separated."""
+        event = "" if self.event is None else str(self.event + 1)
+        reason = self.reason.replace("\t", " ").replace("\n", " ")
+        return f"{self.line}\t{event}\t{self.source_field}\t{reason}\n"
 
 
 # ---- export -----------------------------------------------------------------------------------------------
@@ -293,31 +303,79 @@ def _bump_counters(numbers) -> None:
             counter.save(update_fields=["last"])
 
 
-def import_cases(lines, *, dry_run: bool = False, progress=None) -> dict:
-    """Replay JSON lines (an iterable of text lines). Raises ExchangeError naming the line; nothing is kept
-    unless every line succeeds. `dry_run` replays everything and rolls back."""
-    parsed, numbers = [], set()
+def import_cases(
+    lines, *, dry_run: bool = False, progress=None, on_error: str = "stop", rejects=None
+) -> dict:
+    """Replay JSON lines (an iterable of text lines).
+
+    `on_error="stop"` (the default): raises ExchangeError naming the first bad line; nothing is kept unless
+    every line succeeds. `on_error="skip"`: a bad line (its report or any of its events) is left out whole,
+    written to `rejects` (a text stream: line, event, field, reason) and counted; the other lines are kept.
+    A line that only failed because it depended on a rejected one (a merge into it) is rejected in a later
+    round. `dry_run` replays everything and rolls back."""
+    if on_error not in ("stop", "skip"):
+        raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+    skip = on_error == "skip"
+    parsed, numbers, refused = [], set(), []
     for no, text in enumerate(lines, start=1):
         if not text.strip():
             continue
-        line = parse_line(no, text)
-        if line.data["number"] in numbers:
-            raise ExchangeError(no, f"case {line.data['number']} appears twice")
+        try:
+            line = parse_line(no, text)
+            if line.data["number"] in numbers:
+                raise ExchangeError(no, f"case {line.data['number']} appears twice", source_field="number")
+        except ExchangeError as exc:
+            if not skip:
+                raise
+            refused.append(exc)
+            continue
         numbers.add(line.data["number"])
         parsed.append(line)
     existing = set(Case.objects.filter(number__in=numbers).values_list("number", flat=True))
-    if existing:
-        first = next(ln for ln in parsed if ln.data["number"] in existing)
-        raise ExchangeError(first.no, f"case {first.data['number']} exists already")
+    for line in [ln for ln in parsed if ln.data["number"] in existing]:
+        exc = ExchangeError(line.no, f"case {line.data['number']} exists already", source_field="number")
+        if not skip:
+            raise exc
+        refused.append(exc)
+    parsed = [ln for ln in parsed if ln.data["number"] not in existing]
+    while True:
+        with transaction.atomic(), silenced():
+            cases, events, failed = _replay(parsed, skip=skip, progress=progress)
+            if failed:  # roll this round back and replay without them: nothing half of a line is kept
+                transaction.set_rollback(True)
+                refused.extend(failed)
+                bad = {exc.line for exc in failed}
+                parsed = [ln for ln in parsed if ln.no not in bad]
+                continue
+            _bump_counters(ln.data["number"] for ln in parsed)
+            result = {"cases": len(cases), "events": events, "dry_run": dry_run, "rejected": len(refused)}
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                ids = sorted(c.pk for c in cases.values())
+                transaction.on_commit(lambda ids=ids: cases_imported.send(sender=Case, case_ids=ids))
+            break
+    if rejects is not None:
+        for exc in sorted(refused, key=lambda e: e.line):
+            rejects.write(exc.reject_row())
+    return result
+
+
+def _replay(parsed, *, skip: bool, progress=None):
+    """All reports and events of `parsed` on one timeline, in time order. Stops at the first failure unless
+    `skip`, in which case each operation runs in a savepoint and a failing line's later operations are left
+    out; returns (cases by line, event count, failures)."""
     timeline = []
     for line in parsed:
         timeline.append((line.registered_at, line.no, -1, line, None))
         timeline.extend((at, line.no, i, line, ev) for i, (at, ev) in enumerate(line.events))
     timeline.sort(key=lambda item: (item[0], item[1], item[2]))
-    resolver, cases, events = Resolver(), {}, 0
-    with transaction.atomic(), silenced():
-        for at, no, index, line, ev in timeline:
-            try:
+    resolver, cases, events, failed = Resolver(), {}, 0, {}
+    for at, no, index, line, ev in timeline:
+        if no in failed:
+            continue
+        try:
+            with transaction.atomic() if skip else nullcontext():
                 if ev is None:
                     cases[no] = _report(line, resolver)
                 else:
@@ -330,17 +388,19 @@ def import_cases(lines, *, dry_run: bool = False, progress=None) -> dict:
                         **_event_params(ev, resolver),
                     )
                     events += 1
-            except DomainError as exc:
-                raise ExchangeError(
-                    no, exc.message, event=None if index < 0 else index, cause=exc.code
-                ) from exc
-            if progress and ev is None:
-                progress(len(cases))
-        _bump_counters(numbers)
-        result = {"cases": len(cases), "events": events, "dry_run": dry_run}
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            ids = sorted(c.pk for c in cases.values())
-            transaction.on_commit(lambda: cases_imported.send(sender=Case, case_ids=ids))
-    return result
+        except DomainError as exc:
+            error = ExchangeError(
+                no,
+                exc.message,
+                event=None if index < 0 else index,
+                cause=exc.code,
+                source_field=exc.field or "",
+            )
+            if not skip:
+                raise error from exc
+            failed[no] = error
+            cases.pop(no, None)
+            continue
+        if progress and ev is None:
+            progress(len(cases))
+    return cases, events, list(failed.values())

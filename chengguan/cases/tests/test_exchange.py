@@ -182,3 +182,64 @@ def test_it_announces_an_import_once_instead_of_every_historic_event(
         case_event_recorded.disconnect(on_event)
         cases_imported.disconnect(on_import)
     assert seen == {"events": 0, "imports": [[Case.objects.get().pk]]}
+
+
+def test_it_skips_bad_lines_whole_and_lists_each_with_its_reason(walk):
+    good = [legacy_line(number=f"OLD-{i}") for i in range(3)]
+    bad_department = legacy_line(
+        number="OLD-BAD",
+        events=[
+            {"action": "accept", "at": "2026-03-02T09:10:00+08:00", "actor_role": "operator"},
+            {"action": "file", "at": "2026-03-02T09:20:00+08:00", "actor_role": "shift_leader"},
+            {"action": "dispatch", "at": "2026-03-02T09:40:00+08:00", "actor_role": "dispatcher",
+             "department": "NOSUCH"},
+        ],
+    )  # fmt: skip
+    lines = [good[0], "{not json", bad_department, good[1], legacy_line(number="OLD-0"), good[2]]
+    rejects = io.StringIO()
+    result = import_cases(lines, on_error="skip", rejects=rejects)
+    assert result["cases"] == 3 and result["rejected"] == 3
+    assert sorted(Case.objects.values_list("number", flat=True)) == ["OLD-0", "OLD-1", "OLD-2"]
+    # the bad line's report and first events, which the service accepted, were not kept either
+    assert not CaseEvent.objects.filter(case__number="OLD-BAD").exists()
+    rows = [r.split("\t") for r in rejects.getvalue().splitlines()]
+    assert [r[0] for r in rows] == ["2", "3", "5"]
+    assert "not valid JSON" in rows[0][3]
+    assert rows[1][1] == "3" and "NOSUCH" in rows[1][3]  # the third event named
+    assert rows[2][2] == "number" and "appears twice" in rows[2][3]
+
+
+def test_it_rejects_a_merge_into_a_rejected_line_in_a_later_round(walk):
+    target = legacy_line(
+        number="OLD-T",
+        events=[
+            {"action": "accept", "at": "2026-03-02T09:10:00+08:00", "actor_role": "operator"},
+            # voiding needs a reason: this line fails a day after the duplicate was merged into it
+            {"action": "void", "at": "2026-03-03T09:20:00+08:00", "actor_role": "shift_leader", "reason": ""},
+        ],
+    )  # fmt: skip
+    duplicate = legacy_line(
+        number="OLD-D",
+        reported_at="2026-03-02T09:30:00+08:00",
+        events=[{"action": "merge", "at": "2026-03-02T09:40:00+08:00", "actor_role": "operator",
+                 "target": "OLD-T"}],
+    )  # fmt: skip
+    rejects = io.StringIO()
+    result = import_cases([target, duplicate, legacy_line(number="OLD-OK")], on_error="skip", rejects=rejects)
+    assert result["cases"] == 1 and result["rejected"] == 2
+    assert list(Case.objects.values_list("number", flat=True)) == ["OLD-OK"]
+    rows = [r.split("\t") for r in rejects.getvalue().splitlines()]
+    assert [r[0] for r in rows] == ["1", "2"] and "OLD-T" in rows[1][3]
+
+
+def test_the_command_skips_and_writes_the_reject_file(walk, tmp_path):
+    path = tmp_path / "old.jsonl"
+    path.write_text(legacy_line() + "\n{oops\n", encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="line 2"):  # the default keeps nothing
+        call_command("cases", "import", str(path), stdout=out)
+    assert not Case.objects.exists()
+    call_command("cases", "import", str(path), "--on-error", "skip", stdout=out)
+    assert "1 cases with 3 events imported" in out.getvalue() and "1 lines rejected" in out.getvalue()
+    rejects = (tmp_path / "old.jsonl.rejects.tsv").read_text(encoding="utf-8").splitlines()
+    assert rejects[0] == "line\tevent\tfield\treason" and rejects[1].startswith("2\t")

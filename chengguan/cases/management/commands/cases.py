@@ -1,9 +1,11 @@
 """`chengguan cases import FILE` / `chengguan cases export [-o FILE]`: the case exchange format (JSON Lines).
 
 Import replays the history in one transaction: a bad line is reported with its number and nothing is kept.
-`--dry-run` replays and rolls back (a full validation). Export writes every case (or a date range).
+`--on-error skip` keeps the good lines instead and writes each bad one (line, event, field, reason) to a reject
+file. `--dry-run` replays and rolls back (a full validation). Export writes every case (or a date range).
 """
 
+import io
 import sys
 import time
 
@@ -24,6 +26,15 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="replay a JSON Lines file (history kept, timestamps kept)")
         imp.add_argument("file", help="path, or - for standard input")
         imp.add_argument("--dry-run", action="store_true", help="replay everything, then roll back")
+        imp.add_argument(
+            "--on-error",
+            choices=["stop", "skip"],
+            default="stop",
+            help="stop: a bad line imports nothing (default); skip: leave bad lines out and list them",
+        )
+        imp.add_argument(
+            "--rejects", help="with --on-error skip: where to write the bad lines (default FILE.rejects.tsv)"
+        )
         exp = sub.add_parser("export", help="write cases as JSON Lines")
         exp.add_argument("-o", "--output", default="-", help="path, or - for standard output (default)")
         exp.add_argument("--since", help="cases registered on or after this date (YYYY-MM-DD)")
@@ -36,17 +47,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "import":
-            return self.do_import(options["file"], options["dry_run"])
+            return self.do_import(
+                options["file"], options["dry_run"], options["on_error"], options["rejects"]
+            )
         return self.do_export(
             options["output"], options.get("since"), options.get("until"), options["mask_personal_data"]
         )
 
-    def do_import(self, path, dry_run):
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    def do_import(self, path, dry_run, on_error="stop", rejects_path=None):
+        if on_error == "skip" and not rejects_path:
+            if path == "-":
+                raise CommandError("--on-error skip with standard input needs --rejects FILE")
+            rejects_path = f"{path}.rejects.tsv"
         started = time.monotonic()
+        rejects = io.StringIO()
         try:
+            stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
             with stream:
-                result = import_cases(stream, dry_run=dry_run)
+                result = import_cases(stream, dry_run=dry_run, on_error=on_error, rejects=rejects)
         except FileNotFoundError as exc:
             raise CommandError(f"no such file: {path}") from exc
         except ExchangeError as exc:
@@ -54,6 +72,10 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         verb = "checked (dry run, rolled back)" if dry_run else "imported"
         self.stdout.write(f"{result['cases']} cases with {result['events']} events {verb} in {seconds:.1f} s")
+        if on_error == "skip":
+            with open(rejects_path, "w", encoding="utf-8") as out:
+                out.write("line\tevent\tfield\treason\n" + rejects.getvalue())
+            self.stdout.write(f"{result['rejected']} lines rejected, listed in {rejects_path}")
 
     def do_export(self, output, since, until, mask=False):
         qs = Case.objects.all()
