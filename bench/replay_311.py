@@ -1,6 +1,8 @@
 """Benchmark: replay real 311 histories (San Francisco, Los Angeles) through the case exchange importer.
 
     python bench/replay_311.py [--limit N]
+    python bench/replay_311.py --for demo --write 311.jsonl   # a file the demo city imports:
+    chengguan cases import 311.jsonl --on-error skip
 
 The samples in `bench/data/` (10,000 rows each, copied from the public open-data portals) are converted to the
 case exchange format (docs/case-exchange.md explains the category mapping, the coordinate placement and the
@@ -36,8 +38,21 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-# Where the replayed cases land: the test city's grids (district A and B, 114.3005–114.3395 × 34.8005–34.8195).
-TARGET = (114.3005, 34.8005, 114.3395, 34.8195)
+# Where the replayed cases land and who handles them, per target city: the test city's grids (district A and
+# B) for the benchmark, or the demo city of Kaifeng (the centre, inside its unit grids) for a file to import.
+TARGETS = {
+    "test": (
+        (114.3005, 34.8005, 114.3395, 34.8195),
+        {"01": "ROADS", "04": "ROADS", "06": "SANIT", "09": "SANIT"},
+    ),
+    "demo": (
+        (114.31, 34.77, 114.39, 34.81),
+        {"01": "KF-ROADS", "04": "KF-GREEN", "06": "KF-SANIT", "09": "KF-SANIT"},
+    ),
+}
+TARGET, DEPARTMENT = TARGETS["test"]
+# San Francisco's open data writes local (Pacific) wall-clock times with a "+00:00" label: the label is wrong,
+# the clock is local (requests peak 08:00–17:00 as written). Both samples are read as Pacific time.
 UTC, LA_TZ = ZoneInfo("UTC"), ZoneInfo("America/Los_Angeles")
 
 # (category, complaint type) or request type → GB/T 47678.5-2026 matter code; unmapped rows are skipped
@@ -75,8 +90,6 @@ LA_SOURCES = {
     "Council's Office": "leader",
     "Letter": "leader",
 }
-# Matter major class → the test city's department that handles it.
-DEPARTMENT = {"01": "ROADS", "04": "ROADS", "06": "SANIT", "09": "SANIT"}
 
 
 def place(row_id: str, lng, lat, bbox) -> tuple[float, float]:
@@ -97,9 +110,16 @@ def place(row_id: str, lng, lat, bbox) -> tuple[float, float]:
 
 
 def history(created: datetime, closed: datetime | None, status: str, matter: str) -> list[dict]:
-    """A plausible event list from what a 311 row records: intake, then handling until its close time."""
+    """A plausible event list from what a 311 row records: intake, then handling until its close time. The
+    close lands exactly on the row's close time; a row closed within minutes gets its intake steps squeezed
+    into the first half of that span instead of pushing the close past it."""
     department = DEPARTMENT.get(matter[:2], "SANIT")
     t = created
+    intake = [2, 3, 5]  # accept, file, dispatch: minutes after the previous step
+    if closed is not None:
+        total = max((closed - created).total_seconds() / 60, 0)
+        if total < 2 * sum(intake):
+            intake = [m * (total / 2) / sum(intake) for m in intake]
 
     def ev(action, role, minutes, **extra):
         nonlocal t
@@ -110,17 +130,17 @@ def history(created: datetime, closed: datetime | None, status: str, matter: str
     if status == "Cancelled":
         return [ev("reject", "operator", 5, reason="cancelled by the requester")]
     events = [
-        ev("accept", "operator", 2),
-        ev("file", "shift_leader", 3),
-        ev("dispatch", "dispatcher", 5, department=department),
+        ev("accept", "operator", intake[0]),
+        ev("file", "shift_leader", intake[1]),
+        ev("dispatch", "dispatcher", intake[2], department=department),
     ]
     if status == "Referred Out":
         events.append(ev("return", "department_handler", 60, reason="referred out"))
     elif status == "Closed" and closed is not None:
-        span = max((closed - t).total_seconds() / 60, 3)
+        span = max((closed - t).total_seconds() / 60, 0)
         events.append(ev("reply", "department_handler", span * 0.8, reason="done"))
         events.append(ev("check_pass", "supervisor", span * 0.15))
-        events.append(ev("close", "shift_leader", span * 0.05))
+        events.append({**ev("close", "shift_leader", 0), "at": max(closed, t).isoformat()})
     return events
 
 
@@ -140,8 +160,8 @@ def convert_sf(path: Path, limit: int | None) -> tuple[list[str], int]:
         if matter is None:
             skipped += 1
             continue
-        created = datetime.fromisoformat(row["created_date"]).astimezone(UTC)
-        closed = datetime.fromisoformat(row["closed_date"]).astimezone(UTC) if row["closed_date"] else None
+        created = _sf_time(row["created_date"])
+        closed = _sf_time(row["closed_date"])
         lng, lat = place(row["unique_key"], row["longitude"], row["latitude"], bbox)
         source = SF_SOURCES.get(row["source"], "citizen")
         events = history(created, closed, row["status"], matter)
@@ -151,6 +171,11 @@ def convert_sf(path: Path, limit: int | None) -> tuple[list[str], int]:
         if limit and len(lines) >= limit:
             break
     return lines, skipped
+
+
+def _sf_time(value: str) -> datetime | None:
+    """SF's "2016-07-13 15:11:07+00:00" is 15:11 Pacific time (see above), not UTC."""
+    return datetime.fromisoformat(value).replace(tzinfo=LA_TZ) if value else None
 
 
 def _la_time(value: str) -> datetime | None:
@@ -214,7 +239,26 @@ def baseline(n: int, city) -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="replay at most N mapped rows per city")
+    parser.add_argument("--for", dest="target", choices=sorted(TARGETS), default="test",
+                        help="place and route the rows for the test city (benchmark) or the demo city")  # fmt: skip
+    parser.add_argument(
+        "--write", help="only write the converted rows of both cities to this file, then stop"
+    )
     args = parser.parse_args()
+    global TARGET, DEPARTMENT
+    TARGET, DEPARTMENT = TARGETS[args.target]
+    if args.write:
+        with open(args.write, "w", encoding="utf-8") as out:
+            for path, convert in (
+                (DATA / "sf_311_sample.csv", convert_sf),
+                (DATA / "la_311_2020-01-01_03.csv", convert_la),
+            ):
+                lines, skipped = convert(path, args.limit)
+                out.writelines(line + "\n" for line in lines)
+                print(f"{path.name}: {len(lines):,} rows written, {skipped:,} not urban management (skipped)")
+        return
+    if args.target != "test":
+        parser.error("the benchmark replays into the test city; use --for demo with --write")
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
     try:
