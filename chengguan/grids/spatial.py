@@ -23,6 +23,7 @@ import shapely
 EMPTY = -1
 _MAX_CELLS = 6_000_000
 _MARGIN_FRACTION = 1e-3  # of a cell: covers rounding when a point is binned
+_BUILD_SLICE = 20_000  # cells classified at a time while building
 
 
 def _edges(geoms):
@@ -54,7 +55,7 @@ class PolygonIndex:
         self._owner_np = np.zeros(0, dtype=np.int32)
         if self.size == 0:
             return
-        shapely.prepare(geoms)
+        shapely.prepare(geoms)  # for the build only: released at the end of __init__
         self._tree = shapely.STRtree(geoms)
         bounds = shapely.bounds(geoms)
         box_areas = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
@@ -86,22 +87,38 @@ class PolygonIndex:
         self.nx = int(width / cell_size) + 1
         self.ny = int(height / cell_size) + 1
         self._build_cells()
+        # What a worker keeps: packed arrays. The prepared geometries (GEOS indexes per polygon) and the tree
+        # served the build; lookups resolve edge cells from the edge arrays, and the rare fallback on an
+        # outer edge works on unprepared geometries. (Kaifeng's 9,163 grids: see bench/geocode.py.)
+        shapely.destroy_prepared(geoms)
+        self._tree = None
 
-    def _build_cells(self):
-        nx, ny, c = self.nx, self.ny, self.cell
-        ix, iy = np.meshgrid(np.arange(nx), np.arange(ny))
-        ix, iy = ix.ravel(), iy.ravel()
+    def _classify(self, first: int, last: int):
+        """(cell, polygon) pairs meeting cells first..last-1, and whether the cell lies inside that polygon
+        alone. Done in slices so that the cell boxes (GEOS objects) never all exist at once."""
+        c = self.cell
+        k = np.arange(first, last)
+        iy, ix = np.divmod(k, self.nx)
         margin = c * _MARGIN_FRACTION
         x0 = self.x0 + ix * c - margin
         y0 = self.y0 + iy * c - margin
         boxes = shapely.box(x0, y0, x0 + c + 2 * margin, y0 + c + 2 * margin)
         cells, polys = self._tree.query(boxes, predicate="intersects")
-        owner = np.full(nx * ny, EMPTY, dtype=np.int32)
-        counts = np.bincount(cells, minlength=nx * ny)
+        counts = np.bincount(cells, minlength=len(k))
         single = counts[cells] == 1
         inside = np.zeros(len(cells), dtype=bool)
         if single.any():
             inside[single] = shapely.contains_properly(self.geoms[polys[single]], boxes[cells[single]])
+        return cells + first, polys, inside
+
+    def _build_cells(self):
+        n = self.nx * self.ny
+        owner = np.full(n, EMPTY, dtype=np.int32)
+        parts = [self._classify(a, min(a + _BUILD_SLICE, n)) for a in range(0, n, _BUILD_SLICE)]
+        cells = np.concatenate([p[0] for p in parts])
+        polys = np.concatenate([p[1] for p in parts])
+        inside = np.concatenate([p[2] for p in parts])
+        del parts
         owner[cells[inside]] = polys[inside]
         # Mixed cells: owner = -2 - m, where m numbers the candidate lists.
         mc, mp = cells[~inside], polys[~inside]
@@ -219,6 +236,8 @@ class PolygonIndex:
         """Indices (ascending) of the polygons whose envelope meets the box."""
         if self.size == 0:
             return np.zeros(0, dtype=np.int64)
+        if self._tree is None:  # not kept after the build; rare callers pay for it
+            self._tree = shapely.STRtree(self.geoms)
         return np.sort(self._tree.query(shapely.box(minx, miny, maxx, maxy)))
 
     def naive_lookup(self, x: float, y: float) -> int:
