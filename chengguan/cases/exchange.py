@@ -11,6 +11,7 @@ import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,6 +63,14 @@ class ExchangeError(DomainError):
 
 
 # ---- export -----------------------------------------------------------------------------------------------
+
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "case-exchange.schema.json"
+
+
+def schema() -> dict:
+    """The JSON Schema (draft 2020-12) of one line, shipped in the package."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -243,3 +243,28 @@ def test_the_command_skips_and_writes_the_reject_file(walk, tmp_path):
     assert "1 cases with 3 events imported" in out.getvalue() and "1 lines rejected" in out.getvalue()
     rejects = (tmp_path / "old.jsonl.rejects.tsv").read_text(encoding="utf-8").splitlines()
     assert rejects[0] == "line\tevent\tfield\treason" and rejects[1].startswith("2\t")
+
+
+def test_the_shipped_json_schema_describes_every_exported_line_and_refuses_a_bad_one(walk, frozen):
+    import jsonschema
+
+    from chengguan.core.coords import CRS_CHOICES
+
+    from .. import workflow
+    from ..exchange import schema
+    from ..models import Source
+
+    spec = schema()
+    jsonschema.Draft202012Validator.check_schema(spec)
+    assert set(spec["properties"]["source"]["enum"]) == set(Source.values)
+    assert set(spec["$defs"]["event"]["properties"]["action"]["enum"]) == set(workflow.ACTIONS)
+    assert set(spec["properties"]["crs"]["enum"]) == set(CRS_CHOICES)
+    history(walk, frozen)
+    lines = dump()
+    assert len(lines) == 7 and {e["action"] for line in lines for e in line["events"]} >= {"merge", "urge"}
+    validator = jsonschema.Draft202012Validator(spec)
+    for line in lines:
+        validator.validate(line)
+    bad = {**lines[0], "events": [{"action": "fly", "at": lines[0]["reported_at"]}]}
+    assert not validator.is_valid(bad)
+    assert not validator.is_valid({k: v for k, v in lines[0].items() if k != "matter_code"})
