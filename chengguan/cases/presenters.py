@@ -43,6 +43,7 @@ def case_summary(case, now) -> dict:
         "department_id": case.current_department_id,
         "step": case.step,
         "deadline": _iso(case.deadline),
+        "deadline_provisional": case.deadline_provisional,
         "traffic_light": case.traffic_light(now),
         "reported_at": _iso(case.reported_at),
         "closed_at": _iso(case.closed_at),
