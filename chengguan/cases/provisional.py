@@ -70,8 +70,8 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
                     payload={"old_deadline": old.isoformat(), "new_deadline": new.isoformat(),
                              "years": sorted(years)},
                 )
-            changes.append({"kind": "case", "id": case.pk, "number": case.number, "old": old, "new": new,
-                            "provisional": case.deadline_provisional})
+                changes.append({"kind": "case", "id": case.pk, "number": case.number, "old": old, "new": new,
+                                "provisional": case.deadline_provisional})
     return changes
 
 

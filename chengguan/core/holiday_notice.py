@@ -45,7 +45,7 @@ class Arrangement:
         for name in self.names():
             days = [d for d, n in self.holidays if n == name]
             rows.append({"name": name, "first": days[0], "last": days[-1], "count": len(days),
-                         "workdays": [d for d, n in self.workdays if n == name]})
+                         "workdays": [d for d, n in self.workdays if n == f"{name}调休"]})
         return rows
 
 
