@@ -67,7 +67,7 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
                     assignee=case.assignee,
                     reason=_("The official holiday arrangement of %(years)s was entered.")
                     % {"years": ", ".join(str(y) for y in sorted(years))},
-                    payload={"old_deadline": old.isoformat(), "new_deadline": new.isoformat(),
+                    payload={"old_deadline": timezone.localtime(old).isoformat(), "new_deadline": timezone.localtime(new).isoformat(),
                              "years": sorted(years)},
                 )
                 changes.append({"kind": "case", "id": case.pk, "number": case.number, "old": old, "new": new,

@@ -98,7 +98,7 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
             else:
                 mark_provisional(EnforcementCase, case)
             for field, (old, new) in changed.items():
-                payload = {"field": field, "old_deadline": old.isoformat(), "new_deadline": new.isoformat(),
+                payload = {"field": field, "old_deadline": timezone.localtime(old).isoformat(), "new_deadline": timezone.localtime(new).isoformat(),
                            "years": sorted(years)}
                 event = CaseEvent.objects.create(
                     case=case, act="recompute_deadline", from_state=case.state, to_state=case.state,

@@ -55,7 +55,7 @@ class Deadline:
 
 
 # Row code -> the case column it shows, for EnforcementCase.provisional_deadlines.
-DEADLINE_FIELDS = {"verification": "verification_due", "decision": "decision_due", "hearing_request": "rights_due",
+DEADLINE_FIELDS = {"clue_verification": "verification_due", "decision": "decision_due", "hearing_request": "rights_due",
                    "service": "service_due", "disclosure": "disclosure_due", "payment": "payment_due"}
 
 
