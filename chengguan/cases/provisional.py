@@ -28,6 +28,7 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
 
     from chengguan.cases.models import Case, CaseEvent
     from chengguan.cases.services.engine import escalation_point
+    from chengguan.cases.signals import case_events_written
 
     at = at or timezone.now()
     years = set(years)
@@ -49,7 +50,7 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
                 case.overdue_notified = case.escalated = False
             case.save()
             if new != old:
-                CaseEvent.objects.create(
+                event = CaseEvent.objects.create(
                     case=case,
                     action="recompute_deadline",
                     actor=actor,
@@ -70,6 +71,8 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
                     payload={"old_deadline": timezone.localtime(old).isoformat(), "new_deadline": timezone.localtime(new).isoformat(),
                              "years": sorted(years)},
                 )
+                # The evaluation's step facts read the open step's deadline from the events, in this transaction.
+                case_events_written.send(sender=CaseEvent, events=[event])
                 changes.append({"kind": "case", "id": case.pk, "number": case.number, "old": old, "new": new,
                                 "provisional": case.deadline_provisional})
     return changes

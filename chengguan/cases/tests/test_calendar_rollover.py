@@ -76,6 +76,10 @@ def test_deadlines_into_an_unpublished_year_are_provisional_and_recomputed_when_
     assert event.payload["new_deadline"] == "2027-02-15T09:00:00+08:00" and event.deadline == across.deadline
     assert "2027" in event.reason and not CaseEvent.objects.filter(case=within, action="recompute_deadline").exists()
     assert "暂定" not in login(city["dispatcher"]).get(f"/cases/{across.pk}/").content.decode()
+    from django.apps import apps  # the evaluation app sits above cases; read its facts without importing it
+
+    open_step = apps.get_model("evaluation", "StepFact").objects.get(case=across, step="handle", ended_at__isnull=True)
+    assert open_step.deadline == across.deadline  # the evaluation's step fact follows
 
     # Idempotent: nothing is provisional any more.
     out = StringIO()
