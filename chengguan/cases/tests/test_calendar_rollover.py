@@ -93,3 +93,21 @@ def test_deadlines_into_an_unpublished_year_are_provisional_and_recomputed_when_
         walker.act(across, "reply", "department_handler", reason="已清理")
     reply = CaseEvent.objects.filter(case=across, action="reply").latest("pk")
     assert reply.ended_step_deadline == across.deadline and reply.on_time is True
+
+
+def test_adding_the_year_by_hand_in_admin_recomputes_too(walker, city, login):
+    with time_machine.travel(at(12, 21), tick=False):
+        case = walker.to(State.DISPATCHED)
+        walker.act(case, "request_extension", "department_handler", amount=30, unit="working_days", reason="等配件")
+        case = walker.act(case, "approve_extension", "dispatcher")
+    assert case.deadline_provisional and case.deadline == at(2, 5, y=2027)
+    client = login(city["admin"])
+    for day, note in (("2027-01-01", "元旦"), ("2027-02-05", "春节")):  # an entered year has only its overrides
+        client.post("/admin/core/calendarday/add/", {"date": day, "kind": "holiday", "hours": "", "note": note})
+    case.refresh_from_db()
+    assert case.deadline_provisional and case.deadline == at(2, 5, y=2027)  # a date override alone: no recount
+    response = client.post("/admin/core/calendaryear/add/", {"year": "2027", "note": "国办发明电"}, follow=True)
+    assert "已重新计算 1 个暂定期限" in response.content.decode()
+    case.refresh_from_db()
+    assert case.deadline == at(2, 8, y=2027) and not case.deadline_provisional
+    assert CaseEvent.objects.filter(case=case, action="recompute_deadline").count() == 1
