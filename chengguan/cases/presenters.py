@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chengguan.core.privacy import masked_reporter
 
+from .provisional import RECOMPUTE_ACTION, RECOMPUTE_LABEL
 from .workflow import ACTION_LABELS, allowed_actions
 
 
@@ -77,7 +78,7 @@ def event_dict(e) -> dict:
     return {
         "id": e.pk,
         "action": e.action,
-        "action_label": str(ACTION_LABELS.get(e.action, e.action)),
+        "action_label": str(ACTION_LABELS.get(e.action, RECOMPUTE_LABEL if e.action == RECOMPUTE_ACTION else e.action)),
         "at": _iso(e.at),
         "actor": e.actor_name,
         "actor_role": e.actor_role,

@@ -4,8 +4,12 @@ recomputed by `chengguan calendar recompute` once the arrangement is entered."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chengguan.core import workcalendar
+
+RECOMPUTE_ACTION = "recompute_deadline"
+RECOMPUTE_LABEL = gettext_lazy("deadline recomputed (holiday arrangement entered)")
 
 
 def mark_provisional(sender, instance, **kwargs):
@@ -52,7 +56,7 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
             if new != old:
                 event = CaseEvent.objects.create(
                     case=case,
-                    action="recompute_deadline",
+                    action=RECOMPUTE_ACTION,
                     actor=actor,
                     actor_role="system",
                     actor_name=_("working calendar"),

@@ -75,7 +75,8 @@ def test_deadlines_into_an_unpublished_year_are_provisional_and_recomputed_when_
     assert event.payload["old_deadline"] == "2027-02-05T09:00:00+08:00"
     assert event.payload["new_deadline"] == "2027-02-15T09:00:00+08:00" and event.deadline == across.deadline
     assert "2027" in event.reason and not CaseEvent.objects.filter(case=within, action="recompute_deadline").exists()
-    assert "暂定" not in login(city["dispatcher"]).get(f"/cases/{across.pk}/").content.decode()
+    page = login(city["dispatcher"]).get(f"/cases/{across.pk}/").content.decode()
+    assert "暂定" not in page and "期限重新计算（节假日安排已录入）" in page and "recompute_deadline" not in page
     from django.apps import apps  # the evaluation app sits above cases; read its facts without importing it
 
     open_step = apps.get_model("evaluation", "StepFact").objects.get(case=across, step="handle", ended_at__isnull=True)

@@ -61,4 +61,5 @@ def test_penalty_deadlines_into_2027_are_provisional_until_the_2027_notice_is_en
     assert event.payload["old_deadline"].startswith("2027-02-08T23:59:59")
     assert event.payload["new_deadline"].startswith("2027-02-15T23:59:59")
     assert event.actor == city["admin"] and event.audit_seq is not None
-    assert "暂定" not in login(city["officer"]).get(f"/enforcement/cases/{case.pk}/").content.decode()
+    page = login(city["officer"]).get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert "暂定" not in page and "期限重新计算（节假日安排已录入）" in page
