@@ -97,6 +97,19 @@ def main():
             len(starts),
             lambda i: wc.traffic_light(starts[i], deadlines[i], starts[i] + timedelta(hours=5)),
         )
+        # Issue 12: deadlines into a year without official data follow the fallback rule; the flag is one check.
+        december = [datetime(2026, 12, 1, tzinfo=SH) + timedelta(minutes=rng.randrange(0, 30 * 24 * 60))
+                    for _ in range(2000)]
+        timed(
+            "add_working_time, 20 working days into 2027 (fallback rule)",
+            len(december),
+            lambda i: wc.add_working_time(december[i], 20, "working_days"),
+        )
+        timed(
+            "touches_provisional (the stored flag)",
+            len(december),
+            lambda i: wc.touches_provisional(december[i], december[i] + timedelta(days=40)),
+        )
         print(f"speed-up over the naive baseline: {base / warm:,.0f}x")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -122,7 +122,8 @@ WSGI_APPLICATION = "chengguan.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide overrides of third-party templates (admin/base_site.html shows the calendar banner).
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chengguan.core.context_processors.platform",
+                "chengguan.core.context_processors.calendar_banner",
             ],
         },
     },

@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from chengguan.api import api
+from chengguan.core import calendar_views
 from chengguan.core import views as core_views
 from chengguan.org import views as org_views
 
@@ -17,6 +18,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on every page that names no icon (the API docs, a downloaded file's tab).
     path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg"), permanent=True)),
     path("", core_views.home, name="home"),
+    path("calendar/import/", calendar_views.calendar_import, name="calendar_import"),
     path("accounts/login/", org_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", org_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

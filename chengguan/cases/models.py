@@ -98,6 +98,9 @@ class Case(models.Model):
     step = models.CharField(_("step"), max_length=12, blank=True)
     step_started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
     deadline = models.DateTimeField(_("step deadline"), null=True, blank=True)
+    # Computed over a year whose official holiday arrangement was not entered yet (fallback rule); set on save
+    # (chengguan.cases.provisional) and cleared by `chengguan calendar recompute`.
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False, db_index=True)
     escalate_at = models.DateTimeField(_("escalate at"), null=True, blank=True)
     limit_amount = models.FloatField(_("step time limit"), null=True, blank=True)
     limit_unit = models.CharField(_("time limit unit"), max_length=16, blank=True)

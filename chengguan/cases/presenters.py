@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chengguan.core.privacy import masked_reporter
 
+from .provisional import RECOMPUTE_ACTION, RECOMPUTE_LABEL
 from .workflow import ACTION_LABELS, allowed_actions
 
 
@@ -43,6 +44,7 @@ def case_summary(case, now) -> dict:
         "department_id": case.current_department_id,
         "step": case.step,
         "deadline": _iso(case.deadline),
+        "deadline_provisional": case.deadline_provisional,
         "traffic_light": case.traffic_light(now),
         "reported_at": _iso(case.reported_at),
         "closed_at": _iso(case.closed_at),
@@ -76,7 +78,7 @@ def event_dict(e) -> dict:
     return {
         "id": e.pk,
         "action": e.action,
-        "action_label": str(ACTION_LABELS.get(e.action, e.action)),
+        "action_label": str(ACTION_LABELS.get(e.action, RECOMPUTE_LABEL if e.action == RECOMPUTE_ACTION else e.action)),
         "at": _iso(e.at),
         "actor": e.actor_name,
         "actor_role": e.actor_role,

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
+from chengguan.core.workcalendar import NATURAL_UNITS, touches_provisional
+
 from .models import FilingCondition, MatterType
 from .services import compute_deadline, matter_for_code, step_time_limit
 
@@ -36,6 +38,7 @@ class TimeLimitOut(Schema):
     amount: float
     unit: str
     deadline: datetime | None = None
+    deadline_provisional: bool = False  # computed over a year without an official holiday arrangement
 
 
 def _matters():
@@ -96,4 +99,5 @@ def time_limit(
     if start is not None and timezone.is_naive(start):
         start = timezone.make_aware(start)  # a time without offset is the city's local time
     deadline = compute_deadline(step, start, **kwargs) if start is not None else None
-    return {"step": step, "amount": amount, "unit": unit, "deadline": deadline}
+    provisional = unit not in NATURAL_UNITS and touches_provisional(start, deadline)
+    return {"step": step, "amount": amount, "unit": unit, "deadline": deadline, "deadline_provisional": provisional}

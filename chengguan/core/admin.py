@@ -42,13 +42,22 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def overrides(self, obj):
         return CalendarDay.objects.filter(date__year=obj.year).count()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # the year is official from now on: provisional deadlines follow (issue 12)
+            from .calendar_service import recompute
+
+            changes = recompute(years=[obj.year], actor=request.user)
+            self.message_user(request, _("%(count)s provisional deadlines were recomputed.") % {"count": len(changes)})
+
     def changelist_view(self, request, extra_context=None):
         first, last = package_years()
         extra_context = {
             **(extra_context or {}),
             "title": _(
-                "Calendar years entered by hand (chinesecalendar already knows %(first)s–%(last)s): first enter "
-                "the year's holidays and make-up workdays as date overrides, then add the year here."
+                "Calendar years entered by hand (chinesecalendar already knows %(first)s–%(last)s). The quickest "
+                "way: paste the State Council notice on the page “Enter the holiday arrangement” (home page). By "
+                "hand: first enter the year's holidays and make-up workdays as date overrides, then add the year here."
             )
             % {"first": first, "last": last},
         }

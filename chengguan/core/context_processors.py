@@ -9,3 +9,14 @@ def platform(request):
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
     }
+
+
+def calendar_banner(request):
+    """From 1 October, administrators see on every page that next year's holiday arrangement is missing."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not (user.is_staff or user.is_superuser):
+        return {}
+    from chengguan.core.calendar_service import calendar_status
+
+    status = calendar_status()
+    return {"CALENDAR_MISSING_YEAR": status["year"]} if status["reminder"] else {}

@@ -13,7 +13,18 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     database = "postgresql" if connection.vendor == "postgresql" else connection.vendor
-    return JsonResponse({"status": "ok", "database": database, "version": __version__})
+    from chengguan.core.calendar_service import calendar_status
+
+    calendar = calendar_status()
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": database,
+            "version": __version__,
+            # next year's holiday arrangement: "chinesecalendar" / "entered" / "fallback" (deadlines provisional)
+            "calendar_next_year": {"year": calendar["year"], "source": calendar["source"]},
+        }
+    )
 
 
 @login_required

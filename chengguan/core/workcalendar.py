@@ -10,11 +10,19 @@ on Friday evening, due in 1 working day, is due Monday 18:00, not Tuesday 08:00)
 day = Monday 15:00. A fraction of a working day is that share of a standard (Monday) working day, in
 working minutes.
 
+A year without official data (neither chinesecalendar nor an admin-entered `CalendarYear` knows it) is never
+refused: it follows the fallback rule — Monday–Friday working, and the statutory holidays whose solar dates are
+fixed (元旦 1 Jan, 劳动节 1–2 May, 国庆节 1–3 Oct, 全国年节及纪念日放假办法) off, marked tentative. A deadline
+whose computation touched such a year is *provisional* (`touches_provisional`); it is stored with a flag and
+recomputed when the year's official arrangement is entered (`chengguan.core.calendar_recompute`).
+
 The calendar tables are small; they are read once into a per-process cache, which is cleared when a row
 changes in this process and re-read at least every `CACHE_SECONDS` (other processes pick up admin edits
 within that time).
 """
 
+import contextlib
+import contextvars
 import threading
 import time as _time
 from datetime import date, datetime, timedelta
@@ -32,10 +40,21 @@ CACHE_SECONDS = 60
 DAY_SECONDS = 86400
 # A deadline search gives up after this many days without working time (a broken calendar, not a deadline).
 MAX_SEARCH_DAYS = 366 * 3
+# 全国年节及纪念日放假办法 (2024): the holidays whose solar dates are fixed; the lunar ones (春节, 端午, 中秋) and
+# 清明 (a solar term) cannot be guessed, nor can the 调休 arrangement, which the State Council decides each year.
+TENTATIVE_HOLIDAYS = {
+    (1, 1): "元旦",
+    (5, 1): "劳动节",
+    (5, 2): "劳动节",
+    (10, 1): "国庆节",
+    (10, 2): "国庆节",
+    (10, 3): "国庆节",
+}
 
 
 class CalendarUnknown(ValidationError):
-    """The calendar has no data for the year of a date: neither chinesecalendar nor an admin-entered year."""
+    """Kept for callers that still catch it: since issue 12 the calendar never raises it (a year without
+    official data follows the fallback rule and its deadlines are provisional)."""
 
     code = "calendar_unknown"
 
@@ -54,12 +73,26 @@ def _seconds(t) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
-class _Calendar:
-    """A snapshot of the calendar tables with a memo of each day's working periods (seconds of day)."""
+def package_knows(year: int) -> bool:
+    """True when the installed chinesecalendar has the State Council's arrangement for `year`."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
 
-    def __init__(self):
+
+class _Calendar:
+    """A snapshot of the calendar tables with a memo of each day's working periods (seconds of day).
+
+    `unofficial` names years to treat as if their arrangement had not been entered (their overrides and
+    calendar-year row ignored): the calendar a provisional deadline was computed with, for recomputing it.
+    """
+
+    def __init__(self, unofficial: frozenset = frozenset()):
         from chengguan.core.models import CalendarDay, CalendarYear, WorkingHours, parse_hours
 
+        self.unofficial = unofficial
         self.loaded_at = _time.monotonic()
         weekday: dict[int, list[tuple[int, int]]] = {}
         for row in WorkingHours.objects.order_by("weekday", "start"):
@@ -67,24 +100,34 @@ class _Calendar:
         self.weekday = {k: tuple(v) for k, v in weekday.items()}
         self.overrides: dict[date, tuple[str, tuple | None]] = {}
         for row in CalendarDay.objects.all():
+            if row.date.year in unofficial:
+                continue
             hours = None
             if row.kind == CalendarDay.Kind.WORKDAY and row.hours.strip():
                 hours = tuple((_seconds(s), _seconds(e)) for s, e in parse_hours(row.hours))
             self.overrides[row.date] = (row.kind, hours)
-        self.years = set(CalendarYear.objects.values_list("year", flat=True))
+        self.years = set(CalendarYear.objects.values_list("year", flat=True)) - unofficial
+        self.known: dict[int, bool] = {}
         self.days: dict[date, tuple[tuple[int, int], ...]] = {}
         self.standard_day = sum(e - s for s, e in self.weekday.get(0, ())) or 8 * 3600
 
     def weekday_hours(self, day: date) -> tuple:
         return self.weekday.get(day.weekday()) or self.weekday.get(0, ())
 
+    def official(self, year: int) -> bool:
+        if year not in self.known:
+            self.known[year] = year in self.years or (year not in self.unofficial and package_knows(year))
+        return self.known[year]
+
     def statutory_workday(self, day: date) -> bool:
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if day.year in self.years:
-                return day.weekday() < 5
-            raise CalendarUnknown(day.year) from None
+        if day.year not in self.unofficial:
+            try:
+                return chinese_calendar.is_workday(day)
+            except NotImplementedError:
+                pass
+        if day.year in self.years:
+            return day.weekday() < 5
+        return day.weekday() < 5 and (day.month, day.day) not in TENTATIVE_HOLIDAYS
 
     def periods(self, day: date) -> tuple:
         try:
@@ -107,6 +150,7 @@ class _Calendar:
 
 _lock = threading.Lock()
 _current: _Calendar | None = None
+_override: contextvars.ContextVar = contextvars.ContextVar("workcalendar_override", default=None)
 
 
 def clear_cache() -> None:
@@ -116,8 +160,21 @@ def clear_cache() -> None:
         _current = None
 
 
+@contextlib.contextmanager
+def as_unofficial(years):
+    """Within the block, compute as if the arrangements of `years` had not been entered (fallback rule)."""
+    token = _override.set(_Calendar(frozenset(years)))
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
 def _calendar() -> _Calendar:
     global _current
+    override = _override.get()
+    if override is not None:
+        return override
     cal = _current
     if cal is None or _time.monotonic() - cal.loaded_at > CACHE_SECONDS:
         cal = _Calendar()
@@ -148,6 +205,39 @@ def _check_unit(unit: str) -> None:
             % {"unit": unit, "units": ", ".join(UNITS)},
             field="unit",
         )
+
+
+def is_official(year: int) -> bool:
+    """True when `year`'s arrangement is known (chinesecalendar or an entered calendar year)."""
+    return _calendar().official(year)
+
+
+def _year(value: datetime | date) -> int:
+    return timezone.localtime(value).year if isinstance(value, datetime) else value.year
+
+
+def provisional_years(start: datetime | date | None, end: datetime | date | None) -> list[int]:
+    """The years from `start` to `end` (local dates) whose arrangement is not known: a deadline computed
+    over them follows the fallback rule. No `start`: only `end`'s year."""
+    if end is None:
+        return []
+    last = _year(end)
+    first = min(_year(start), last) if start is not None else last
+    cal = _calendar()
+    return [y for y in range(first, last + 1) if not cal.official(y)]
+
+
+def touches_provisional(start: datetime | date | None, end: datetime | date | None) -> bool:
+    """True when a deadline `end` counted from `start` was computed with the fallback rule somewhere."""
+    return bool(provisional_years(start, end))
+
+
+def tentative_holiday(day: date) -> str:
+    """The name of a fixed-date statutory holiday the fallback rule assumes on `day` ("" if none or if the
+    year's arrangement is known)."""
+    if is_official(day.year):
+        return ""
+    return TENTATIVE_HOLIDAYS.get((day.month, day.day), "")
 
 
 def is_workday(day: date) -> bool:
@@ -280,3 +370,16 @@ def traffic_light(started_at: datetime, deadline: datetime, now: datetime, unit:
     if limit <= 0:
         return "yellow"
     return "green" if used / limit < 0.8 else "yellow"
+
+
+def recount(start: datetime, deadline: datetime, years) -> datetime:
+    """A provisional deadline counted again now that `years` are official: the working time it granted from
+    `start` under the fallback rule for `years`, counted from `start` with the official calendar. Unchanged
+    when that working time still ends at `deadline`."""
+    start, deadline = _local(start), _local(deadline)
+    with as_unofficial(years):
+        granted = _working_seconds(_calendar(), start, deadline)
+    cal = _calendar()
+    if _working_seconds(cal, start, deadline) == granted:
+        return deadline
+    return _add_seconds(cal, start, granted) if granted else deadline

@@ -96,6 +96,7 @@ class DeadlineOut(Schema):
     done: datetime | None
     basis: str
     light: str
+    provisional: bool = False
 
 
 class CaseOut(Schema):

@@ -28,9 +28,10 @@ class Period:
     label: str
 
 
-# Periods the body must keep (or that are recomputed strictly where they gate an act) may be counted before
-# the calendar of their last year is published: unknown days then follow Monday–Friday, which can only end
-# them earlier than the published calendar would. The party's own short periods are never guessed.
+# Formerly the periods that could be counted before the calendar of their last year was published. Since issue 12
+# no period refuses: a year without an official arrangement follows the calendar's fallback rule (Monday–Friday,
+# fixed-date holidays), the deadline is flagged provisional (chengguan.enforcement.provisional) and counted again
+# when the arrangement is entered. Kept for callers that still pass `lenient`/`strict`.
 LENIENT = {"clue_verification", "clue_verification_extension", "decision", "decision_extension", "seizure",
            "seizure_extension", "review_window", "lawsuit_window", "court_application", "disclosure",
            "service", "disclosure_withdrawal", "cash_handover", "referral_decision", "police_reply"}
@@ -73,15 +74,9 @@ def period(name: str) -> Period:
 
 
 def is_workday(day: date, *, lenient: bool = False) -> bool:
-    from chengguan.core.workcalendar import CalendarUnknown
     from chengguan.core.workcalendar import is_workday as calendar_is_workday
 
-    try:
-        return calendar_is_workday(day)
-    except CalendarUnknown:
-        if lenient:
-            return day.weekday() < 5
-        raise
+    return calendar_is_workday(day)
 
 
 def is_statutory_holiday(day: date) -> bool:
@@ -129,8 +124,8 @@ def add_period(start: datetime, amount: int, unit: str, *, lenient: bool = False
 
 
 def due(name: str, start: datetime, amount: int | None = None, *, strict: bool = False) -> datetime:
-    """The deadline of the statutory period `name` triggered at `start`. `strict` refuses to guess unknown
-    calendar years even for a lenient period (used where the period gates an act against the party)."""
+    """The deadline of the statutory period `name` triggered at `start` (over a year without an official
+    arrangement: the fallback rule, a provisional deadline; `strict` no longer refuses)."""
     p = period(name)
     lenient = name in LENIENT and not strict
     return add_period(start, p.amount if amount is None else amount, p.unit, lenient=lenient)

@@ -51,6 +51,12 @@ class Deadline:
     done: datetime | None
     basis: str
     light: str
+    provisional: bool = False  # counted over a year without an official holiday arrangement (暂定)
+
+
+# Row code -> the case column it shows, for EnforcementCase.provisional_deadlines.
+DEADLINE_FIELDS = {"clue_verification": "verification_due", "decision": "decision_due", "hearing_request": "rights_due",
+                   "service": "service_due", "disclosure": "disclosure_due", "payment": "payment_due"}
 
 
 def _deadline_rows(case: EnforcementCase) -> list[tuple]:
@@ -102,7 +108,8 @@ def case_deadlines(case: EnforcementCase, now=None) -> list[Deadline]:
         status = light(start, due, now, done)
         if finished and done is None:
             status = "closed"
-        out.append(Deadline(code, label, start, due, done, basis, status))
+        provisional = DEADLINE_FIELDS.get(code, "") in (case.provisional_deadlines or [])
+        out.append(Deadline(code, label, start, due, done, basis, status, provisional))
     return sorted(out, key=lambda d: d.due)
 
 

@@ -205,7 +205,8 @@ ACT_LIST = [
 ]
 ACTS = {a.code: a for a in ACT_LIST}
 # Recorded acts that are not transitions of the table.
-OTHER_ACT_LABELS = {"register_clue": _("Register the clue"), "add_evidence": _("Add evidence")}
+OTHER_ACT_LABELS = {"register_clue": _("Register the clue"), "add_evidence": _("Add evidence"),
+                    "recompute_deadline": _("Deadline recomputed (holiday arrangement entered)")}
 
 
 def acts_from(state: str) -> list[Act]:

@@ -140,6 +140,8 @@ class Replayer:
             if ev["action"] == "approve_extension":
                 current.extension_count += 1
                 current.deadline = ev["deadline"]
+            elif ev["action"] == "recompute_deadline":  # the official holiday arrangement was entered
+                current.deadline = ev["deadline"]
             elif ev["action"] == "urge":
                 current.urge_count += 1
             elif ev["action"] == "supervise":

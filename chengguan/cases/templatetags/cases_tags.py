@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from ..provisional import RECOMPUTE_ACTION, RECOMPUTE_LABEL
 from ..workflow import ACTION_LABELS, STATE_LABELS
 
 register = template.Library()
@@ -29,6 +30,8 @@ def state_label(value):
 
 @register.filter
 def action_label(value):
+    if value == RECOMPUTE_ACTION:
+        return RECOMPUTE_LABEL
     return ACTION_LABELS.get(value, _("report") if value == "report" else value)
 
 

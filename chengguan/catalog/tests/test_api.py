@@ -65,8 +65,14 @@ def test_it_answers_bad_input_with_a_4xx_naming_the_field(city, api_client):
     assert response.status_code == 422 and response.json()["field"] == "step"
     response = client.get("/api/v1/catalog/time-limit", {"step": "handle", "filing_condition_id": 999999})
     assert response.status_code == 404
+    # A year without an official arrangement is no longer refused (issue 12): the deadline is provisional.
     response = client.get(
         "/api/v1/catalog/time-limit",
         {"step": "handle", "start": "2026-12-31T17:00:00+08:00", "severity": "normal"},
     )
-    assert response.status_code == 422 and response.json()["code"] == "calendar_unknown"
+    assert response.status_code == 200 and response.json()["deadline_provisional"] is True
+    response = client.get(
+        "/api/v1/catalog/time-limit",
+        {"step": "handle", "start": "2026-11-23T09:00:00+08:00", "severity": "normal"},
+    )
+    assert response.status_code == 200 and response.json()["deadline_provisional"] is False

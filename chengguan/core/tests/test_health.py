@@ -8,11 +8,12 @@ from chengguan import __version__
 @pytest.mark.django_db
 def test_healthz_reports_the_database_and_version(client):
     body = client.get("/healthz").json()
-    assert body == {
+    assert {k: body[k] for k in ("status", "database", "version")} == {
         "status": "ok",
         "database": "postgresql" if connection.vendor == "postgresql" else "sqlite",
         "version": __version__,
     }
+    assert set(body["calendar_next_year"]) == {"year", "source"}
 
 
 def test_the_server_refuses_to_start_without_a_secret_key(tmp_path):

@@ -12,7 +12,6 @@ from chengguan.core import workcalendar
 from chengguan.core.errors import ValidationError
 from chengguan.core.models import CalendarDay, CalendarYear, WorkingHours, parse_hours
 from chengguan.core.workcalendar import (
-    CalendarUnknown,
     add_working_time,
     is_workday,
     traffic_light,
@@ -171,13 +170,22 @@ def test_it_rejects_an_unknown_unit_a_negative_amount_and_a_naive_datetime():
         add_working_time(datetime(2026, 11, 23, 9), 5)
 
 
-def test_it_refuses_to_guess_a_year_the_calendar_does_not_know():
-    with pytest.raises(CalendarUnknown) as err:
-        add_working_time(at(2026, 12, 31, 17, 0), 2, "working_hours")
-    assert "2027" in err.value.message and "chinesecalendar" in err.value.message
-    assert err.value.status == 422 and err.value.code == "calendar_unknown"
-    with pytest.raises(CalendarUnknown):
-        is_workday(date(2027, 3, 1))
+def test_a_year_the_calendar_does_not_know_follows_the_fallback_rule_and_is_provisional():
+    # Thu 31 Dec 2026 17:00 + 2 h: 1 Jan 2027 (Fri) is 元旦 by the fixed-date rule, then the weekend.
+    deadline = add_working_time(at(2026, 12, 31, 17, 0), 2, "working_hours")
+    assert deadline == at(2027, 1, 4, 9, 0)
+    assert workcalendar.touches_provisional(at(2026, 12, 31, 17, 0), deadline)
+    assert not workcalendar.touches_provisional(at(2026, 12, 1, 9, 0), at(2026, 12, 31, 18, 0))  # control
+    assert workcalendar.provisional_years(at(2026, 12, 31), deadline) == [2027]
+    # Monday–Friday work; 元旦, 劳动节 (1–2 May) and 国庆节 (1–3 Oct) are tentative holidays.
+    assert is_workday(date(2027, 3, 1)) and not is_workday(date(2027, 3, 6))
+    assert not is_workday(date(2027, 10, 1)) and is_workday(date(2027, 10, 4))
+    assert workcalendar.tentative_holiday(date(2027, 5, 1)) == "劳动节"
+    assert workcalendar.tentative_holiday(date(2026, 5, 1)) == ""  # an official year has no tentative days
+    # The dispatcher's 20-working-day extension on 5 Dec 2026 (issue 12): no refusal.
+    assert add_working_time(at(2026, 12, 28, 9, 0), 40, "working_hours") == at(2027, 1, 5, 9, 0)
+    # Sat 5 Dec: 19 working days in December from Mon 7, 1 Jan off, Mon 4 Jan is the 20th.
+    assert add_working_time(at(2026, 12, 5, 10, 0), 20, "working_days") == at(2027, 1, 4, 18, 0)
 
 
 def test_it_uses_an_admin_published_year_with_its_overrides():

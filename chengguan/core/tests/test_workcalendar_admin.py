@@ -50,8 +50,8 @@ def test_it_keeps_the_calendar_admin_from_everyone_else(city, login):
 
 def test_it_lets_the_admin_publish_a_new_year(city, login):
     client = login(city["admin"])
-    with pytest.raises(workcalendar.CalendarUnknown):
-        workcalendar.is_workday(date(2027, 1, 1))
+    assert not workcalendar.is_official(2027)
+    assert workcalendar.is_workday(date(2027, 2, 8))  # the fallback rule: an ordinary Monday
     response = client.post(
         reverse("admin:core_calendarday_add"),
         {"date": "2027-01-01", "kind": "holiday", "hours": "", "note": "元旦"},
@@ -63,6 +63,7 @@ def test_it_lets_the_admin_publish_a_new_year(city, login):
     assert response.status_code == 302
     assert CalendarYear.objects.filter(year=2027).exists()
     assert not workcalendar.is_workday(date(2027, 1, 1)) and workcalendar.is_workday(date(2027, 1, 4))
+    assert workcalendar.is_official(2027)
 
 
 def test_it_refuses_hours_on_a_holiday_in_the_admin(city, login):
@@ -85,12 +86,10 @@ def test_it_applies_an_override_made_in_the_admin_to_the_next_deadline(city, log
     assert workcalendar.add_working_time(start, 2, "working_hours") == datetime(2026, 11, 25, 9, 0, tzinfo=sh)
 
 
-def test_it_names_what_to_add_in_chinese_for_an_unknown_year():
-    from django.utils import translation
-
-    with translation.override("zh-hans"), pytest.raises(workcalendar.CalendarUnknown) as err:
-        workcalendar.is_workday(date(2027, 6, 1))
-    assert "2027" in err.value.message and "日期调整" in err.value.message
+def test_it_answers_for_an_unknown_year_with_the_fallback_rule_instead_of_refusing():
+    assert workcalendar.is_workday(date(2027, 6, 1))  # a Tuesday
+    assert not workcalendar.is_workday(date(2027, 6, 5))  # a Saturday
+    assert not workcalendar.is_workday(date(2027, 10, 1))  # 国庆节, tentative
 
 
 def test_it_shows_the_calendar_admin_in_chinese(city, login):

@@ -213,6 +213,9 @@ class EnforcementCase(models.Model):
     forced_demolition_decided_at = models.DateTimeField(_("forced demolition decided at"), null=True, blank=True)
     demolished_at = models.DateTimeField(_("demolished at"), null=True, blank=True)
     performed_at = models.DateTimeField(_("performed at"), null=True, blank=True)
+    # Deadline fields counted over a year without an official holiday arrangement (fallback rule): shown as
+    # 暂定 and counted again by `chengguan calendar recompute` (chengguan.enforcement.provisional).
+    provisional_deadlines = models.JSONField(_("provisional deadlines"), default=list, blank=True)
 
     resolution = models.CharField(_("resolution"), max_length=12, choices=Resolution.choices, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
