@@ -84,6 +84,8 @@ class _Parameters:
             values = [("path", k, v) for k, v in match.groupdict().items()]
             values += [("query", k, v) for k in request.GET for v in request.GET.getlist(k)]
             for where, name, value in values:
+                if "\x00" in value:
+                    return name, f"{name}: NUL characters are not allowed"
                 kind = kinds.get((request.method, where, name))
                 if kind == "integer" and out_of_range_int(value):
                     return name, f"{name}: the number is out of range"
@@ -114,7 +116,7 @@ def _nul(request) -> str | None:
 
 
 class ApiErrorsMiddleware:
-    """Refuse out-of-range parameters before the operation runs, and give the API's 404/405 the error body."""
+    """Refuse out-of-range parameters and NUL characters before the operation runs (422 naming the field)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -122,12 +124,12 @@ class ApiErrorsMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        field = _nul(request)
-        if field is not None:
-            return JsonResponse(error_body(f"{field}: NUL characters are not allowed", "invalid", field), status=422)
         refusal = PARAMETERS.refusal(request)
         if refusal:
             return JsonResponse(error_body(refusal[1], "invalid", refusal[0]), status=422)
+        field = _nul(request) or ("path" if "\x00" in request.path else None)
+        if field is not None:
+            return JsonResponse(error_body(f"{field}: NUL characters are not allowed", "invalid", field), status=422)
         return self.get_response(request)  # (unrouted 404/405: SecurityHeadersMiddleware answers them as JSON)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

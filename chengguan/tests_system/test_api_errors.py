@@ -71,6 +71,8 @@ def test_every_kind_of_4xx_answers_the_error_schema(city):
     assert body["field"] == "since"
     body = _error(client.get("/api/v1/cases?q=a%00b", **auth), 422)
     assert body["field"] == "q"
+    body = _error(client.get("/api/v1/geo/unit-grids/a%00b", **auth), 422)
+    assert body["field"] == "code"
     body = _error(client.get("/api/v1/cases?page=99999999999999999999999", **auth), 422)
     assert body["field"] == "page"
     body = _error(client.get("/api/v1/cases?page=0", **auth), 422)
