@@ -171,6 +171,9 @@ def test_it_answers_every_fuzzed_open311_request_without_a_server_error(world):
 # --- beyond the schema (issue 17 item 4): huge integers, bad offsets, NUL, invalid UTF-8 --------------------------
 
 
+# What the GET calls read (other names are ignored by them; POST gets every name below).
+OPEN311_GET_PARAMS = ["jurisdiction_id", "service_code", "service_request_id", "start_date", "end_date",
+                      "updated_after", "updated_before", "status", "page", "page_size", "extensions"]
 OPEN311_QUERY_ENDPOINTS = ["discovery", "services", "services/06010", "requests", "requests/KF2026-000001",
                            "servicerequestupdates", "tokens/x"]
 
@@ -194,9 +197,9 @@ def test_no_parameter_of_any_operation_breaks_the_server_with_values_beyond_the_
             if why:
                 failures.append(f"{method.upper()} {url} ({label}): {why} {response.content[:160]!r}")
     for endpoint in OPEN311_QUERY_ENDPOINTS:
-        for name in sorted(OPEN311_PARAMS):
+        for name in OPEN311_GET_PARAMS:
             for label, value in BEYOND_SCHEMA:
-                for fmt in ("json", "xml"):
+                for fmt in ("json", "xml") if endpoint == "requests" else ("json",):
                     url = f"/open311/v2/{endpoint}.{fmt}?{name}={value}"
                     response = client.get(url)
                     tried += 1
@@ -217,7 +220,7 @@ def test_no_parameter_of_any_operation_breaks_the_server_with_values_beyond_the_
             if why:
                 failures.append(f"POST requests.json {name}={value} ({label}): {why} {response.content[:160]!r}")
     record("fuzz: requests beyond the schema (api + open311)", tried)
-    assert tried > 1000
+    assert tried > 1500
     assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures[:40])
 
 
