@@ -2,20 +2,26 @@
 
 Each app that has an `api.py` with a `router` is mounted at `/api/v1/<API_PREFIX or app label>/`, so apps
 never edit this file to add endpoints.
+
+Every 4xx answer — domain errors, ninja's validation and parse errors, unknown URLs (404), methods a path does
+not take (405), parameters out of range — is one `Error` body `{"detail", "code", "field"}` (plus `errors` for
+validation), and every operation documents these answers in the OpenAPI document (docs/security.md, "Input").
 """
 
 import importlib
 
 from django.conf import settings
 from django.http import Http404
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from chengguan import __version__
 from chengguan.core.errors import DomainError
 from chengguan.org.services import token_authenticate
+
+from .apierrors import ERROR_CODES, ERROR_STATUSES, error_body
 
 
 class BearerToken(HttpBearer):
@@ -30,7 +36,38 @@ class StaffSession(SessionAuth):
     """Session auth for pages that call the API with htmx; CSRF is enforced."""
 
 
-api = NinjaAPI(
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Error(Schema):
+    """Every 4xx answer of the API."""
+
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Add the error answers to every operation: one `Error` schema for all of them."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = Error.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in components["Error"].pop("$defs", {}).items():
+            components.setdefault(name, sub)
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(str(status), {"description": description, **ref})
+        return schema
+
+
+api = Api(
     title="Chengguan API",
     version=__version__,
     urls_namespace="api",
@@ -41,24 +78,33 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, error_body(exc.message, exc.code, exc.field), status=exc.status)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, {"detail": "not found", "code": "not_found"}, status=404)
+    return api.create_response(request, error_body("not found", "not_found", None), status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return api.create_response(
         request,
-        {
-            "detail": "authentication required: send 'Authorization: Bearer <token>'",
-            "code": "unauthenticated",
-        },
+        error_body("authentication required: send 'Authorization: Bearer <token>'", "unauthenticated", None),
         status=401,
     )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """ninja's own refusals, e.g. 400 "Cannot parse request body" (the body is the field at fault)."""
+    status = exc.status_code
+    field = "body" if "body" in str(exc) else None
+    return api.create_response(request, error_body(str(exc), ERROR_CODES.get(status, "invalid"), field),
+                               status=status)
 
 
 @api.exception_handler(ValidationError)
@@ -72,16 +118,10 @@ def on_validation_error(request, exc: ValidationError):
         ]
         errors.append({"field": ".".join(loc), "message": err.get("msg", "invalid")})
     first = errors[0] if errors else {"field": "", "message": "invalid input"}
-    return api.create_response(
-        request,
-        {
-            "detail": f"{first['field']}: {first['message']}" if first["field"] else first["message"],
-            "code": "invalid",
-            "field": first["field"],
-            "errors": errors,
-        },
-        status=422,
-    )
+    body = error_body(f"{first['field']}: {first['message']}" if first["field"] else first["message"], "invalid",
+                      first["field"])
+    body["errors"] = errors
+    return api.create_response(request, body, status=422)
 
 
 def _mount_app_routers():

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chengguan.apierrors.ApiErrorsMiddleware",
     "chengguan.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -157,6 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Repeated failed logins lock an account for a while (docs/security.md).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("CHENGGUAN_LOGIN_LOCK_MINUTES", "15"))
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_IP_FAILURE_LIMIT", "30"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_ACCOUNT_FAILURE_LIMIT", "100"))
 API_TOKEN_DAYS = int(os.environ.get("CHENGGUAN_API_TOKEN_DAYS", "365"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("CHENGGUAN_SESSION_SECONDS", str(12 * 3600)))

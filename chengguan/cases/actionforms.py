@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.errors import ValidationError
 
-from .evidence import attachment_create
+from .evidence import attachments_create
 
 # Fields shown per action (besides the reason, always shown). `reason` marks whether it is required.
 FIELDS = {
@@ -59,7 +59,8 @@ def params_from_form(action: str, post, files, user) -> dict:
         value = post.get(name)
         if name == "photos":
             uploads = files.getlist("photos")
-            params["photos"] = [attachment_create(actor=user, file=f, kind="after").pk for f in uploads if f]
+            params["photos"] = [a.pk for a in attachments_create(actor=user, files=[f for f in uploads if f],
+                                                                  kind="after")]
         elif value in (None, ""):
             continue
         elif name in ("department_id", "district_id", "filing_condition_id"):

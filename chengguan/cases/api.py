@@ -20,13 +20,14 @@ from chengguan.core.errors import ValidationError
 from chengguan.grids.models import Component
 
 from . import workflow
-from .evidence import attachment_create
+from .evidence import attachment_create, attachments_create
 from .models import Source
 from .notify import notification_mark_read
 from .presenters import attachment_dict, case_detail, case_summary
 from .selectors import case_for, case_list, duplicate_candidates, inbox
 from .services import case_act, case_report_once
 from .services.intake import case_report
+from .uploads import files_removed_on_error
 
 API_PREFIX = "/cases"
 router = Router(tags=["cases"])
@@ -117,8 +118,8 @@ REPORT_BODY = {
 def create_case(request):
     body, files = _parse_case_in(request)
     user = request.auth
-    with transaction.atomic():
-        photos = list(body.photos) + [attachment_create(actor=user, file=f, kind="before").pk for f in files]
+    with files_removed_on_error(), transaction.atomic():
+        photos = list(body.photos) + [a.pk for a in attachments_create(actor=user, files=files, kind="before")]
         matter = matter_for_code(body.matter_code)
         component = None
         if body.component_id:
@@ -177,8 +178,8 @@ def list_cases(
         raise ValidationError(
             f"Unknown source {source!r}; use one of {', '.join(Source.values)}.", field="source"
         )
-    if page < 1:
-        raise ValidationError("page starts at 1.", field="page")
+    if not 1 <= page <= 1_000_000:  # a larger page is a mistake, and its offset overflows SQLite
+        raise ValidationError("page must be 1–1000000.", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationError(f"page_size must be 1–{MAX_PAGE_SIZE}.", field="page_size")
     now = timezone.now()

@@ -7,6 +7,10 @@
 | CASES_DUPLICATE_HOURS | 72 | ... if reported within this many hours |
 | CASES_PHOTO_MAX_BYTES | 10 MiB | upload size limit for photos |
 | CASES_ESCALATE_FACTOR | 2.0 | an open step is escalated (督办) after this multiple of its time limit |
+| CASES_BACKDATE_GRACE_HOURS | 24 | a report time this far in the past is anyone's (an offline phone) |
+| CASES_BACKDATE_ROLES | [] | roles (integration accounts) that may send older report times, up to ... |
+| CASES_BACKDATE_MAX_DAYS | 31 | ... this many days back (imports are not limited) |
+| CASES_UNATTACHED_MAX / CASES_UNATTACHED_HOURS | 20 / 24 | uploaded photos a user may hold unattached / their expiry (cases/uploads.py) |
 | CASES_NOTIFICATION_CHANNELS | ["chengguan.cases.channels.LoggingChannel"] | where notices go besides the inbox |
 | CASES_SMS_GATEWAY_URL / CASES_WECHAT_GATEWAY_URL | "" | HTTP gateways of the SMS / WeChat channels |
 """
@@ -54,3 +58,16 @@ def sms_gateway_url() -> str:
 
 def wechat_gateway_url() -> str:
     return _get("CASES_WECHAT_GATEWAY_URL", os.environ.get("CHENGGUAN_WECHAT_GATEWAY_URL", ""))
+
+
+def backdate_grace_hours() -> float:
+    return float(_get("CASES_BACKDATE_GRACE_HOURS", os.environ.get("CHENGGUAN_CASE_BACKDATE_GRACE_HOURS", 24)))
+
+
+def backdate_roles() -> list[str]:
+    raw = _get("CASES_BACKDATE_ROLES", os.environ.get("CHENGGUAN_CASE_BACKDATE_ROLES", ""))
+    return [r.strip() for r in raw.split(",") if r.strip()] if isinstance(raw, str) else list(raw)
+
+
+def backdate_max_days() -> float:
+    return float(_get("CASES_BACKDATE_MAX_DAYS", os.environ.get("CHENGGUAN_CASE_BACKDATE_MAX_DAYS", 31)))

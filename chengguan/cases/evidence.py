@@ -103,29 +103,43 @@ def _dms(value) -> float:
 
 def attachment_create(*, actor, file, kind: str = Attachment.Kind.BEFORE, at=None) -> Attachment:
     """Store an uploaded photo (not yet attached to a case); the id is sent with a later action or report."""
+    return attachments_create(actor=actor, files=[file], kind=kind, at=at)[0]
+
+
+def attachments_create(*, actor, files, kind: str = Attachment.Kind.BEFORE, at=None) -> list[Attachment]:
+    """Check every photo first and store them only when all pass: a refused upload writes no file. Files written
+    inside `files_removed_on_error()` are removed again when the block fails (its rows are rolled back)."""
+    from .uploads import check_quota, remember_written
+
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("Unknown photo kind %(kind)r.") % {"kind": kind}, field="kind")
-    data = _read(file)
-    info = inspect_image(data)
-    content_type, ext = ALLOWED_FORMATS[info["format"]]
-    digest = hashlib.sha256(data).hexdigest()
-    attachment = Attachment(
-        kind=kind,
-        original_name=(getattr(file, "name", "") or "")[:200],
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        width=info["width"],
-        height=info["height"],
-        taken_at=info["taken_at"],
-        exif_lng=info["lng"],
-        exif_lat=info["lat"],
-        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
-        uploaded_at=at or timezone.now(),
-    )
-    attachment.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
-    attachment.save()
-    return attachment
+    checked = []
+    for file in files:
+        data = _read(file)
+        checked.append((file, data, inspect_image(data)))
+    check_quota(actor, len(checked))
+    stored = []
+    for file, data, info in checked:
+        content_type, ext = ALLOWED_FORMATS[info["format"]]
+        attachment = Attachment(
+            kind=kind,
+            original_name=(getattr(file, "name", "") or "")[:200],
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            width=info["width"],
+            height=info["height"],
+            taken_at=info["taken_at"],
+            exif_lng=info["lng"],
+            exif_lat=info["lat"],
+            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+            uploaded_at=at or timezone.now(),
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+        remember_written(attachment.file.storage, attachment.file.name)
+        attachment.save()
+        stored.append(attachment)
+    return stored
 
 
 def claim_attachments(*, actor, ids, kind: str | None = None) -> list[Attachment]:

@@ -66,10 +66,15 @@ class SecurityHeadersMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
         ):
             # No route matched (e.g. /api/v1/cases/-5/): API clients get the API's JSON error shape, not a page.
+            status, allow = response.status_code, response.get("Allow")
+            detail = (f"no API endpoint at {request.path}" if status == 404
+                      else f"method {request.method} not allowed at {request.path}")
             response = JsonResponse(
-                {"detail": f"no API endpoint at {request.path} for {request.method}", "code": "not_found"},
-                status=response.status_code,
+                {"detail": detail, "code": "not_found" if status == 404 else "method_not_allowed", "field": None},
+                status=status,
             )
+            if allow:
+                response["Allow"] = allow
         response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.path.startswith("/api/"):

@@ -45,12 +45,12 @@ class LocationOut(Schema):
     lat: float
 
 
-class BatchIn(Schema):
+class LocateBatchIn(Schema):
     crs: str = "gcj02"
     points: list[tuple[float, float]] = Field(description="[[lng, lat], ...]")
 
 
-class BatchOut(Schema):
+class LocateBatchOut(Schema):
     found: int
     outside: int
     results: list[LocationOut | None]
@@ -63,8 +63,8 @@ def locate(request, lng: float, lat: float, crs: str = "gcj02"):
     return geocoder.describe(geocoder.locate(lng, lat, crs))
 
 
-@router.post("/locate", response=BatchOut, summary="Locate many points at once")
-def locate_batch(request, payload: BatchIn):
+@router.post("/locate", response=LocateBatchOut, summary="Locate many points at once")
+def locate_batch(request, payload: LocateBatchIn):
     limit = batch_limit()
     if len(payload.points) > limit:
         raise ValidationError(

@@ -46,6 +46,10 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=_("Unlock selected accounts"))
     def unlock(self, request, queryset):
+        from .throttle import clear_account
+
+        for username in queryset.values_list("username", flat=True):
+            clear_account(username)
         queryset.update(locked_until=None, failed_login_count=0)
 
 

@@ -290,3 +290,23 @@ class LoginEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.outcome}"
+
+
+class LoginThrottle(models.Model):
+    """Sign-in attempts counted per scope (`ip`, `account_ip`, `account`) and keyed hash, in a window that starts
+    with the first attempt. Claimed with one conditional UPDATE before the password is checked, so concurrent
+    attempts cannot all slip under the limit (chengguan.org.throttle)."""
+
+    scope = models.CharField(max_length=12)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_key")]
+        indexes = [models.Index(fields=["window_start"], name="login_throttle_age")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key[:8]} {self.count}"

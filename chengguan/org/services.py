@@ -39,8 +39,8 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
 def token_authenticate(key: str) -> User | None:
     now = timezone.now()
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.is_usable(now) or not token.user.is_active:
-        return None
+    if token is None or not token.is_usable(now) or not token.user.is_active or token.user.is_locked(now):
+        return None  # sign-in throttling does not stop tokens; an administrator's lock or deactivation does
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

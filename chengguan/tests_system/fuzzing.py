@@ -161,4 +161,61 @@ def problem(response) -> str | None:
             return f"{status} without a JSON body"
         if not isinstance(body, dict) or not str(body.get("detail") or "").strip():
             return f"{status} without a 'detail' naming the problem: {str(body)[:120]}"
+        if not str(body.get("code") or "").strip() or "field" not in body:
+            return f"{status} not in the error schema (detail, code, field): {str(body)[:120]}"
     return None
+
+
+def undocumented(response, operation) -> str | None:
+    """Status-code conformance: the answer's status must be one the OpenAPI document lists for the operation."""
+    documented = set(operation.spec.get("responses", {}))
+    if str(response.status_code) not in documented and "default" not in documented:
+        return f"status {response.status_code} not documented (documented: {sorted(documented)})"
+    return None
+
+
+# --- beyond the schema: values no schema-driven generator sends ------------------------------------------------
+# Each is (label, percent-encoded value) so that bytes that are not UTF-8 reach the server as they are.
+BEYOND_SCHEMA = [
+    ("huge integer", "99999999999999999999999"),
+    ("huge negative integer", "-99999999999999999999999"),
+    ("int64 overflow", "9223372036854775808"),
+    ("int64 max", "9223372036854775807"),
+    ("sqlite int overflow", "18446744073709551616"),
+    ("bad tz offset", "2026-01-01T00:00:00%2B99:00"),
+    ("bad tz offset minutes", "2026-01-01T00:00:00-00:99"),
+    ("year 0", "0000-01-01T00:00:00"),
+    ("year 9999 end", "9999-12-31T23:59:59-23:59"),
+    ("NUL byte", "a%00b"),
+    ("invalid UTF-8", "%FF%FE%C3"),
+    ("lone surrogate", "%ED%A0%80"),
+    ("float overflow", "1e999"),
+    ("NaN", "NaN"),
+    ("empty", ""),
+]
+PATH_BEYOND_SCHEMA = [
+    ("huge integer", "99999999999999999999999"),
+    ("int64 overflow", "9223372036854775808"),
+    ("NUL byte", "a%00b"),
+    ("invalid UTF-8", "%FF%FE"),
+]
+
+
+def beyond_schema_requests(op, known_id):
+    """Every query parameter of `op` with every value of BEYOND_SCHEMA (one at a time, the others absent), and
+    every path parameter likewise. Yields (label, url, method)."""
+    base = op.path
+    for p in op.params:
+        if p.get("in") == "path":
+            base = base.replace("{" + p["name"] + "}", str(known_id))
+    for p in op.params:
+        if p.get("in") == "query":
+            for label, value in BEYOND_SCHEMA:
+                yield f"{p['name']}: {label}", f"{base}?{p['name']}={value}", op.method
+        elif p.get("in") == "path":
+            for label, value in PATH_BEYOND_SCHEMA:
+                path = op.path
+                for q in op.params:
+                    if q.get("in") == "path":
+                        path = path.replace("{" + q["name"] + "}", value if q is p else str(known_id))
+                yield f"{p['name']} (path): {label}", path, op.method

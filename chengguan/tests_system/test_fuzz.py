@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from chengguan.org.services import token_create
 
 from .figures import record, write_json
-from .fuzzing import NASTY_TEXT, operations, problem
+from .fuzzing import NASTY_TEXT, operations, problem, undocumented
 
 API_BUDGET = 500
 OPEN311_BUDGET = 200
@@ -27,13 +27,13 @@ STATS = {"api": {"requests": 0, "5xx": 0, "by_status": {}, "failures": []},
 PERSONAS = ["admin", "operator", "dispatcher", "supervisor", "officer", "department_handler", "outsider", None]
 
 
-def _count(kind, method, url, response, body=None):
+def _count(kind, method, url, response, body=None, nonconforming=None):
     s = STATS[kind]
     s["requests"] += 1
     s["by_status"][str(response.status_code)] = s["by_status"].get(str(response.status_code), 0) + 1
     if response.status_code >= 500:
         s["5xx"] += 1
-    why = problem(response) if kind == "api" else open311_problem(response)
+    why = (problem(response) or nonconforming) if kind == "api" else open311_problem(response)
     if why and len(s["failures"]) < 50:
         s["failures"].append({"request": f"{method} {url}", "body": str(body)[:300], "problem": why,
                               "answer": response.content[:300].decode("utf-8", "replace")})
@@ -88,7 +88,8 @@ def test_it_answers_every_fuzzed_api_request_without_a_server_error(world):
         else:
             url = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
             response = client.generic(op.method.upper(), url, body or b"", content_type=content_type or "", **headers)
-        _count("api", op.method.upper(), path + ("?" + urlencode(query) if query else ""), response, body)
+        _count("api", op.method.upper(), path + ("?" + urlencode(query) if query else ""), response, body,
+               undocumented(response, op))
 
     one_request()
     _write_figures()
@@ -165,3 +166,90 @@ def test_it_answers_every_fuzzed_open311_request_without_a_server_error(world):
     _write_figures()
     failures = STATS["open311"]["failures"]
     assert not failures, json.dumps(failures[:10], ensure_ascii=False, indent=1)
+
+
+# --- beyond the schema (issue 17 item 4): huge integers, bad offsets, NUL, invalid UTF-8 --------------------------
+
+
+# What the GET calls read (other names are ignored by them; POST gets every name below).
+OPEN311_GET_PARAMS = ["jurisdiction_id", "service_code", "service_request_id", "start_date", "end_date",
+                      "updated_after", "updated_before", "status", "page", "page_size", "extensions"]
+OPEN311_QUERY_ENDPOINTS = ["discovery", "services", "services/06010", "requests", "requests/KF2026-000001",
+                           "servicerequestupdates", "tokens/x"]
+
+
+def test_no_parameter_of_any_operation_breaks_the_server_with_values_beyond_the_schema(world):
+    """Each query and path parameter of every API operation, and each Open311 parameter on every Open311 call,
+    gets each value of BEYOND_SCHEMA alone: the answer is a 4xx naming the problem or a normal answer, never 5xx."""
+    from .fuzzing import BEYOND_SCHEMA, beyond_schema_requests
+
+    client = Client(raise_request_exception=False)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world['tokens']['admin']}"}
+    failures, tried = [], 0
+    for op in operations(client.get("/api/v1/openapi.json").json()):
+        for label, url, method in beyond_schema_requests(op, world["ids"][0]):
+            if method == "get":
+                response = client.get(url, **headers)
+            else:
+                response = client.generic(method.upper(), url, b"{}", content_type="application/json", **headers)
+            tried += 1
+            why = problem(response) or undocumented(response, op)
+            if why:
+                failures.append(f"{method.upper()} {url} ({label}): {why} {response.content[:160]!r}")
+    for endpoint in OPEN311_QUERY_ENDPOINTS:
+        for name in OPEN311_GET_PARAMS:
+            for label, value in BEYOND_SCHEMA:
+                for fmt in ("json", "xml") if endpoint == "requests" else ("json",):
+                    url = f"/open311/v2/{endpoint}.{fmt}?{name}={value}"
+                    response = client.get(url)
+                    tried += 1
+                    why = open311_problem(response)
+                    if why:
+                        failures.append(f"GET {url} ({label}): {why} {response.content[:160]!r}")
+    from chengguan.public.services.open311 import open311_key_create
+
+    api_key = open311_key_create(name="beyond")[1]
+    for name in sorted(OPEN311_PARAMS):
+        for label, value in BEYOND_SCHEMA:
+            base = {"api_key": api_key, "service_code": "06010", "lat": "34.8075", "long": "114.3075"}
+            body = "&".join(f"{k}={v}" for k, v in base.items() if k != name) + f"&{name}={value}"
+            response = client.post("/open311/v2/requests.json", body,
+                                   content_type="application/x-www-form-urlencoded")
+            tried += 1
+            why = open311_problem(response)
+            if why:
+                failures.append(f"POST requests.json {name}={value} ({label}): {why} {response.content[:160]!r}")
+    record("fuzz: requests beyond the schema (api + open311)", tried)
+    assert tried > 1500
+    assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures[:40])
+
+
+def _int_page_routes(patterns=None, prefix=""):
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            if not route.startswith(("api/", "admin/")):
+                yield from _int_page_routes(p.url_patterns, route)
+        elif isinstance(p, URLPattern) and "<int:" in route:
+            yield route
+
+
+def test_huge_ids_in_page_urls_answer_not_found(world, city):
+    """`<int:pk>` accepts any length of digits; an id beyond the database's integers is simply not there."""
+    import re
+
+    client = Client(raise_request_exception=False)
+    client.force_login(city["admin"])
+    routes = sorted(set(_int_page_routes()))
+    assert len(routes) >= 10
+    bad = []
+    for route in routes:
+        url = "/" + re.sub(r"<int:\w+>", "99999999999999999999999", re.sub(r"<str:\w+>", "x", route))
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            if status >= 500:
+                bad.append(f"{method.upper()} {url}: {status}")
+    record("fuzz: page routes tried with a huge id", len(routes))
+    assert not bad, bad

@@ -143,7 +143,9 @@ def test_it_locks_an_account_after_repeated_failures_and_lets_it_in_after_the_lo
         response = client.post("/accounts/login/", {"username": "dispatcher", "password": "pw-dispatcher"})
         assert response.status_code == 200 and response.context["locked_until"] is not None
         assert client.get("/").status_code == 302
-        # other accounts are not affected
+        # other accounts are not affected, nor the same account from another address
+        assert Client(REMOTE_ADDR="10.0.0.99").post(
+            "/accounts/login/", {"username": "dispatcher", "password": "pw-dispatcher"}).status_code == 302
         other = Client()
         assert other.post("/accounts/login/", {"username": "operator", "password": "pw-operator"}).status_code == 302
         clock.shift(timedelta(minutes=settings.LOGIN_LOCK_MINUTES, seconds=1))

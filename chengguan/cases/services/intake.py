@@ -65,11 +65,17 @@ def _reporter_role(actor, source: str) -> str:
                 code="unauthenticated",
             )
         return "system" if source != Source.CITIZEN else "citizen"
-    if sees_everything(actor):
-        return Role.ADMIN.value
     allowed = SOURCE_ROLES[source]
     if allowed is None:
+        if actor.role_assignments.exists() or sees_everything(actor):
+            # Citizen points are paid per phone: staff report under their own source, never as a citizen.
+            raise PermissionDenied(
+                _("Staff may not register citizen reports; use your own source (a caller's report is hotline)."),
+                field="source",
+            )
         return "citizen"
+    if sees_everything(actor):
+        return Role.ADMIN.value
     for role in sorted(allowed):
         if has_role(actor, role):
             return str(role)
@@ -117,6 +123,34 @@ def _check_inputs(*, source, matter, description, severity, component, reporter_
             )
 
 
+def _check_backdating(actor, reported_at, at, *, importing: bool) -> float | None:
+    """A report time in the past (recorded on the report event as `backdated_hours`). Anyone may be up to
+    `CASES_BACKDATE_GRACE_HOURS` (24: a phone that was offline) late; further back only the import path, the
+    in-process integrations (hotline work orders, Open311's `observed_at`) and users holding a role listed in
+    `CASES_BACKDATE_ROLES` (default none), at most `CASES_BACKDATE_MAX_DAYS` (31) back. A published month of
+    statistics is not rewritten by a staff member's typo or wish."""
+    if reported_at is None or reported_at >= at - CLOCK_SKEW:
+        return None
+    hours = round((at - reported_at).total_seconds() / 3600, 2)
+    if importing:
+        return hours
+    if hours <= conf.backdate_grace_hours():
+        return hours
+    trusted = actor is None or any(has_role(actor, role) for role in conf.backdate_roles())
+    if not trusted:
+        raise PermissionDenied(
+            _("A report time more than %(hours)s hours ago is for imports and listed integrations only.")
+            % {"hours": conf.backdate_grace_hours()},
+            field="reported_at",
+        )
+    if hours > conf.backdate_max_days() * 24:
+        raise ValidationError(
+            _("The report time is more than %(days)s days ago.") % {"days": conf.backdate_max_days()},
+            field="reported_at",
+        )
+    return hours
+
+
 def case_report(
     *,
     actor,
@@ -158,6 +192,7 @@ def case_report(
         at=at,
     )
     role = system_role or _reporter_role(actor, source)
+    backdated = _check_backdating(actor, reported_at, at, importing=bool(system_role))
     location = locate(lng, lat, crs)
     unit_grid = UnitGrid.objects.get(pk=location.unit_grid_id)
     with transaction.atomic():
@@ -207,6 +242,7 @@ def case_report(
                 "channel": case.channel,
                 "severity": case.severity,
                 "reported_at": case.reported_at.isoformat(),
+                **({"backdated_hours": backdated} if backdated else {}),
             },
         )
         for a in attachments:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +37,7 @@ from ..selectors import (
     shift_leader_queue,
 )
 from ..services import case_act
+from ..uploads import files_removed_on_error
 
 PAGE_SIZE = 50
 
@@ -164,8 +166,9 @@ def case_act_page(request, pk, action):
         return HttpResponseNotAllowed(["POST"])
     case = case_for(request.user, pk)
     try:
-        params = params_from_form(action, request.POST, request.FILES, request.user)
-        case = case_act(actor=request.user, case=case, action=action, **params)
+        with files_removed_on_error(), transaction.atomic():  # a refused action keeps none of its photos
+            params = params_from_form(action, request.POST, request.FILES, request.user)
+            case = case_act(actor=request.user, case=case, action=action, **params)
     except DomainError as exc:
         messages.error(request, f"{workflow.ACTION_LABELS.get(action, action)}: {exc.message}")
     else:

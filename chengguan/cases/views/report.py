@@ -13,10 +13,11 @@ from chengguan.catalog.models import MatterType, Severity
 from chengguan.catalog.services import matter_for_code
 from chengguan.core.errors import DomainError, ValidationError
 
-from ..evidence import attachment_create
+from ..evidence import attachments_create
 from ..models import Source
 from ..selectors import duplicate_candidates, supervisor_tasks, visible_cases
 from ..services import case_report
+from ..uploads import files_removed_on_error
 from .desk import action_panels, require_role
 
 
@@ -29,10 +30,9 @@ def _float(value, field):
 
 def report_from_form(request, *, source: str):
     post = request.POST
-    with transaction.atomic():
+    with files_removed_on_error(), transaction.atomic():
         photos = [
-            attachment_create(actor=request.user, file=f, kind="before").pk
-            for f in request.FILES.getlist("photos")
+            a.pk for a in attachments_create(actor=request.user, files=request.FILES.getlist("photos"), kind="before")
         ]
         return case_report(
             actor=request.user,

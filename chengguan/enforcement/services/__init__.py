@@ -1,8 +1,11 @@
 """Every state change of the enforcement app. `case_act` runs any declared act by name (API, pages)."""
 
+from django.utils import timezone
+
 from chengguan.core.errors import NotFound
 
 from ..params import parse_params
+from ..permissions import check_actor
 from ..workflow import ACTS
 from .cases import (
     case_approve_filing,
@@ -110,6 +113,9 @@ def case_act(*, actor, case, act: str, data: dict, now=None, strict: bool = True
     spec = ACTS.get(act)
     if spec is None:
         raise NotFound(f"no act {act!r}", field="act")
+    # Who may act is checked before what they sent: an assistant asking for an enforcement act hears "not
+    # allowed" (403), not which parameters are missing (422). The act checks again on the locked row.
+    check_actor(actor, case, spec, timezone.localtime(now or timezone.now()).date())
     params = parse_params(spec, data, strict=strict)
     return ACT_FUNCTIONS[act](actor=actor, case=case, now=now, **params)
 

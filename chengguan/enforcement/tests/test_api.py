@@ -121,3 +121,14 @@ def test_the_act_catalogue_and_721_feed(clue, city, api_client):
                       content_type="application/json")
     stats = client.get(f"{BASE}/stats/721", {"start": "2026-03-01", "end": "2026-04-01"}).json()
     assert stats["counts"] == {"service": 1, "management": 0, "enforcement": 0}
+
+
+def test_an_assistant_hears_not_allowed_before_any_missing_parameter(clue, city, api_client):
+    """Permission first (issue 17 item 8): the assistant's empty request answers 403, not 422; an officer's
+    empty request still names the missing field."""
+    url = f"{BASE}/cases/{clue.pk}/acts/propose_filing"
+    with time_machine.travel(at(2026, 3, 2, 10), tick=False):
+        refused = api_client(city["assistant"]).post(url, {}, content_type="application/json")
+        assert refused.status_code == 403, refused.content
+        missing = api_client(city["officer"]).post(url, {}, content_type="application/json")
+        assert missing.status_code == 422

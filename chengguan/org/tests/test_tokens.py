@@ -49,3 +49,22 @@ def test_unknown_user_is_a_clear_error(db):
 def test_no_token_is_401(client, db):
     response = client.get("/api/v1/org/me")
     assert response.status_code == 401
+
+
+def test_sign_in_throttling_leaves_tokens_working_but_an_administrators_lock_stops_them(city, client, settings):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    _token, key = token_create(user=city["operator"])
+    guesser = Client()
+    for _ in range(3):
+        guesser.post("/accounts/login/", {"username": "operator", "password": "wrong"})
+    assert "登录失败次数过多" in guesser.post(
+        "/accounts/login/", {"username": "operator", "password": "pw-operator"}).content.decode()
+    assert client.get("/api/v1/org/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    city["operator"].locked_until = timezone.now() + timedelta(hours=1)
+    city["operator"].save()
+    assert client.get("/api/v1/org/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401

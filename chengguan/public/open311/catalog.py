@@ -152,9 +152,14 @@ def parse_attribute_values(matter, raw: dict) -> dict:
 def _datetime(value, name: str) -> datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(str(value).strip()) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(str(value).strip()) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible: 2026-02-30, an offset of +99:00
+        parsed = None
     if parsed is None:
         raise Open311Error(400, f"{name} is not an ISO 8601 date and time", code="invalid_datetime")
+    if not 1900 <= parsed.year <= 2200:
+        raise Open311Error(400, f"{name} is out of range (years 1900–2200)", code="invalid_datetime")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed

@@ -13,6 +13,7 @@ from .catalog import _datetime
 from .render import Open311Error
 
 MAX_SPAN = timedelta(days=90)
+MAX_PAGE = 1_000_000  # beyond any city's cases; a larger page number is a mistake (and overflows SQLite)
 
 
 def public_sources() -> list[str]:
@@ -113,7 +114,7 @@ def search(params, *, now, page_size_max: int) -> tuple[list, dict]:
     `status`, plus the `updated_after`/`updated_before`, `page`/`page_size` and `extensions` extensions.
     Returns (cases, paging info)."""
     extensions = (params.get("extensions") or "").lower() == "true"
-    page = _positive_int(params.get("page"), "page", 1)
+    page = _positive_int(params.get("page"), "page", 1, MAX_PAGE)
     page_size = _positive_int(params.get("page_size"), "page_size", page_size_max, page_size_max)
     qs = base_queryset(extensions=extensions)
     ids = _csv(params.get("service_request_id"))

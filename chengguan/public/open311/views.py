@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from chengguan.cases.services.intake import DESCRIPTION_MAX_LENGTH, PHONE_RE
 from chengguan.core.errors import DomainError
@@ -39,13 +38,19 @@ def open311_view(methods=("GET",)):
 
     def decorate(view):
         @csrf_exempt
-        @require_http_methods(list(methods))
         @functools.wraps(view)
         def wrapper(request, fmt, **kwargs):
             fmt = fmt.lower()
             try:
                 if fmt not in FORMATS:
                     raise Open311Error(400, f"Unknown format {fmt!r}: use xml or json", code="invalid_format")
+                if request.method not in methods:
+                    error = Open311Error(405, f"method {request.method} not allowed: use {', '.join(methods)}",
+                                         code="method_not_allowed")
+                    response = error_response(fmt, error)
+                    response["Allow"] = ", ".join(methods)
+                    return response
+                _check_nul(request, kwargs)
                 _check_jurisdiction(request)
                 return view(request, fmt, **kwargs)
             except Open311Error as exc:
@@ -69,6 +74,17 @@ def _param(request, name: str) -> str:
     if value in (None, ""):
         value = request.GET.get(name)
     return (value or "").strip()
+
+
+def _check_nul(request, path_values) -> None:
+    for name, value in path_values.items():
+        if "\x00" in value:
+            raise Open311Error(400, f"{name} contains a NUL character", code="invalid_parameter")
+    data = request.POST if request.method == "POST" else {}
+    for source in (request.GET, data):
+        for name in source:
+            if "\x00" in name or any("\x00" in v for v in source.getlist(name)):
+                raise Open311Error(400, f"{name.replace(chr(0), '')} contains a NUL character", code="invalid_parameter")
 
 
 def _check_jurisdiction(request) -> None:

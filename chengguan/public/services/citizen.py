@@ -7,10 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from chengguan.cases.evidence import attachment_create
+from chengguan.cases.evidence import attachments_create
 from chengguan.cases.models import Case, Source
 from chengguan.cases.services import case_report
 from chengguan.cases.services.intake import PHONE_RE
+from chengguan.cases.uploads import files_removed_on_error
 from chengguan.cases.workflow import State
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
 from chengguan.org.models import Role
@@ -56,8 +57,8 @@ def citizen_report(
     hit("report_ip", ip, now=at, field="phone")
     hit("report_phone", phone, now=at, field="phone")
     hit("report_phone_day", phone, now=at, field="phone")
-    with transaction.atomic():
-        ids = [attachment_create(actor=None, file=f, kind="before", at=at).pk for f in photos]
+    with files_removed_on_error(), transaction.atomic():
+        ids = [a.pk for a in attachments_create(actor=None, files=photos, kind="before", at=at)]
         return case_report(
             actor=None,
             source=Source.CITIZEN,
