@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chengguan.core.context_processors.platform",
+                "chengguan.core.context_processors.staff_menu",
             ],
         },
     },

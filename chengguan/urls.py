@@ -17,6 +17,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on every page that names no icon (the API docs, a downloaded file's tab).
     path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg"), permanent=True)),
     path("", core_views.home, name="home"),
+    path("nav/counts/", core_views.nav_counts, name="nav-counts"),
     path("accounts/login/", org_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", org_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,7 +3,8 @@
 import math
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as When_
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from chengguan.org.models import Role
@@ -115,20 +116,31 @@ def case_list(
 # ---- queues per role --------------------------------------------------------------------------------------
 
 
+def byqueue_urgency(qs) -> QuerySet:
+    """Queue order: work that can move first (a hung-up case waits last), then urgent before pressing before
+    normal, then the nearest deadline (an overdue case's is the earliest), then the oldest."""
+    parked = When_(When(state=State.HUNG_UP, then=Value(1)), default=Value(0), output_field=IntegerField())
+    urgency = When_(
+        When(severity="urgent", then=Value(0)),
+        When(severity="pressing", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(queue_parked=parked, queue_urgency=urgency).order_by(
+        "queue_parked", "queue_urgency", F("deadline").asc(nulls_last=True), "pk"
+    )
+
+
 def operator_queue(user) -> QuerySet:
-    return case_list(user, states=[State.REPORTED]).order_by("deadline", "pk")
+    return byqueue_urgency(case_list(user, states=[State.REPORTED]))
 
 
 def shift_leader_queue(user) -> QuerySet:
-    return case_list(user, states=[State.ACCEPTED, State.CHECK_PASSED, State.SELF_HANDLED]).order_by(
-        "deadline", "pk"
-    )
+    return byqueue_urgency(case_list(user, states=[State.ACCEPTED, State.CHECK_PASSED, State.SELF_HANDLED]))
 
 
 def dispatcher_queue(user) -> QuerySet:
-    return case_list(user, states=[State.FILED, State.RETURNED, State.DISTRICT_DISPATCHED]).order_by(
-        "deadline", "pk"
-    )
+    return byqueue_urgency(case_list(user, states=[State.FILED, State.RETURNED, State.DISTRICT_DISPATCHED]))
 
 
 def department_inbox(user) -> QuerySet:
@@ -139,23 +151,16 @@ def department_inbox(user) -> QuerySet:
         q |= Q(current_department__path__startswith=p)
     if sees_everything(user):
         q = Q(current_department__isnull=False)
-    return (
-        Case.objects.filter(q, state__in=[State.DISPATCHED, State.HUNG_UP])
-        .select_related(*LIST_RELATED)
-        .order_by("deadline", "pk")
+    return byqueue_urgency(
+        Case.objects.filter(q, state__in=[State.DISPATCHED, State.HUNG_UP]).select_related(*LIST_RELATED)
     )
 
 
 def supervisor_tasks(user) -> QuerySet:
     """Verify and check tasks assigned to the supervisor or to a responsibility grid of theirs."""
-    return (
-        visible_cases(user)
-        .filter(state__in=[State.VERIFYING, State.CHECKING])
-        .filter(Q(assignee=user) | Q(responsibility_grid__supervisors=user))
-        .select_related(*LIST_RELATED)
-        .distinct()
-        .order_by("deadline", "pk")
-    )
+    mine = Q(assignee=user) | Q(responsibility_grid__supervisors=user)
+    ids = visible_cases(user).filter(mine, state__in=[State.VERIFYING, State.CHECKING]).values("pk")
+    return byqueue_urgency(Case.objects.filter(pk__in=ids).select_related(*LIST_RELATED))
 
 
 def department_workload(user) -> list[dict]:

@@ -9,3 +9,17 @@ def platform(request):
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
     }
+
+
+def staff_menu(request):
+    """The staff menu for base.html, computed only when a page renders it (the admin and JSON never do)."""
+    from django.utils.functional import SimpleLazyObject
+
+    from chengguan.core.navigation import is_staff_user, menu_for
+
+    user = getattr(request, "user", None)
+
+    def build():
+        return menu_for(user) if is_staff_user(user) else []
+
+    return {"staff_menu": SimpleLazyObject(build)}
