@@ -74,6 +74,23 @@ def work_items(user, *, now=None, limit: int = 8) -> list[dict]:
     return items[:limit]
 
 
+def may_open(user, url_name: str) -> bool:
+    """Whether `user` may open the page `url_name`, by the roles its app declares (a NAVIGATION entry, or
+    `ACCESS = {url_name: roles}` in navigation.py for pages outside the menu). Undeclared pages: True."""
+    declared = None
+    for module in _modules():
+        access = getattr(module, "ACCESS", {})
+        if url_name in access:
+            declared = set(access[url_name])
+        for _label, name, allowed, *_rest in getattr(module, "NAVIGATION", []):
+            if name.partition("?")[0] == url_name:
+                declared = (declared or set()) | set(allowed) if allowed is not None else None
+                break
+    if declared is None:
+        return bool(user and user.is_authenticated)
+    return sees_everything(user) or bool(user_roles(user) & declared)
+
+
 def is_staff_user(user) -> bool:
     """Whether the user works on the platform (has a role or is a superuser): such users get the staff menu."""
     return bool(user and user.is_authenticated and (user.is_superuser or user_roles(user)))
