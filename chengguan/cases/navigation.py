@@ -45,6 +45,9 @@ def unread(user, now):
     return selectors.unread_count(user)
 
 
+# A supervisor who signs in on a phone lands on the phone pages (core.navigation.phone_home).
+PHONE_HOME = {"supervisor": "cases:mobile"}
+
 DESK = {"operator", "shift_leader", "dispatcher", "department_handler", "leader", "admin"}
 
 NAVIGATION = [

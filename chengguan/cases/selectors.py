@@ -11,7 +11,7 @@ from chengguan.org.models import Role
 from chengguan.org.scope import department_paths, region_paths, sees_everything
 
 from . import conf
-from .models import Case, CaseDepartment, Notification
+from .models import Attachment, Case, CaseDepartment, Notification
 from .workflow import State
 
 DEPARTMENT = Role.DEPARTMENT_HANDLER.value
@@ -220,3 +220,25 @@ def inbox(user) -> QuerySet:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def reused_photos(photos, user=None) -> dict:
+    """Photos whose bytes (SHA-256) were uploaded before, on this case or another: {photo pk: the earlier
+    attachment}. A check photo identical to the department's after-photo proves nothing was looked at."""
+    photos = [p for p in photos if p.sha256]
+    if not photos:
+        return {}
+    earlier = {}
+    rows = Attachment.objects.filter(sha256__in={p.sha256 for p in photos}).select_related("case").order_by("pk")
+    for row in rows:
+        earlier.setdefault(row.sha256, []).append(row)
+    found = {}
+    for p in photos:
+        before = [a for a in earlier.get(p.sha256, []) if a.pk < p.pk]
+        if before:
+            found[p.pk] = before[0]
+    # the other case's number is shown only to whom may see that case
+    visible = set(visible_cases(user).filter(pk__in={a.case_id for a in found.values()}).values_list("pk", flat=True))
+    for a in found.values():
+        a.case_visible = a.case_id in visible
+    return found

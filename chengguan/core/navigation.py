@@ -91,6 +91,17 @@ def may_open(user, url_name: str) -> bool:
     return sees_everything(user) or bool(user_roles(user) & declared)
 
 
+def phone_home(user) -> str | None:
+    """The phone page a user lands on after signing in on a phone: apps declare `PHONE_HOME = {role: url_name}`
+    in navigation.py (the first app's entry for any of the user's roles wins)."""
+    roles = user_roles(user)
+    for module in _modules():
+        for role, url_name in getattr(module, "PHONE_HOME", {}).items():
+            if role in roles:
+                return reverse(url_name)
+    return None
+
+
 def is_staff_user(user) -> bool:
     """Whether the user works on the platform (has a role or is a superuser): such users get the staff menu."""
     return bool(user and user.is_authenticated and (user.is_superuser or user_roles(user)))

@@ -16,3 +16,5 @@ ACCESS = {
     "patrol:certificates": {"leader", "admin", "legal_reviewer"},
     "patrol:staff": {"leader", "admin", "legal_reviewer"},
 }
+# Officers and assistants who sign in on a phone land on the patrol tracker (core.navigation.phone_home).
+PHONE_HOME = {"officer": "patrol:mobile", "assistant": "patrol:mobile"}

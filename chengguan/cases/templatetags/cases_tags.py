@@ -95,3 +95,8 @@ def exif_gap_minutes(photo, case):
     if photo.taken_at is None:
         return ""
     return round(abs((case.reported_at - photo.taken_at).total_seconds()) / 60)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -28,6 +28,7 @@ from ..selectors import (
     dispatcher_queue,
     duplicate_candidates,
     inbox,
+    reused_photos,
 )
 from ..services import case_act
 from .queues import dispatch_departments, next_case_url, queue_of, queue_query, require_role
@@ -145,6 +146,7 @@ def case_detail_page(request, pk):
         "now": timezone.now(),
         "events": events,
         "photos": photos,
+        "reused": reused_photos(photos, request.user),
         "panels": action_panels(request.user, case),
         "pending": case.requests.filter(status=CaseRequest.Status.PENDING),
         "duplicates": duplicate_candidates(case, user=request.user) if case.is_open else [],
