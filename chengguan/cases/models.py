@@ -402,6 +402,9 @@ class Notification(models.Model):
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # a reminder (no case) links to where the work is done; `key` makes a reminder go out once per person
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    key = models.CharField(_("reminder key"), max_length=120, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("notification")
