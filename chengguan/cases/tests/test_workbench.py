@@ -153,3 +153,15 @@ def test_departments_are_grouped_by_kind_with_the_suggested_one_first(city, walk
     select = page.split('id="dispatch-dept"', 1)[1].split("</select>", 1)[0]
     assert select.count("<optgroup") >= 2
     assert FilingCondition  # the walk filed with the matter's condition
+
+
+def test_stock_phrases_are_offered_under_their_action_only(city, walk, login):
+    from ..models import StockPhrase
+
+    StockPhrase.objects.create(action="reject", text="不属于城管受理范围")
+    StockPhrase.objects.create(action="accept", text="旧的用语", is_active=False)
+    page = login(city["operator"]).get(f"/cases/{walk.to(State.REPORTED).pk}/").content.decode()
+    reject = page.split('data-action="reject"', 1)[1].split("</details>", 1)[0]
+    accept = page.split('data-action="accept"', 1)[1].split("</details>", 1)[0]
+    assert "不属于城管受理范围" in reject and 'class="stock-phrases"' in reject
+    assert "stock-phrases" not in accept and "旧的用语" not in page

@@ -18,7 +18,7 @@ from chengguan.org.models import Region
 
 from .. import workflow
 from ..actionforms import DANGER, FIELDS, PRIMARY, REASON_REQUIRED, UNIT_LABELS, params_from_form
-from ..models import CaseRequest, Source
+from ..models import CaseRequest, Source, StockPhrase
 from ..notify import notification_mark_read
 from ..presenters import masked_reporter, may_reveal_reporter
 from ..selectors import (
@@ -101,6 +101,9 @@ def action_panels(user, case):
     panels = []
     actions = [a for a in workflow.allowed_actions(user, case)
                if a not in workflow.REQUEST_DECISIONS or workflow.REQUEST_DECISIONS[a] in pending]  # fmt: skip
+    phrases = {}
+    for phrase in StockPhrase.objects.filter(is_active=True, action__in=actions):
+        phrases.setdefault(phrase.action, []).append(phrase.text)
     for action in sorted(actions, key=_panel_order):
         fields = FIELDS.get(action, [])
         panel = {
@@ -109,6 +112,7 @@ def action_panels(user, case):
             "fields": fields,
             "reason_required": action in REASON_REQUIRED,
             "danger": action in DANGER,
+            "phrases": phrases.get(action, []),
         }
         if "department_id" in fields:
             panel["department_groups"] = dispatch_departments()
