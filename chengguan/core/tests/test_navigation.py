@@ -24,3 +24,12 @@ def test_a_person_without_a_role_gets_no_staff_menu_and_an_operators_has_its_que
     assert not is_staff_user(city["nobody"]) and is_staff_user(city["operator"])
     names = [e["name"] for e in menu_for(city["operator"])]
     assert "cases:operator" in names and "enforcement:approvals" not in names
+
+
+def test_enforcement_roles_get_their_queues_with_counts(city):
+    by_role = {r: {e["name"]: e["count"] for e in menu_for(city[r]) if e["count"] is not None}
+               for r in ("officer", "legal_reviewer", "leader", "operator")}  # fmt: skip
+    assert by_role["legal_reviewer"]["enforcement:review_queue"] == 0
+    assert by_role["leader"]["enforcement:approvals"] == 0
+    assert by_role["officer"]["enforcement:list"] == 0
+    assert "enforcement:list" not in by_role["operator"]
