@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "chengguan.core.context_processors.platform",
                 "chengguan.core.context_processors.calendar_banner",
+                "chengguan.core.context_processors.staff_menu",
             ],
         },
     },

@@ -19,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg"), permanent=True)),
     path("", core_views.home, name="home"),
     path("calendar/import/", calendar_views.calendar_import, name="calendar_import"),
+    path("nav/counts/", core_views.nav_counts, name="nav-counts"),
     path("accounts/login/", org_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", org_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -35,6 +35,8 @@ FIELDS = {
 }
 REASON_REQUIRED = {"reject", "void", "return", "request_extension", "request_hang_up", "reply", "check_fail",
                    "self_handle"}  # fmt: skip
+# The action each role is on the case for, in the order it opens first (立案, 派遣, 处置反馈, 核查 ...).
+PRIMARY = ["accept", "verify", "file", "dispatch", "reply", "check_pass", "close", "resume", "approve_extension"]
 DANGER = {"reject", "void", "return", "check_fail", "deny_extension", "deny_hang_up"}
 UNIT_LABELS = {
     "working_hours": _("working hours"),

@@ -294,7 +294,29 @@ class Walk:
         self.step("close", u["shift_leader"], 5, 60)
 
 
+STOCK_PHRASES = {
+    "accept": ["信息完整，予以受理"],
+    "reject": ["不属于城管受理范围", "重复上报", "信息不全，无法核实"],
+    "file": ["符合立案条件"],
+    "return": ["非本部门职责，请重新派遣"],
+    "reply": ["已处置完毕，现场已清理", "已督促责任单位整改到位"],
+    "check_pass": ["现场核查，问题已解决"],
+    "check_fail": ["现场问题仍然存在，请返工"],
+    "close": ["处置合格，予以结案"],
+}
+
+
+def load_stock_phrases() -> None:
+    from .models import StockPhrase
+
+    if not StockPhrase.objects.exists():
+        StockPhrase.objects.bulk_create(
+            [StockPhrase(action=a, text=t, order=i) for a, texts in STOCK_PHRASES.items() for i, t in enumerate(texts)]
+        )
+
+
 def load(*, stdout) -> None:
+    load_stock_phrases()
     if Case.objects.filter(external_id__startswith=DEMO_TAG).exists():
         stdout.write("demo cases already loaded; reusing them")
         return

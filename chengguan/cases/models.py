@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.catalog.models import AreaClass, Severity
 
-from .workflow import FINAL_STATES, STATE_LABELS, State
+from .workflow import ACTION_LABELS, FINAL_STATES, STATE_LABELS, State
+
+ACTION_CHOICES = list(ACTION_LABELS.items())
 
 
 class Source(models.TextChoices):
@@ -407,6 +409,9 @@ class Notification(models.Model):
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # a reminder (no case) links to where the work is done; `key` makes a reminder go out once per person
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    key = models.CharField(_("reminder key"), max_length=120, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -415,6 +420,23 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notification_user"),
         ]
+
+    def __str__(self):
+        return self.text
+
+
+class StockPhrase(models.Model):
+    """A stock phrase (常用语) offered under an action's reason field, edited in admin per city."""
+
+    action = models.CharField(_("action"), max_length=24, choices=[(a, label) for a, label in ACTION_CHOICES])
+    text = models.CharField(_("text"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("stock phrase")
+        verbose_name_plural = _("stock phrases")
+        ordering = ["action", "order", "pk"]
 
     def __str__(self):
         return self.text

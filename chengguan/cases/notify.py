@@ -66,6 +66,23 @@ def notify(*, case, kind: str, text: str, user_ids, at, phones=()) -> None:
         transaction.on_commit(lambda: deliver(messages))
 
 
+def remind(*, key: str, text: str, link: str, user_ids, at) -> int:
+    """A reminder of work with a deadline: once per person and `key` (a job may run again and again), in the
+    inbox with a link to where it is done, and through the configured channels after commit. Returns how many
+    people were told now."""
+    wanted = {u for u in user_ids if u}
+    told = set(Notification.objects.filter(key=key, user_id__in=wanted).values_list("user_id", flat=True))
+    new = sorted(wanted - told)
+    Notification.objects.bulk_create(
+        [Notification(user_id=u, kind="reminder", text=text[:300], link=link, key=key, created_at=at) for u in new]
+    )
+    phone_of = dict(User.objects.filter(pk__in=new).values_list("pk", "phone")) if new else {}
+    messages = [Message("reminder", text, "", u, phone_of.get(u, "")) for u in new]
+    if messages:
+        transaction.on_commit(lambda: deliver(messages))
+    return len(new)
+
+
 def notification_mark_read(*, actor, notification_ids=None, at) -> int:
     qs = Notification.objects.filter(user=actor, read_at__isnull=True)
     if notification_ids is not None:

@@ -3,14 +3,15 @@
 import math
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as When_
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from chengguan.org.models import Role
 from chengguan.org.scope import department_paths, region_paths, sees_everything
 
 from . import conf
-from .models import Case, CaseDepartment, Notification
+from .models import Attachment, Case, CaseDepartment, Notification
 from .workflow import State
 
 DEPARTMENT = Role.DEPARTMENT_HANDLER.value
@@ -115,20 +116,31 @@ def case_list(
 # ---- queues per role --------------------------------------------------------------------------------------
 
 
+def byqueue_urgency(qs) -> QuerySet:
+    """Queue order: work that can move first (a hung-up case waits last), then urgent before pressing before
+    normal, then the nearest deadline (an overdue case's is the earliest), then the oldest."""
+    parked = When_(When(state=State.HUNG_UP, then=Value(1)), default=Value(0), output_field=IntegerField())
+    urgency = When_(
+        When(severity="urgent", then=Value(0)),
+        When(severity="pressing", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(queue_parked=parked, queue_urgency=urgency).order_by(
+        "queue_parked", "queue_urgency", F("deadline").asc(nulls_last=True), "pk"
+    )
+
+
 def operator_queue(user) -> QuerySet:
-    return case_list(user, states=[State.REPORTED]).order_by("deadline", "pk")
+    return byqueue_urgency(case_list(user, states=[State.REPORTED]))
 
 
 def shift_leader_queue(user) -> QuerySet:
-    return case_list(user, states=[State.ACCEPTED, State.CHECK_PASSED, State.SELF_HANDLED]).order_by(
-        "deadline", "pk"
-    )
+    return byqueue_urgency(case_list(user, states=[State.ACCEPTED, State.CHECK_PASSED, State.SELF_HANDLED]))
 
 
 def dispatcher_queue(user) -> QuerySet:
-    return case_list(user, states=[State.FILED, State.RETURNED, State.DISTRICT_DISPATCHED]).order_by(
-        "deadline", "pk"
-    )
+    return byqueue_urgency(case_list(user, states=[State.FILED, State.RETURNED, State.DISTRICT_DISPATCHED]))
 
 
 def department_inbox(user) -> QuerySet:
@@ -139,23 +151,16 @@ def department_inbox(user) -> QuerySet:
         q |= Q(current_department__path__startswith=p)
     if sees_everything(user):
         q = Q(current_department__isnull=False)
-    return (
-        Case.objects.filter(q, state__in=[State.DISPATCHED, State.HUNG_UP])
-        .select_related(*LIST_RELATED)
-        .order_by("deadline", "pk")
+    return byqueue_urgency(
+        Case.objects.filter(q, state__in=[State.DISPATCHED, State.HUNG_UP]).select_related(*LIST_RELATED)
     )
 
 
 def supervisor_tasks(user) -> QuerySet:
     """Verify and check tasks assigned to the supervisor or to a responsibility grid of theirs."""
-    return (
-        visible_cases(user)
-        .filter(state__in=[State.VERIFYING, State.CHECKING])
-        .filter(Q(assignee=user) | Q(responsibility_grid__supervisors=user))
-        .select_related(*LIST_RELATED)
-        .distinct()
-        .order_by("deadline", "pk")
-    )
+    mine = Q(assignee=user) | Q(responsibility_grid__supervisors=user)
+    ids = visible_cases(user).filter(mine, state__in=[State.VERIFYING, State.CHECKING]).values("pk")
+    return byqueue_urgency(Case.objects.filter(pk__in=ids).select_related(*LIST_RELATED))
 
 
 def department_workload(user) -> list[dict]:
@@ -215,3 +220,25 @@ def inbox(user) -> QuerySet:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def reused_photos(photos, user=None) -> dict:
+    """Photos whose bytes (SHA-256) were uploaded before, on this case or another: {photo pk: the earlier
+    attachment}. A check photo identical to the department's after-photo proves nothing was looked at."""
+    photos = [p for p in photos if p.sha256]
+    if not photos:
+        return {}
+    earlier = {}
+    rows = Attachment.objects.filter(sha256__in={p.sha256 for p in photos}).select_related("case").order_by("pk")
+    for row in rows:
+        earlier.setdefault(row.sha256, []).append(row)
+    found = {}
+    for p in photos:
+        before = [a for a in earlier.get(p.sha256, []) if a.pk < p.pk]
+        if before:
+            found[p.pk] = before[0]
+    # the other case's number is shown only to whom may see that case
+    visible = set(visible_cases(user).filter(pk__in={a.case_id for a in found.values()}).values_list("pk", flat=True))
+    for a in found.values():
+        a.case_visible = a.case_id in visible
+    return found

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/queue/filing/", views.filing_page, name="filing"),
     path("cases/queue/dispatch/", views.dispatch_page, name="dispatch"),
     path("cases/queue/department/", views.department_page, name="department"),
+    path("cases/queue/batch/<str:action>/", views.queue_batch, name="batch"),
     path("cases/notifications/", views.notifications_page, name="notifications"),
     path("m/", views.mobile_home, name="mobile"),
     path("m/report/", views.mobile_report, name="mobile_report"),

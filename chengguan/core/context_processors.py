@@ -20,3 +20,15 @@ def calendar_banner(request):
 
     status = calendar_status()
     return {"CALENDAR_MISSING_YEAR": status["year"]} if status["reminder"] else {}
+def staff_menu(request):
+    """The staff menu for base.html, computed only when a page renders it (the admin and JSON never do)."""
+    from django.utils.functional import SimpleLazyObject
+
+    from chengguan.core.navigation import is_staff_user, menu_for
+
+    user = getattr(request, "user", None)
+
+    def build():
+        return menu_for(user) if is_staff_user(user) else []
+
+    return {"staff_menu": SimpleLazyObject(build)}

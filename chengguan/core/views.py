@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chengguan import __version__
-from chengguan.core.navigation import menu_for
+from chengguan.core.navigation import is_staff_user, menu_for, work_items
 
 
 @require_GET
@@ -29,4 +29,18 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"menu": menu_for(request.user)})
+    """The user's own work: each queue with its count, the next items to do, then the other pages."""
+    menu = menu_for(request.user)
+    context = {
+        "queues": [e for e in menu if e["count"] is not None],
+        "links": [e for e in menu if e["count"] is None],
+        "items": work_items(request.user),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def nav_counts(request):
+    """The staff menu with fresh counts (polled by the page every 30 s)."""
+    menu = menu_for(request.user) if is_staff_user(request.user) else []
+    return render(request, "core/_staffnav.html", {"menu": menu})

@@ -10,3 +10,11 @@ NAVIGATION = [
     (_("Campaigns"), "patrol:campaigns", PATROL),
     (_("Frontage responsibility"), "patrol:shops", PATROL),
 ]
+# Pages outside the menu, for links shown only to those who may follow them (core.navigation.may_open).
+ACCESS = {
+    "patrol:staffing": {"leader", "admin", "legal_reviewer"},
+    "patrol:certificates": {"leader", "admin", "legal_reviewer"},
+    "patrol:staff": {"leader", "admin", "legal_reviewer"},
+}
+# Officers and assistants who sign in on a phone land on the patrol tracker (core.navigation.phone_home).
+PHONE_HOME = {"officer": "patrol:mobile", "assistant": "patrol:mobile"}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_alter_case_source'),
+        ("cases", "0004_alter_case_source"),
     ]
 
     operations = [

@@ -35,6 +35,35 @@ def action_label(value):
     return ACTION_LABELS.get(value, _("report") if value == "report" else value)
 
 
+QUEUE_STEP_LABELS = {
+    "file": _("awaiting filing"),
+    "close": _("awaiting closure"),
+    "handle": _("being handled"),
+    "hung_up": _("hung up"),
+}
+
+
+@register.filter
+def queue_step_label(value):
+    return QUEUE_STEP_LABELS.get(value, value)
+
+
+@register.filter
+def step_label(value):
+    """A step code (accept, handle, check ...) in words; "" for none."""
+    from chengguan.catalog.steps import STEP_CHOICES
+
+    return dict(STEP_CHOICES).get(value, value) if value else ""
+
+
+@register.filter
+def unit_label(value):
+    """A time-limit unit (working_days ...) in words."""
+    from ..actionforms import UNIT_LABELS
+
+    return UNIT_LABELS.get(value, value) if value else ""
+
+
 @register.filter
 def role_label(value):
     from chengguan.org.models import Role
@@ -69,3 +98,8 @@ def exif_gap_minutes(photo, case):
     if photo.taken_at is None:
         return ""
     return round(abs((case.reported_at - photo.taken_at).total_seconds()) / 60)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

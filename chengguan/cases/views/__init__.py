@@ -3,13 +3,11 @@ from .desk import (
     case_detail_page,
     case_export,
     case_list_page,
-    department_page,
     dispatch_page,
-    filing_page,
     notifications_page,
-    operator_page,
 )
 from .photos import case_photo
+from .queues import department_page, filing_page, operator_page, queue_batch
 from .report import desk_report, matter_search, mobile_case, mobile_home, mobile_report
 
 __all__ = [
@@ -28,4 +26,5 @@ __all__ = [
     "mobile_report",
     "notifications_page",
     "operator_page",
+    "queue_batch",
 ]

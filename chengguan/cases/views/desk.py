@@ -4,7 +4,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
@@ -17,34 +16,27 @@ from chengguan.catalog.models import FilingCondition, Severity
 from chengguan.catalog.routing import RoutingTable
 from chengguan.catalog.services import suggest_department
 from chengguan.core.errors import DomainError
-from chengguan.org.models import Department, Region
-from chengguan.org.scope import has_role, sees_everything
+from chengguan.org.models import Region
 
 from .. import workflow
-from ..actionforms import DANGER, FIELDS, REASON_REQUIRED, UNIT_LABELS, params_from_form
-from ..models import CaseRequest, Source
+from ..actionforms import DANGER, FIELDS, PRIMARY, REASON_REQUIRED, UNIT_LABELS, params_from_form
+from ..models import CaseRequest, Source, StockPhrase
 from ..notify import notification_mark_read
 from ..presenters import masked_reporter, may_reveal_reporter
 from ..selectors import (
     case_for,
     case_list,
-    department_inbox,
     department_workload,
     dispatcher_queue,
     duplicate_candidates,
     inbox,
-    operator_queue,
-    shift_leader_queue,
+    reused_photos,
 )
 from ..services import case_act
 from ..uploads import files_removed_on_error
+from .queues import dispatch_departments, next_case_url, queue_of, queue_query, require_role
 
 PAGE_SIZE = 50
-
-
-def require_role(user, *roles):
-    if not (sees_everything(user) or has_role(user, *roles)):
-        raise DjangoPermissionDenied
 
 
 def _date(value, end=False):
@@ -98,10 +90,24 @@ def case_export(request):
     return cases_xlsx_response(qs)
 
 
+def _panel_order(action):
+    """The action the role is there for first (立案, 处置反馈, 核查 ...), then the others, destructive ones last."""
+    if action in PRIMARY:
+        return (0, PRIMARY.index(action))
+    return (2 if action in DANGER else 1, 0)
+
+
 def action_panels(user, case):
-    """The forms for every action the user may take on the case now."""
+    """The forms for every action the user may take on the case now, the primary one first. A decision on a
+    request (approve/deny an extension, deny a hang-up) is offered only while such a request is pending."""
+    pending = set(case.requests.filter(status=CaseRequest.Status.PENDING).values_list("kind", flat=True))
     panels = []
-    for action in workflow.allowed_actions(user, case):
+    actions = [a for a in workflow.allowed_actions(user, case)
+               if a not in workflow.REQUEST_DECISIONS or workflow.REQUEST_DECISIONS[a] in pending]  # fmt: skip
+    phrases = {}
+    for phrase in StockPhrase.objects.filter(is_active=True, action__in=actions):
+        phrases.setdefault(phrase.action, []).append(phrase.text)
+    for action in sorted(actions, key=_panel_order):
         fields = FIELDS.get(action, [])
         panel = {
             "action": action,
@@ -109,13 +115,14 @@ def action_panels(user, case):
             "fields": fields,
             "reason_required": action in REASON_REQUIRED,
             "danger": action in DANGER,
+            "phrases": phrases.get(action, []),
         }
         if "department_id" in fields:
-            panel["departments"] = Department.objects.filter(is_active=True).order_by("path")
+            panel["department_groups"] = dispatch_departments()
             suggestion = suggest_department(
                 matter=case.matter, unit_grid=case.unit_grid, component=case.component
             )
-            panel["suggested"] = suggestion.pk if suggestion else None
+            panel["suggested"] = suggestion
             if case.state != workflow.State.DISTRICT_DISPATCHED:
                 panel["districts"] = [case.district]
         if "filing_condition_id" in fields:
@@ -135,11 +142,18 @@ def case_detail_page(request, pk):
     case = case_for(request.user, pk)
     events = case.events.select_related("department", "assignee").prefetch_related("attachments")
     photos = list(case.attachments.all())
+    queue_url = request.GET.get("queue") or ""
+    queue_url = queue_url if queue_of(queue_url, request.get_host()) else ""
+    next_url = next_case_url(request.user, queue_url, request.get_host(), case.pk) if queue_url else None
     context = {
+        "queue_url": queue_url,
+        "next_url": next_url,
+        "next": next_url or queue_url,
         "case": case,
         "now": timezone.now(),
         "events": events,
         "photos": photos,
+        "reused": reused_photos(photos, request.user),
         "panels": action_panels(request.user, case),
         "pending": case.requests.filter(status=CaseRequest.Status.PENDING),
         "duplicates": duplicate_candidates(case, user=request.user) if case.is_open else [],
@@ -171,45 +185,23 @@ def case_act_page(request, pk, action):
             case = case_act(actor=request.user, case=case, action=action, **params)
     except DomainError as exc:
         messages.error(request, f"{workflow.ACTION_LABELS.get(action, action)}: {exc.message}")
-    else:
-        messages.success(
-            request,
-            _("%(number)s: %(action)s done — now %(state)s")
-            % {"number": case.number, "action": workflow.ACTION_LABELS[action], "state": case.state_label},
-        )
+        return redirect(case_detail_url(case, request.POST.get("queue")))
+    messages.success(
+        request,
+        _("%(number)s: %(action)s done — now %(state)s")
+        % {"number": case.number, "action": workflow.ACTION_LABELS[action], "state": case.state_label},
+    )
     return redirect(_safe_next(request, case_detail_url(case)))
 
 
-def case_detail_url(case):
+def case_detail_url(case, queue=None):
+    """The case page; a refused action returns there and keeps the queue the user came from."""
+    from urllib.parse import urlencode
+
     from django.urls import reverse
 
-    return reverse("cases:detail", args=[case.pk])
-
-
-def _queue(request, *, roles, title, qs, template="cases/queue.html", **extra):
-    require_role(request.user, *roles)
-    now = timezone.now()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"title": title, "page": page, "now": now, "query": "", **extra}
-    return render(request, template, context)
-
-
-@login_required
-def operator_page(request):
-    qs = operator_queue(request.user)
-    return _queue(request, roles=["operator"], title=_("Acceptance queue"), qs=qs, show_duplicates=True)
-
-
-@login_required
-def filing_page(request):
-    qs = shift_leader_queue(request.user)
-    return _queue(request, roles=["shift_leader"], title=_("Filing and closing"), qs=qs)
-
-
-@login_required
-def department_page(request):
-    qs = department_inbox(request.user)
-    return _queue(request, roles=["department_handler"], title=_("Department inbox"), qs=qs)
+    url = reverse("cases:detail", args=[case.pk])
+    return url + "?" + urlencode({"queue": queue}) if queue else url
 
 
 @login_required
@@ -240,7 +232,8 @@ def dispatch_page(request):
         "now": now,
         "pending": pending,
         "workload": department_workload(request.user),
-        "departments": Department.objects.filter(is_active=True).order_by("path"),
+        "department_groups": dispatch_departments(),
+        "query": queue_query(request.GET),
         "map_points": [
             {
                 "id": r["case"].pk,

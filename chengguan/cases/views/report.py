@@ -15,7 +15,7 @@ from chengguan.core.errors import DomainError, ValidationError
 
 from ..evidence import attachments_create
 from ..models import Source
-from ..selectors import duplicate_candidates, supervisor_tasks, visible_cases
+from ..selectors import duplicate_candidates, reused_photos, supervisor_tasks, visible_cases
 from ..services import case_report
 from ..uploads import files_removed_on_error
 from .desk import action_panels, require_role
@@ -96,11 +96,13 @@ def mobile_case(request, pk):
     from ..selectors import case_for
 
     case = case_for(request.user, pk)
+    photos = list(case.attachments.all())
     context = {
         "case": case,
         "now": timezone.now(),
         "panels": action_panels(request.user, case),
-        "photos": case.attachments.all(),
+        "photos": photos,
+        "reused": reused_photos(photos, request.user),
         "next": reverse("cases:mobile_case", args=[case.pk]),
     }
     return render(request, "cases/mobile/case.html", context)

@@ -40,6 +40,14 @@ class AuditRecord(models.Model):
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit records are append-only")
 
+    @property
+    def act_label(self) -> str:
+        """The act in words (an enforcement act, or a case-loop action for other subjects); the code if unknown."""
+        from ..workflow import ACTS, OTHER_ACT_LABELS
+
+        spec = ACTS.get(self.act)
+        return str(spec.label if spec else OTHER_ACT_LABELS.get(self.act, self.act))
+
 
 class AuditHead(models.Model):
     """The single row naming the chain's last link; appends lock it so the chain stays linear."""
@@ -53,3 +61,4 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.hash[:12]}"
+

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.cases.evidence import attachments_create
 from chengguan.cases.models import Case, Source
@@ -50,10 +51,12 @@ def citizen_report(
     at = at or timezone.now()
     phone = normalize_phone(phone)
     if not phone or not PHONE_RE.match(phone):
-        raise ValidationError("Give a phone number: you need it to follow the case.", field="phone")
+        raise ValidationError(_("Give a phone number: you need it to follow the case."), field="phone")
     photos = list(photos or ())
     if len(photos) > conf.max_photos():
-        raise ValidationError(f"At most {conf.max_photos()} photos.", field="photos", code="too_many")
+        raise ValidationError(
+            _("At most %(n)d photos.") % {"n": conf.max_photos()}, field="photos", code="too_many"
+        )
     hit("report_ip", ip, now=at, field="phone")
     hit("report_phone", phone, now=at, field="phone")
     hit("report_phone_day", phone, now=at, field="phone")
@@ -85,7 +88,7 @@ def satisfaction_record(
     """The reporter rates a closed case once: on the portal (`actor=None`, after proving number + phone) or
     an operator / shift leader records the answer of a call-back."""
     if score not in Satisfaction.Score.values:
-        raise ValidationError("Choose satisfied, basically satisfied or unsatisfied.", field="score")
+        raise ValidationError(_("Choose satisfied, basically satisfied or unsatisfied."), field="score")
     channel = Satisfaction.Channel.WEB
     if actor is not None:
         if not (sees_everything(actor) or has_role(actor, Role.OPERATOR, Role.SHIFT_LEADER)):

@@ -77,7 +77,7 @@ def case_dispatch(
         if ctx.loud:
             ctx.tell(
                 "dispatched",
-                f"新案卷 {c.number}：{c.matter.name}，{c.address}，请按时处置",
+                f"新案卷 {c.number}：{'，'.join(p for p in (c.matter.name, c.address) if p)}，请按时处置",
                 handlers_of(target),
             )
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_alter_case_source'),
+        ("cases", "0005_deadline_provisional"),
         ('catalog', '0004_default_rules'),
         ('grids', '0002_index_version_and_history'),
         ('org', '0001_initial'),
