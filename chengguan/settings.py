@@ -122,7 +122,8 @@ WSGI_APPLICATION = "chengguan.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # chengguan/templates/ overrides templates of installed packages (Django admin's base_site: accessibility)
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
