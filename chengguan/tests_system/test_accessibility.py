@@ -135,3 +135,26 @@ def test_large_text_mode_persists_across_pages(browser, demo_city):  # noqa: F81
     b.get("/p/")
     assert not b.js("return document.documentElement.classList.contains('big-text')")
     assert PHONE  # the phone size the checks ran at
+
+
+def test_a_keyboard_only_citizen_without_location_can_report(browser, demo_city):  # noqa: F811
+    """No map, no location, no mouse: the problem type by search, the community by the arrow key, the address
+    in words, Enter to send."""
+    from selenium.webdriver.common.keys import Keys
+
+    from chengguan.cases.models import Case
+
+    b = browser
+    b.desktop()
+    b.get("/p/report/")
+    b.css("#matter-search").send_keys("暴露垃圾")
+    assert b.css("#id_matter").get_attribute("value") == "06010"  # the search selects the first match
+    b.css("#id_community").send_keys(Keys.ARROW_DOWN)
+    community = b.css("#id_community").get_attribute("value")
+    assert community
+    b.css("#id_description").send_keys("路口垃圾堆放")
+    b.css("#id_address").send_keys("西门大街 12 号")
+    b.css("#id_phone").send_keys("13912340000", Keys.ENTER)
+    b.wait(lambda d: "/p/cases/" in d.current_url, "the keyboard-only report was not accepted")
+    case = Case.objects.get(number=b.driver.current_url.rstrip("/").rsplit("/", 1)[1])
+    assert case.community_id == int(community) and case.address == "西门大街 12 号"
