@@ -123,7 +123,8 @@ WSGI_APPLICATION = "chengguan.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Project-wide overrides of third-party templates (admin/base_site.html shows the calendar banner).
+        # chengguan/templates/ overrides templates of installed packages (Django admin's base_site: the calendar
+        # banner and accessibility fixes)
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -210,6 +211,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # The city this instance serves (GB/T 2260 code); the demo sets Kaifeng.
 CITY_CODE = os.environ.get("CHENGGUAN_CITY_CODE", "")
+
+# A development server shows what citizens would be sent (SMS codes, status messages) at /p/dev/messages/:
+# the dev/test outbox channel is on when DEBUG is and no channel is configured.
+if DEBUG and not os.environ.get("CHENGGUAN_NOTIFICATION_CHANNELS"):
+    CASES_NOTIFICATION_CHANNELS = [
+        "chengguan.cases.channels.LoggingChannel",
+        "chengguan.public.channels.OutboxChannel",
+    ]
 # Coordinates are stored in one declared system; inputs in other systems are converted.
 STORAGE_CRS = "gcj02"
 # Optional base-map tiles, e.g. Tianditu with a key; without it maps draw grids on a blank canvas.

@@ -8,16 +8,17 @@ otherwise from each supervisor's latest report.
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from chengguan.cases.models import Case, CaseEvent
+from chengguan.cases.models import Case, CaseEvent, Source
 from chengguan.core.workcalendar import traffic_light
 from chengguan.evaluation.models import CaseFact
 from chengguan.grids.models import UnitGrid
 from chengguan.org.models import Region, Role, RoleAssignment, User
 
 MAP_CASE_LIMIT = 3000
-OVERDUE_LIMIT = 15
+OVERDUE_LIMIT = 10
 POSITION_MAX_AGE = timedelta(hours=24)
 
 
@@ -41,6 +42,7 @@ def kpis(viewer, now: datetime) -> dict:
         open=Count("pk"),
         red=Count("pk", filter=Q(deadline__lt=now)),
         hung=Count("pk", filter=Q(state="hung_up")),
+        red_working=Count("pk", filter=Q(deadline__lt=now) & ~Q(state="hung_up")),
         supervised=Count("pk", filter=Q(supervised=True)),
     )
     month_start = start.replace(day=1)
@@ -59,6 +61,7 @@ def kpis(viewer, now: datetime) -> dict:
         "open": live["open"],
         "red": live["red"],
         "hung": live["hung"],
+        "red_working": live["red_working"],
         "supervised": live["supervised"],
         "closed_on_time_today": _pct(closed_today["on_time"], closed_today["n"]),
         "month_close_rate": _pct(closing["c"], closing["n"]),
@@ -78,6 +81,40 @@ def top_matters(viewer, now: datetime, *, days: int = 7, limit: int = 8) -> list
         .order_by("-n", "matter__name")[:limit]
     )
     return [(r["matter__name"], r["n"]) for r in rows]
+
+
+def sources(viewer, now: datetime, *, days: int = 7) -> list[tuple[str, int]]:
+    """Reports of the last `days` days by source, in words."""
+    since = today_start(now) - timedelta(days=days - 1)
+    labels = dict(Source.choices)
+    rows = (
+        Case.objects.filter(viewer.region_q(), reported_at__gte=since, reported_at__lte=now)
+        .values("source")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "source")
+    )
+    return [(str(labels.get(r["source"], r["source"])), r["n"]) for r in rows]
+
+
+def daily_trend(viewer, now: datetime, *, days: int = 14) -> dict:
+    """Reports and closures per day over the last `days` days (one query over the case events)."""
+    start = today_start(now) - timedelta(days=days - 1)
+    rows = (
+        CaseEvent.objects.filter(
+            viewer.region_q("case__"), at__gte=start, at__lte=now, action__in=("report", "close")
+        )
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day", "action")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {(day, action): n for day, action, n in rows}
+    dates = [(start + timedelta(days=i)).date() for i in range(days)]
+    return {
+        "days": [d.strftime("%m-%d") for d in dates],
+        "reported": [counts.get((d, "report"), 0) for d in dates],
+        "closed": [counts.get((d, "close"), 0) for d in dates],
+    }
 
 
 def overdue(viewer, now: datetime, *, limit: int = OVERDUE_LIMIT) -> list[dict]:

@@ -9,11 +9,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from chengguan.core import charts
 from chengguan.core.errors import PermissionDenied
 from chengguan.evaluation.access import Viewer
-from chengguan.evaluation.charts import bar_chart
 
 from . import selectors
 
@@ -46,30 +47,84 @@ def _panels_context(viewer, now):
     overdue = selectors.overdue(viewer, now)
     for row in overdue:
         row["url"] = _case_url(row["case"].pk)
+    kpi = selectors.kpis(viewer, now)
     return {
         "now": now,
-        "kpi": selectors.kpis(viewer, now),
-        "top_chart": bar_chart(selectors.top_matters(viewer, now), dark=True, color="#38bdf8"),
+        "kpi": kpi,
         "overdue": overdue,
         "refresh": REFRESH_SECONDS,
     }
 
 
-@screen
-def index(request, viewer):
-    now = timezone.now()
-    return render(
-        request, "dashboard/index.html", {**_panels_context(viewer, now), "scope": _scope_name(viewer)}
+def _chart_context(viewer, now, part):
+    """The charts of one column only: the htmx refresh of a column runs its own queries, not all."""
+    if part == "left":
+        sources = selectors.sources(viewer, now)
+        trend = selectors.daily_trend(viewer, now)
+        return {
+            "sources_chart": charts.donut(_("Reports by source (7 days)"), sources, dark=True, height="100%")
+            if sources
+            else "",
+            "trend_chart": charts.line(
+                _("Reported and closed per day (14 days)"),
+                trend["days"],
+                [(_("reported"), trend["reported"]), (_("closed"), trend["closed"])],
+                dark=True,
+                unit="",
+                height="100%",
+            ),
+        }
+    top = selectors.top_matters(viewer, now)
+    return {
+        "top_chart": charts.bar(
+            _("Top problem types (7 days)"), top, dark=True, color="#38bdf8", height="100%"
+        )
+        if top
+        else "",
+    }
+
+
+def _timeliness_chart(kpi):
+    working = kpi["open"] - kpi["hung"]
+    items = [
+        (_("within the time limit"), max(working - kpi["red_working"], 0)),
+        (_("overdue"), kpi["red_working"]),
+        (_("hung up"), kpi["hung"]),
+    ]
+    if not kpi["open"]:
+        return ""
+    return charts.donut(
+        _("Open cases by timeliness"),
+        items,
+        dark=True,
+        colors=["#22c55e", "#ef4444", "#94a3b8"],
+        height="100%",
     )
 
 
-PARTS = {"kpis": "dashboard/_kpis.html", "side": "dashboard/_side.html"}
+@screen
+def index(request, viewer):
+    now = timezone.now()
+    context = _panels_context(viewer, now)
+    context.update(_chart_context(viewer, now, "left"))
+    context.update(_chart_context(viewer, now, "side"))
+    context["timeliness_chart"] = _timeliness_chart(context["kpi"])
+    return render(request, "dashboard/index.html", {**context, "scope": _scope_name(viewer)})
+
+
+PARTS = {"kpis": "dashboard/_kpis.html", "side": "dashboard/_side.html", "left": "dashboard/_left.html"}
 
 
 @screen
 def panels(request, viewer):
-    template = PARTS.get(request.GET.get("part", ""), PARTS["kpis"])
-    return render(request, template, _panels_context(viewer, timezone.now()))
+    part = request.GET.get("part", "")
+    part = part if part in PARTS else "kpis"
+    now = timezone.now()
+    context = _panels_context(viewer, now)
+    if part != "kpis":
+        context.update(_chart_context(viewer, now, part))
+        context["timeliness_chart"] = _timeliness_chart(context["kpi"])
+    return render(request, PARTS[part], context)
 
 
 @screen

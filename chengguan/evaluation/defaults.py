@@ -1,7 +1,8 @@
 """Shipped defaults of the evaluation configuration (standards.md §5.2, defects fixed), loaded by migration.
 
 Fixes against the public implementation (S-UNI):
-- 监督员: 漏报率 scores as 100 − rate (lower is better), not the rate itself.
+- 监督员: 漏报率 scores as 100 − rate (lower is better), not the rate itself; the workload (有效上报数 per month
+  against a norm) is a term, so a supervisor who reports nothing cannot rank first on rates alone.
 - 受理员: the 核实 rate was counted twice; here the check-dispatch term is replaced by 按期受理率, because the
   check task is sent automatically when a department replies (nothing for an operator to be late with).
 - 值班长: the first term is 按时立案率 (the SQL used 按时结案率).
@@ -32,6 +33,15 @@ LADDERS = {
         [(50, 100), (100, 90), (200, 75), (500, 60), (1000, 40)],
         0,
     ),
+    # 有效上报数 against a norm (GB/T 30428.4 scores a supervisor's valid reports, not only their share): per
+    # month, ≥ 60 (about 3 a working day) → 100 … at least one → 40, none → 0. Cities edit the steps.
+    "supervisor_valid_reports": (
+        "监督员有效上报数分值（每月）",
+        "at_least",
+        False,
+        [(60, 100), (45, 90), (30, 75), (15, 60), (1, 40)],
+        0,
+    ),
     "region_filed_per_grid": (
         "区域立案数分值（一类区域，每单元网格）",
         "at_most",
@@ -53,9 +63,10 @@ SCHEMES = {
     "supervisor": (
         "监督员综合指标",
         [
-            ("valid_rate", 40, "rate", None),
-            ("missed_rate", 20, "inverted", None),
-            ("verify_on_time_rate", 20, "rate", None),
+            ("valid", 20, "ladder", "supervisor_valid_reports"),
+            ("valid_rate", 30, "rate", None),
+            ("missed_rate", 15, "inverted", None),
+            ("verify_on_time_rate", 15, "rate", None),
             ("check_on_time_rate", 20, "rate", None),
         ],
     ),

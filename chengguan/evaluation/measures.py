@@ -62,6 +62,30 @@ def region_rates_table(period, viewer, parent=None) -> Table:
     )
 
 
+CHANNEL_LABELS = {
+    "web": _("website"),
+    "wechat": _("WeChat"),
+    "app": _("mobile app"),
+    "miniprogram": _("mini program"),
+    "sms": _("SMS"),
+    "phone": _("telephone"),
+}
+
+
+def channel_label(code: str) -> str:
+    """A channel in words: the intake stores codes ("web", "12345", "open311:<key>"), pages show no code."""
+    code = (code or "").strip()
+    if not code:
+        return "—"
+    if code in CHANNEL_LABELS:
+        return str(CHANNEL_LABELS[code])
+    if code.isdigit():
+        return _("hotline %(number)s") % {"number": code}
+    if code.startswith("open311:"):
+        return str(_("open interface (Open311)"))
+    return str(_("other channel"))
+
+
 def sources_table(period, viewer) -> Table:
     from .models import CaseFact
 
@@ -76,7 +100,7 @@ def sources_table(period, viewer) -> Table:
     rows = [
         {
             "source": str(labels.get(r["source"], r["source"])),
-            "channel": r["channel"] or "—",
+            "channel": channel_label(r["channel"]),
             "reported": r["n"],
             "share": _pct(r["n"], total),
             "valid": r["v"] or 0,

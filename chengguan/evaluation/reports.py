@@ -150,7 +150,8 @@ def party_report(
         values = finish(spec, m.measures)
         unit_grids = grids.get(key, 0) if party == "region" and level != "grid" else 1
         row = Row(key=key, name=names.get(key, str(key)), values=values, unit_grids=unit_grids)
-        row.score = config.score(party, values, period=period, unit_grids=unit_grids)
+        if spec.is_active(values):
+            row.score = config.score(party, values, period=period, unit_grids=unit_grids)
         row.grade = config.grade(row.score)
         rows.append(row)
     rank_rows(rows)

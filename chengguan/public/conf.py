@@ -29,6 +29,12 @@ RATE_LIMITS = {
     "report_phone_day": (20, 86400),
     "follow_ip": (30, 600),
     "rate_ip": (30, 3600),
+    # one-time codes for "my reports": a code a minute and 10 a day per phone, 20 an hour per address;
+    # 30 code checks per 10 minutes per address (and 5 wrong guesses spend a code)
+    "code_phone": (1, 60),
+    "code_phone_day": (10, 86400),
+    "code_ip": (20, 3600),
+    "code_check_ip": (30, 600),
     # integrations
     "open311_key": (600, 3600),
     "open311_ip": (60, 3600),

@@ -98,6 +98,26 @@ def status_note(case) -> str:
     return state_label(case)
 
 
+def public_reply(case) -> dict | None:
+    """The department's latest reply (处置结果), as the citizen reads it: text scrubbed, the department named."""
+    event = next((e for e in reversed(list(case.events.all())) if e.action == "reply" and e.reason), None)
+    if event is None:
+        return None
+    return {
+        "at": event.at,
+        "text": scrub_text(event.reason),
+        "department": event.department.name if event.department_id else "",
+    }
+
+
+def place_of(case) -> str:
+    """Where, in words a citizen recognises: the address they gave, else the community (and its district)."""
+    if case.address:
+        return case.address
+    parts = [r.name for r in (case.district, case.community) if r is not None]
+    return " ".join(dict.fromkeys(parts))
+
+
 def after_photos(case) -> list:
     return [a for a in case.attachments.all() if a.kind == "after"]
 

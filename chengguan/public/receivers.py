@@ -20,6 +20,7 @@ from chengguan.catalog.models import FilingCondition, MatterType
 
 from . import conf
 from .services.citizen import points_award
+from .services.citizen_side import status_message_send
 from .services.open311 import changeset_bump
 from .services.webhooks import enqueue_for_event
 
@@ -42,6 +43,15 @@ def award_points(sender, event, **kwargs):
         log.exception("could not award points for case event %s", event.pk)
 
 
+@receiver(case_event_recorded, dispatch_uid="public.status_message")
+def tell_the_reporter(sender, event, **kwargs):
+    """受理、立案、处置完成: the reporter of a citizen or hotline case hears of it (结案 asks for a rating)."""
+    try:
+        status_message_send(event=event, now=timezone.now())
+    except Exception:  # noqa: BLE001 - a message never breaks the case loop
+        log.exception("could not send the status message for case event %s", event.pk)
+
+
 @receiver(case_event_recorded, dispatch_uid="public.rating_invitation")
 def invite_rating(sender, event, **kwargs):
     """When a citizen's or caller's case closes, ask for a rating (回访) with a link to the follow page."""
@@ -59,7 +69,9 @@ def invite_rating(sender, event, **kwargs):
 
         link = conf.site_url() + reverse("public-follow")
         with translation.override(settings.LANGUAGE_CODE):
-            text = _("Please rate how %(number)s was handled: %(link)s (case number and your phone)") % {
+            text = _(
+                "%(number)s is closed. Please rate how it was handled: %(link)s (case number and your phone)"
+            ) % {
                 "number": case.number,
                 "link": link,
             }

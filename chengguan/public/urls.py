@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import staff_views, views
+from . import citizen_views, staff_views, views
 from .open311 import views as open311
 
 FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
@@ -16,6 +16,10 @@ urlpatterns = [
     path("p/follow/", views.follow, name="public-follow"),
     path("p/cases/<str:number>/", views.case_page, name="public-case"),
     path("p/cases/<str:number>/rate/", views.rate, name="public-rate"),
+    path("p/cases/<str:number>/reopen/", citizen_views.reopen, name="public-reopen"),
+    path("p/mine/", citizen_views.mine, name="public-mine"),
+    path("p/mine/leave/", citizen_views.mine_leave, name="public-mine-leave"),
+    path("p/dev/messages/", citizen_views.dev_messages, name="public-dev-messages"),
     path("p/photos/<int:pk>/", views.photo, name="public-photo"),
     path("p/map/", views.public_map, name="public-map"),
     path("p/map.json", views.map_data, name="public-map-data"),

@@ -21,9 +21,11 @@ from chengguan.core.media import file_response
 from chengguan.grids.geocoder import locate
 
 from . import conf, presenters, selectors
+from .categories import grouped
 from .forms import FollowForm, RatingForm, ReportForm
 from .models import Satisfaction
 from .services.citizen import citizen_report, points_balance, same_phone, satisfaction_record
+from .services.citizen_side import can_reopen, reopen_deadline
 from .services.ratelimit import RateLimited, client_ip, hit
 
 SESSION_KEY = "public_cases"
@@ -41,7 +43,13 @@ def _remember(request, number: str) -> None:
 def _followed(request, number: str) -> Case:
     if number not in request.session.get(SESSION_KEY, []):
         raise Http404
-    case = Case.objects.select_related("matter", "merged_into").filter(number=number).first()
+    case = (
+        Case.objects.select_related(
+            "matter", "merged_into", "district", "community", "reopened_from__original"
+        )
+        .filter(number=number)
+        .first()
+    )
     if case is None:
         raise Http404
     return case
@@ -65,10 +73,10 @@ def portal_home(request):
 
 
 def matter_groups():
-    groups: dict[str, list] = {}
-    for m in MatterType.objects.filter(is_active=True).order_by("code").only("code", "name", "major_name"):
-        groups.setdefault(m.major_name, []).append(m)
-    return list(groups.items())
+    """About 15 groups in plain words (public/categories.py), not the catalogue's administrative classes."""
+    return grouped(
+        MatterType.objects.filter(is_active=True).order_by("code").only("code", "name", "major_name")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,8 +203,14 @@ def case_page(request, number):
         return redirect(f"{reverse('public-follow')}?{urlencode({'number': number})}")
     case = _followed(request, number)
     rating = Satisfaction.objects.filter(case=case).first()
+    now = timezone.now()
     context = {
         "case": case,
+        "place": presenters.place_of(case),
+        "reply": presenters.public_reply(case),
+        "can_reopen": can_reopen(case, now),
+        "reopen_until": reopen_deadline(case),
+        "reopened_from": getattr(getattr(case, "reopened_from", None), "original", None),
         "state_label": presenters.state_label(case),
         "status": presenters.status_of(case),
         "timeline": presenters.timeline(case),

@@ -96,7 +96,9 @@ def check_size(b, demo_city, size):
     b.get("/dashboard/")
     assert b.js("return [innerWidth, innerHeight]") == [width, height]
     the_map = b.css("#dash-map")
-    b.wait(lambda d: b.js(CANVAS_DRAWN, the_map), "the dashboard map drew nothing (no grids, cases or outlines)")
+    b.wait(
+        lambda d: b.js(CANVAS_DRAWN, the_map), "the dashboard map drew nothing (no grids, cases or outlines)"
+    )
     w, h = visible_size(b, the_map)
     assert w >= (0.5 * width if size == "wall" else width - 40) and h >= 300, f"the map is {w}×{h}"
     tiles = b.all(".dkpi")
@@ -104,11 +106,20 @@ def check_size(b, demo_city, size):
     values = [b.css("strong", t).text for t in tiles]
     assert all(NUMBER.match(v) for v in values), f"KPI tiles without a number: {values}"
     assert int(values[4]) > 0, "the demo has open cases"
-    chart = b.css(".dash-side svg")
-    assert min(visible_size(b, chart)) > 50, "the top problem types chart has no size"
+    # ECharts draws sources, trend, top problems and timeliness; each chart keeps its text alternative
+    b.wait(lambda d: len(b.all(".echart[data-drawn] canvas")) >= 4, "the dashboard charts were not drawn")
+    for chart in b.all(".echart"):
+        assert min(visible_size(b, chart)) > 50, "a dashboard chart has no size"
+        assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-label")
+    assert b.css("header.topbar").is_displayed() is False, "the site header shows on the wall screen"
     assert b.all(".dash-side .dash-table tbody tr td a"), "the overdue list is empty"
-    if size == "wall":  # the wall screen shows everything at once, without scrolling
+    if size == "wall":  # the wall screen shows everything at once, without scrolling, nor do its columns
         assert b.js("return document.documentElement.scrollHeight") <= height
+        for column in (".dash-side", ".dash-left"):
+            assert (
+                b.js(f"var e = document.querySelector('{column}'); return getComputedStyle(e).overflowY")
+                == "hidden"
+            )
     check_page(b, f"dashboard-{size}")
 
     # the ranking tables: regions (districts) and departments, with their trend charts
@@ -120,12 +131,15 @@ def check_size(b, demo_city, size):
         rows = b.all("tbody tr", table)
         assert rows and not b.all("td[colspan]", table), f"the {party} ranking is empty"
         cells = [c.text for c in b.all("tbody td.num", table)]
-        assert cells and all(NUMBER.match(c) for c in cells if c), f"{party}: cells that are not numbers: {cells}"
+        assert cells and all(NUMBER.match(c) for c in cells if c), (
+            f"{party}: cells that are not numbers: {cells}"
+        )
         assert any(re.search(r"[1-9]", c) for c in cells), f"{party}: only zeros in the ranking"
         if size == "phone":  # the table may be wider than a phone, but then it scrolls inside its wrapper
             wrap = b.css(".table-wrap")
             assert b.js("return arguments[0].clientWidth <= innerWidth", wrap)
-        trend = b.css("svg.chart")
+        b.wait(lambda d: b.all(".echart[data-drawn] canvas"), f"the {party} charts were not drawn")
+        trend = b.all(".echart")[-1]
         assert min(visible_size(b, trend)) > 50, f"the {party} trend chart has no size"
         check_page(b, f"ranking-{party}-{size}")
     add("browser: pages checked", 3)

@@ -59,6 +59,12 @@ class PartySpec:
     derived: Callable[[dict], dict] = lambda m: {}
     trend: tuple = ()
     scope: str = "region"
+    # Measures that count the member's own work; a member with none of them in a period has no score ("—"),
+    # whatever rates of others' work (e.g. the grid's 漏报率) say.
+    activity: tuple = ()
+
+    def is_active(self, values: dict) -> bool:
+        return not self.activity or any(values.get(key) for key in self.activity)
 
 
 def _sum(name, **where):

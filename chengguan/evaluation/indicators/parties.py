@@ -90,6 +90,7 @@ SUPERVISOR = PartySpec(
         rate("check_on_time_rate", _("on-time check rate"), "checked_on_time", "need_check"),
     ),
     trend=("valid_rate", "verify_on_time_rate", "check_on_time_rate"),
+    activity=("reports", "need_verify", "need_check"),
 )
 
 # ---- operator (受理员) --------------------------------------------------------------------------------------
@@ -134,6 +135,7 @@ OPERATOR = PartySpec(
     ),
     derived=lambda m: {"decisions_accurate": m["decisions"] - m["decisions_faulted"]},
     trend=("accept_on_time_rate", "send_verify_on_time_rate"),
+    activity=("decisions", "to_send_verify"),
 )
 
 # ---- shift leader (值班长) ----------------------------------------------------------------------------------
@@ -173,6 +175,7 @@ SHIFT_LEADER = PartySpec(
     ),
     derived=lambda m: {"filed_accurate": m["filed"] - m["filed_faulted"]},
     trend=("file_on_time_rate", "file_accuracy_rate", "close_on_time_rate"),
+    activity=("filed", "voided", "closed"),
 )
 
 # ---- dispatcher (派遣员) ------------------------------------------------------------------------------------
@@ -207,6 +210,7 @@ DISPATCHER = PartySpec(
     ),
     derived=lambda m: {"dispatched_accurate": m["dispatched"] - m["dispatched_faulted"]},
     trend=("dispatch_on_time_rate", "dispatch_accuracy_rate"),
+    activity=("dispatched",),
 )
 
 # ---- department (专业部门) ----------------------------------------------------------------------------------
@@ -267,6 +271,7 @@ DEPARTMENT = PartySpec(
     derived=lambda m: {"need_handle": m["assigned"] - m["returned"] - m["hung_now"]},
     trend=("handle_rate", "handle_on_time_rate", "close_rate", "rework_rate"),
     scope="step",
+    activity=("assigned",),
 )
 
 # ---- region (区域: district, street, community, unit grid) -------------------------------------------------
@@ -318,6 +323,7 @@ REGION = PartySpec(
         rate("complaint_close_rate", _("complaint closure rate"), "public_closed", "public_need_close"),
     ),
     trend=("close_rate", "close_on_time_rate", "discovery_rate", "rectification_rate"),
+    activity=("reported",),
 )
 
 PARTIES = {p.key: p for p in (SUPERVISOR, OPERATOR, SHIFT_LEADER, DISPATCHER, DEPARTMENT, REGION)}

@@ -36,8 +36,9 @@ def test_supervisor_indicators(march, city):
     assert (v["need_verify"], v["verified_on_time"], v["verify_on_time_rate"]) == (1, 1, 100.0)
     # checks: case 1, case 2 (failed, on time), case 2 again
     assert (v["need_check"], v["checked_on_time"], v["check_on_time_rate"]) == (3, 3, 100.0)
-    # 75×40 % + (100 − 33.33)×20 % + 100×20 % + 100×20 % — a lower 漏报率 scores higher
-    assert sup.score == pytest.approx(0.4 * 75 + 0.2 * 66.67 + 20 + 20, abs=0.01)
+    # workload: 3 valid reports in the month → the ladder's "at least 1" step, 40 points
+    # 40×20 % + 75×30 % + (100 − 33.33)×15 % + 100×15 % + 100×20 % — a lower 漏报率 scores higher
+    assert sup.score == pytest.approx(0.2 * 40 + 0.3 * 75 + 0.15 * 66.67 + 15 + 20, abs=0.01)
     assert sup.grade == "B"
     outsider = rows[str(city["outsider"])].values
     assert (outsider["valid_rate"], outsider["missed_rate"], outsider["verify_on_time_rate"]) == (
@@ -45,7 +46,9 @@ def test_supervisor_indicators(march, city):
         0.0,
         None,
     )
-    assert rows[str(city["outsider"])].score == 100.0  # terms without a value drop out, not count as 0
+    # terms without a value drop out, not count as 0; one valid report is far below the workload norm
+    assert outsider["valid"] == 1
+    assert rows[str(city["outsider"])].score == pytest.approx((20 * 40 + 45 * 100) / 65, abs=0.01)
 
 
 def test_operator_indicators(march, city):

@@ -28,7 +28,7 @@ def test_the_leader_sees_every_ranking(march, login, city, party, django_assert_
         response = client.get(rank_url(party))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<svg" in body and "2026-03" in body
+    assert 'class="echart' in body and "2026-03" in body
 
 
 def test_the_region_ranking_shows_scores_grades_and_dashes(march, login, city):

@@ -134,4 +134,4 @@ def test_the_grade_bands_keep_a_floor(login, city):
     assert response.status_code == 200
     e.refresh_from_db()
     assert e.min_score == 0
-    assert Ladder.objects.count() == 5
+    assert Ladder.objects.count() == 6

@@ -6,11 +6,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chengguan.core import charts
 from chengguan.core.errors import NotFound
 from chengguan.grids.models import UnitGrid
 from chengguan.org.models import Region
 
-from ..charts import line_chart
 from ..export import xlsx_response
 from ..indicators import LEVEL_LABELS, PARTIES, REGION_LEVELS
 from ..measures import measures_tables
@@ -89,10 +89,35 @@ def rank(request, party):
             "levels": [(k, LEVEL_LABELS[k]) for k in REGION_LEVELS],
             "level": level,
             "parent": parent,
-            "chart": line_chart(trend["periods"], trend["series"]),
+            "chart": charts.line(_("Trend"), trend["periods"], trend["series"], y_max=100),
+            "score_chart": _score_chart(report),
             "note": NO_VALUE_NOTE,
         },
     )
+
+
+def _score_chart(report, limit: int = 15):
+    """The best `limit` composite scores as bars; members without a score ("—") are not drawn."""
+    scored = [(r.name, r.score) for r in report.rows if r.score is not None][:limit]
+    if not scored:
+        return ""
+    return charts.bar(_("Composite score"), scored, height=f"{60 + 28 * len(scored)}px", x_max=100)
+
+
+def _measure_charts(tables) -> list:
+    by_id = {t.id: t for t in tables}
+    out = []
+    sources = by_id.get("sources")
+    if sources and sources.rows:
+        totals: dict = {}
+        for row in sources.rows:
+            totals[row["source"]] = totals.get(row["source"], 0) + row["reported"]
+        out.append(charts.donut(_("Problems by source"), sorted(totals.items(), key=lambda kv: -kv[1])))
+    matters = by_id.get("matters")
+    if matters and matters.rows:
+        items = [(row["name"], row["reported"]) for row in matters.rows]
+        out.append(charts.bar(_("Top problem types"), items, height=f"{60 + 28 * len(items)}px"))
+    return out
 
 
 @page
@@ -245,6 +270,7 @@ def measures(request):
         {
             **period_context(request, period),
             "tables": tables,
+            "charts": _measure_charts(tables),
             "tabs": _party_tabs(viewer),
             "note": NO_VALUE_NOTE,
         },

@@ -2,6 +2,7 @@
 portal's ratings and points, rate-limit counters and the personal-data reveal log."""
 
 from .citizen import PersonalDataReveal, PointsEntry, RateCounter, Satisfaction
+from .citizen_login import OutboxMessage, PhoneCode, Reopening
 from .hotline import (
     HotlineCategory,
     HotlineSystem,
@@ -19,9 +20,12 @@ __all__ = [
     "Open311Changeset",
     "Open311Key",
     "Open311Submission",
+    "OutboxMessage",
     "PersonalDataReveal",
+    "PhoneCode",
     "PointsEntry",
     "RateCounter",
+    "Reopening",
     "Satisfaction",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -13,7 +13,7 @@ PO = Path(__file__).resolve().parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES" 
 def test_the_portal_is_chinese_by_default(db):
     client = Client()
     home = client.get("/p/").content.decode()
-    assert 'lang="zh-hans"' in home and "查询我的上报" in home and "问题地图" in home
+    assert 'lang="zh-hans"' in home and "我的上报" in home and "按案卷编号查询" in home and "问题地图" in home
     report = client.get("/p/report/").content.decode()
     assert "问题类型" in report and "使用当前位置" in report and "暴露垃圾" in report
     assert "结案率" in client.get("/p/stats/").content.decode()

@@ -15,8 +15,9 @@
     }
     var bounds = [];
     points.forEach(function (p) {
-      var marker = L.marker([p.lat, p.lng], { icon: dot(p.light) }).addTo(map);
       var label = p.number + (p.matter ? " · " + p.matter : "");
+      // title names the marker for screen readers (an interactive marker is a button: WCAG 4.1.2)
+      var marker = L.marker([p.lat, p.lng], { icon: dot(p.light), title: label, alt: label }).addTo(map);
       marker.bindTooltip(label);
       if (p.id) {
         marker.on("click", function () {

@@ -88,10 +88,10 @@
       var q = search.value.trim();
       var first = null;
       Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
-        var groupMatches = q && group.label.indexOf(q) >= 0;
+        var groupMatches = q && (group.label.indexOf(q) >= 0 || (group.dataset.words || "").indexOf(q) >= 0);
         var visible = 0;
         Array.prototype.forEach.call(group.querySelectorAll("option"), function (o) {
-          var match = !q || groupMatches || o.text.indexOf(q) >= 0 || o.value.indexOf(q) === 0;
+          var match = !q || groupMatches || o.text.indexOf(q) >= 0;
           o.hidden = !match;
           if (match) { visible += 1; if (!first) { first = o; } }
         });
