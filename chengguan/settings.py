@@ -82,6 +82,7 @@ LOCAL_APPS = [
     "chengguan.core",
     "chengguan.org",
     "chengguan.grids",
+    "chengguan.geo",
     "chengguan.catalog",
     "chengguan.cases",
     "chengguan.evaluation",

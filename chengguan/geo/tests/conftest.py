@@ -1,0 +1,16 @@
+import pytest
+
+from chengguan.geo.services import addresses_import
+from chengguan.geo.testing import sample_csv
+from chengguan.grids.testing import make_grids
+
+
+@pytest.fixture
+def grid_city(city):
+    return make_grids(city)
+
+
+@pytest.fixture
+def gazetteer(grid_city):
+    batch, _rejected = addresses_import(actor=None, data=sample_csv(), filename="sample.csv", crs="gcj02")
+    return batch
