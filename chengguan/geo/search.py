@@ -60,8 +60,8 @@ def _closest_name(run: str) -> str | None:
         ids.extend(_match_ids([(gram, False)], limit=40))
     best, best_ratio = None, 0.5
     seen = set()
-    for addr in Address.objects.filter(id__in=ids).only("road", "name", "street", "district"):
-        for name in (addr.road, addr.name, addr.street, addr.district):
+    for names in Address.objects.filter(id__in=ids).values_list("road", "name", "street", "district"):
+        for name in names:
             if not name or name in seen:
                 continue
             seen.add(name)
@@ -97,9 +97,23 @@ def _score(addr: Address, q_norm: str, digits: list[str]) -> float:
     return min(score, 1.0)
 
 
+_PREFIXES: dict = {}
+
+
+def _city_prefixes() -> list[str]:
+    """Names of the province and city regions (开封市, 河南省, and without 市/省), read once per process."""
+    if "names" not in _PREFIXES:
+        from chengguan.org.models import Region
+
+        names = Region.objects.filter(level__in=("province", "city")).values_list("name", flat=True)
+        found = {text.normalize(n) for n in names} | {"河南省"}
+        _PREFIXES["names"] = sorted(found | {n[:-1] for n in found if len(n) > 2}, key=len, reverse=True)
+    return _PREFIXES["names"]
+
+
 def search(q: str, *, limit: int = 10) -> list[tuple[Address, float]]:
     """Ranked candidates (address, score 0..1) for what a caller said; [] when nothing resembles it."""
-    q = (q or "").strip()
+    q = text.strip_city((q or "").strip(), _city_prefixes())
     terms = text.query_terms(q)
     if not terms:
         return []

@@ -22,24 +22,30 @@ def full_address(v: dict) -> str:
     if v.get("number"):
         number = v["number"]
         parts.append(number if number.endswith("号") else number + "号")
+    if v.get("name"):
+        parts.append(v["name"])
     for key, suffix in (("building", "号楼"), ("unit", "")):
         value = v.get(key, "")
         parts.append(value + suffix if value and value.isdigit() else value)
-    if v.get("name"):
-        parts.append(v["name"])
     return "".join(p for p in parts if p)[:255]
 
 
 def build_address(v: dict, *, lng: float, lat: float, location, batch=None, is_demo=False) -> Address:
     """An unsaved Address from cleaned values and its point in the storage system (`location` may be None)."""
     aliases = [a for a in (v.get("aliases") or "").split("|") if a]
-    names = [v.get(k, "") for k in ("district", "street", "road", "number", "building", "unit", "name")]
     community_name = ""
     if location is not None:
         community_name = _region_name(location.community_id)
+        v = dict(v)
+        v["district"] = v.get("district") or _region_name(location.district_id)
+        v["street"] = v.get("street") or _region_name(location.street_id)
+    names = [v.get(k, "") for k in ("district", "street", "road", "number", "building", "unit", "name")]
+    district, street, road, name = (v.get(k, "") for k in ("district", "street", "road", "name"))
     search = text.index_tokens(
         [*names, community_name, *aliases],
-        [v.get("road", ""), v.get("name", ""), v.get("district", ""), v.get("street", ""), *aliases],
+        [road, name, district, street, *aliases],
+        chain=((district, street), (street, road), (district, road), (road, name), (community_name, road),
+               (district, name), *((district, a) for a in aliases)),
     )
     return Address(
         code=v.get("code", ""),
@@ -62,6 +68,8 @@ _REGION_NAMES: dict = {}
 
 
 def _region_name(region_id) -> str:
+    if region_id is None:
+        return ""
     if region_id not in _REGION_NAMES:
         from chengguan.org.models import Region
 

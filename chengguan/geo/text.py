@@ -27,6 +27,19 @@ def runs(text: str) -> list[str]:
     return [r for r in _RUN.findall(normalize(text)) if r not in STOP_RUNS]
 
 
+def strip_city(text: str, prefixes) -> str:
+    """Drop a leading province/city name the caller added ("河南省开封市鼓楼区…"): only names in `prefixes`."""
+    value = normalize(text).lstrip()
+    changed = True
+    while changed:
+        changed = False
+        for prefix in prefixes:
+            if prefix and value.startswith(prefix) and len(value) > len(prefix) + 1:
+                value = value[len(prefix) :].lstrip()
+                changed = True
+    return value
+
+
 def is_cjk(run: str) -> bool:
     return bool(_CJK.match(run))
 
@@ -46,8 +59,10 @@ def initials(text: str) -> str:
     return "".join(p[:1] for p in lazy_pinyin(cjk, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
 
-def index_tokens(names: list[str], initial_names: list[str]) -> str:
-    """The search text stored with an address: tokens of every name, initials of the named places."""
+def index_tokens(names: list[str], initial_names: list[str], chain: tuple = ()) -> str:
+    """The search text stored with an address: tokens of every name, initials of the named places, and the
+    bigram across each boundary of `chain` (pairs of names a caller says in one breath: 鼓楼区|夷山大街 gives
+    区夷), so "鼓楼区夷山大街" matches although no single name holds 区夷."""
     tokens: list[str] = []
     seen: set[str] = set()
 
@@ -65,6 +80,10 @@ def index_tokens(names: list[str], initial_names: list[str]) -> str:
                 add(run)
     for name in initial_names:
         add(initials(name))
+    for left, right in chain:
+        a, b = normalize(left), normalize(right)
+        if a and b and is_cjk(a[-1]) and is_cjk(b[0]):
+            add(a[-1] + b[0])
     return " ".join(tokens)
 
 

@@ -79,3 +79,31 @@ def test_geojson_in_wgs84_is_stored_in_gcj02_with_its_grid(grid_city):
     assert address.lng == pytest.approx(114.325, abs=1e-7) and address.lat == pytest.approx(34.8125, abs=1e-7)
     assert address.full == "顺河回族区夷山大街201号" and address.level == "house"
     assert address.community.name == "清平社区" and batch.crs == "wgs84" and len(rejected) == 1
+
+
+def test_the_command_writes_a_reject_file_and_refuses_a_bad_file_whole(grid_city, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    rows = sample_rows()
+    rows[1] = rows[1].replace("34.8125", "95")
+    source = tmp_path / "addresses.csv"
+    source.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 3: longitude/latitude out of range"):
+        call_command("geo", "import", str(source))
+    assert Address.objects.count() == 0
+    reject = tmp_path / "rejects.csv"
+    call_command("geo", "import", str(source), "--on-error", "skip", "--reject-file", str(reject))
+    assert Address.objects.count() == len(rows) - 1
+    assert reject.read_text(encoding="utf-8").splitlines()[1].startswith("3,longitude/latitude out of range")
+
+
+def test_the_demo_gazetteer_is_marked_and_loads_once(grid_city):
+    import io
+
+    from chengguan.geo import demo
+
+    demo.load(stdout=io.StringIO())
+    count = Address.objects.count()
+    assert count > 10_000 and not Address.objects.filter(is_demo=False).exists()
+    demo.load(stdout=io.StringIO())
+    assert Address.objects.count() == count

@@ -12,7 +12,7 @@ def first(q):
 
 @pytest.mark.parametrize(
     "q",
-    ["夷山大街201号", "夷山201", "顺河 夷山大街201", "ysdj201", "夷山大街 201号 3号楼", "姨山大街201", "夷山大道201号"],
+    ["夷山大街201号", "夷山201", "顺河 夷山大街201", "顺河回族区夷山大街201号", "开封市顺河回族区夷山大街201号", "ysdj201", "夷山大街 201号 3号楼", "姨山大街201", "夷山大道201号"],
 )
 def test_full_partial_initials_and_typo_queries_find_the_house(gazetteer, q):
     found = first(q)
