@@ -1,3 +1,4 @@
+from chengguan.tests_system.browser import browser, chromium  # noqa: F401 - the browser fixtures
 import pytest
 
 from chengguan.geo.services import addresses_import
@@ -14,3 +15,7 @@ def grid_city(city):
 def gazetteer(grid_city):
     batch, _rejected = addresses_import(actor=None, data=sample_csv(), filename="sample.csv", crs="gcj02")
     return batch
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: a journey in headless Chromium (skipped without chromium)")

@@ -1,0 +1,54 @@
+"""`{% basemap %}`: the shared base-map configuration and script for a map page (after leaflet.js)."""
+
+import json
+
+from django import template
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import format_html, json_script
+from django.utils.translation import gettext as _
+
+from ..basemaps import layer_config
+
+register = template.Library()
+
+
+@register.simple_tag
+def basemap():
+    return format_html(
+        '{}<script src="{}"></script>', json_script(layer_config(), "basemap-config"), static("geo/basemap.js")
+    )
+
+
+@register.simple_tag
+def basemap_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("geo/maps.css"))
+
+
+@register.simple_tag
+def address_picker_assets():
+    return format_html('<script src="{}"></script>', static("geo/picker.js"))
+
+
+@register.simple_tag(takes_context=True)
+def address_picker(context, lng="lng", lat="lat", crs="crs", address="address", coordinates=False):
+    """The search box + candidates + map with a draggable pin, filling the form fields with these ids;
+    `coordinates=True` also renders those fields (folded away) for a place the gazetteer does not know."""
+    labels = {
+        "community": _("Community"),
+        "grid": _("Unit grid"),
+        "outside": _("Outside the city's grids."),
+        "near": _("Near"),
+        "standard": _("Standard address:"),
+        "demo": _("demo data"),
+        "drag": _("Drag to adjust"),
+        "error": _("The map could not load its data."),
+    }
+    return render_to_string(
+        "geo/_address_picker.html",
+        {"picker_lng": lng, "picker_lat": lat, "picker_crs": crs, "picker_address": address,
+         "picker_labels": json.dumps(labels, ensure_ascii=False), "picker_coordinates": coordinates,
+         "f": context.get("f") or {},
+         "crs_choices": [("gcj02", "GCJ-02"), ("wgs84", "WGS84"), ("bd09", "BD-09"), ("cgcs2000", "CGCS2000")]},
+        request=context.get("request"),
+    )
