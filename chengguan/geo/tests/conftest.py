@@ -1,9 +1,9 @@
-from chengguan.tests_system.browser import browser, chromium  # noqa: F401 - the browser fixtures
 import pytest
 
 from chengguan.geo.services import addresses_import
 from chengguan.geo.testing import sample_csv
 from chengguan.grids.testing import make_grids
+from chengguan.tests_system.browser import browser, chromium  # noqa: F401 - the browser fixtures
 
 
 @pytest.fixture
