@@ -81,3 +81,30 @@ def reverse(request, lng: float, lat: float, crs: str = "gcj02"):
         "unit_grid": place["unit_grid"] if place else None,
         "responsibility_grid": place["responsibility_grid"] if place else None,
     }
+
+
+@router.get("/outlines", summary="Outlines of the unit grid and the responsibility grid at a point", url_name="geo-outlines")
+def outlines(request, lng: float, lat: float, crs: str = "gcj02"):
+    """For the case page's map: the unit grid the point falls in and its responsibility grid's outline."""
+    import shapely
+
+    from chengguan.grids.geojson_io import geometry_out
+    from chengguan.grids.geometry import to_geojson
+    from chengguan.grids.models import ResponsibilityGrid, UnitGrid
+
+    crs = check_crs(crs)
+    try:
+        found = geocoder.locate(lng, lat, crs)
+    except geocoder.OutsideCity:
+        return {"type": "FeatureCollection", "features": []}
+    grid = UnitGrid.objects.get(pk=found.unit_grid_id)
+    features = [{"type": "Feature", "properties": {"kind": "unit_grid", "code": grid.code},
+                 "geometry": geometry_out(grid.geometry, crs)}]
+    if found.responsibility_grid_id:
+        rg = ResponsibilityGrid.objects.get(pk=found.responsibility_grid_id)
+        shapes = [shapely.geometry.shape(g) for g in rg.unit_grids.values_list("geometry", flat=True)]
+        union = shapely.unary_union(shapes).simplify(0.00001)
+        features.append({"type": "Feature", "properties": {"kind": "responsibility_grid", "code": rg.code,
+                                                           "name": rg.name},
+                         "geometry": geometry_out(to_geojson(union), crs)})
+    return {"type": "FeatureCollection", "features": features}

@@ -99,9 +99,10 @@ def add_mbtiles(source: Path, *, name: str, crs: str, label: str = "", kind: str
         raise ValidationError(_("A layer named %(name)s exists; pass --replace.") % {"name": name}, field="name")
     maps_dir().mkdir(parents=True, exist_ok=True)
     target = maps_dir() / f"{name}.mbtiles"
-    tmp = target.with_suffix(".mbtiles.part")
-    shutil.copyfile(source, tmp)
-    tmp.replace(target)
+    if Path(source).resolve() != target.resolve():
+        tmp = target.with_suffix(".mbtiles.part")
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
     entry = {"name": name, "label": label or name, "crs": crs, "kind": kind, **meta}
     layers.append(entry)
     _write(layers)
@@ -127,6 +128,15 @@ def _write(layers):
     tmp.replace(path)
 
 
+def _bounds(text: str):
+    """MBTiles bounds "w,s,e,n" → [[s, w], [n, e]] so the browser asks for no tile outside the file."""
+    try:
+        w, s, e, n = (float(v) for v in text.split(","))
+    except ValueError:
+        return None
+    return [[s, w], [n, e]]
+
+
 def layer_config() -> dict:
     """What every map page draws: base layers (each one or more tile layers), overlays, the tiles' CRS."""
     bases, overlays = [], []
@@ -135,9 +145,10 @@ def layer_config() -> dict:
             "url": reverse("geo:tile", kwargs={"name": entry["name"], "z": 0, "x": 0, "y": 0,
                                                "fmt": entry.get("format", "png")}).replace("/0/0/0.", "/{z}/{x}/{y}."),
             "minZoom": 0, "maxZoom": 20, "maxNativeZoom": entry.get("maxzoom", 18),
-            "minNativeZoom": entry.get("minzoom", 0), "attribution": entry.get("attribution", ""),
+            "attribution": entry.get("attribution", ""), "bounds": _bounds(entry.get("bounds", "")),
         }
-        layer = {"id": entry["name"], "label": entry["label"], "crs": entry["crs"], "tiles": [tiles]}
+        # A label given in English (the demo's) is shown translated; a city's own label as it wrote it.
+        layer = {"id": entry["name"], "label": _(entry["label"]), "crs": entry["crs"], "tiles": [tiles]}
         (overlays if entry.get("kind") == "overlay" else bases).append(layer)
     key = getattr(settings, "TIANDITU_KEY", "")
     if key:

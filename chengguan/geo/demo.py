@@ -79,6 +79,20 @@ def demo_csv() -> bytes:
 
 
 def load(*, stdout) -> None:
+    _load_gazetteer(stdout)
+    from .management.commands.maps import build_demo
+
+    try:
+        done = build_demo(stdout=None)
+    except ValueError as exc:
+        stdout.write(f"demo base map not built: {exc}")
+        return
+    if done is not None:
+        stdout.write(f"demo base map (offline MBTiles, generated): {done['tiles']} tiles in {done['seconds']:.0f} s"
+                     + ("" if done["labels"] else " — no CJK font found, so without labels (apt-get install fonts-noto-cjk)"))
+
+
+def _load_gazetteer(stdout) -> None:
     if Address.objects.filter(is_demo=True).exists():
         stdout.write("demo gazetteer already loaded; reusing it")
         return

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .basemaps import layer_config, mbtiles_path
 
@@ -36,7 +36,7 @@ def _empty_png() -> bytes:
     return _EMPTY["png"]
 
 
-@require_GET
+@require_safe
 def tile(request, name, z, x, y, fmt):
     """Tiles are public (the citizen portal shows the base map too); MBTiles rows are TMS (y from the south)."""
     path = mbtiles_path(name)
@@ -60,6 +60,6 @@ def tile(request, name, z, x, y, fmt):
     return response
 
 
-@require_GET
+@require_safe
 def layers(request):
     return JsonResponse(layer_config())

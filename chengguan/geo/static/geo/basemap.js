@@ -53,7 +53,9 @@
       var o = { attribution: t.attribution || "", maxZoom: t.maxZoom || 19, minZoom: t.minZoom || 0 };
       if (t.subdomains) { o.subdomains = t.subdomains; }
       if (t.maxNativeZoom != null) { o.maxNativeZoom = t.maxNativeZoom; }
-      if (t.minNativeZoom) { o.minNativeZoom = t.minNativeZoom; }
+      if (t.bounds) {  // in the tiles' own system, as the file declares it
+        o.bounds = L.latLngBounds(t.bounds);
+      }
       return L.tileLayer(t.url, o);
     });
     var group = L.layerGroup(parts);
