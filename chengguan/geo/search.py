@@ -9,7 +9,7 @@ that replaces a mistyped road or place name with the closest known one (bigram o
 from difflib import SequenceMatcher
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
 from chengguan.core.coords import check_crs, to_storage
 
@@ -138,19 +138,22 @@ def search(q: str, *, limit: int = 10) -> list[tuple[Address, float]]:
 
 
 def reverse(lng: float, lat: float, crs: str = "gcj02") -> Address | None:
-    """The nearest address to a point within ~800 m, or None."""
+    """The nearest address to a point within ~800 m, or None. Cells are read as one index range per column."""
     x, y = to_storage(lng, lat, check_crs(crs))
     centre = cell_key(x, y)
     for ring in REVERSE_RINGS:
-        cells = [centre + dx * 1_000_000 + dy for dx in range(-ring, ring + 1) for dy in range(-ring, ring + 1)]
+        where = Q()
+        for dx in range(-ring, ring + 1):
+            column = centre + dx * 1_000_000
+            where |= Q(cell__gte=column - ring, cell__lte=column + ring)
         found = (
-            Address.objects.filter(cell__in=cells)
+            Address.objects.filter(where)
             .exclude(level="road")
             .annotate(d2=(F("lng") - x) * (F("lng") - x) + (F("lat") - y) * (F("lat") - y))
             .order_by("d2")
-            .select_related("unit_grid", "community")
+            .values_list("id", flat=True)
             .first()
         )
         if found is not None:
-            return found
+            return Address.objects.select_related("unit_grid", "community").get(pk=found)
     return None

@@ -88,19 +88,22 @@ def index_tokens(names: list[str], initial_names: list[str], chain: tuple = ()) 
 
 
 def query_terms(text: str) -> list[tuple[str, bool]]:
-    """(token, is_prefix) terms that must all match. A lone CJK character, Latin letters (initials typed so
-    far) and the last run (still being typed) match as prefixes; a CJK run gives all its bigrams."""
+    """(token, is_prefix) terms that must all match. A CJK run gives its bigrams; numbers match whole (a prefix
+    of a number would expand to thousands of tokens); Latin letters (initials typed so far) match as a prefix.
+    A lone CJK character (路, 街 after a number) says little and is dropped when anything else is asked."""
     found = runs(text)
     terms: list[tuple[str, bool]] = []
-    for i, run in enumerate(found):
-        last = i == len(found) - 1
+    singles = []
+    for run in found:
         if is_cjk(run):
             if len(run) == 1:
-                terms.append((run, True))
+                singles.append((run, True))
             else:
                 terms.extend((g, False) for g in bigrams(run))
         else:
-            terms.append((run, last or not run.isdigit()))
+            terms.append((run, not run.isdigit()))
+    if not terms:
+        terms = singles
     unique = []
     for term in terms:
         if term not in unique:
@@ -109,14 +112,12 @@ def query_terms(text: str) -> list[tuple[str, bool]]:
 
 
 def homophone_terms(text: str) -> list[tuple[str, bool]]:
-    """The commonest input-method typo is a homophone (姨山 for 夷山): search CJK runs by their initials."""
+    """The commonest input-method typo is a homophone (姨山 for 夷山): search CJK runs by their initials —
+    a whole name's initials as a token, a two-character fragment's as a prefix."""
     terms = []
-    found = runs(text)
-    for i, run in enumerate(found):
+    for run in runs(text):
         if is_cjk(run) and len(run) >= 2:
-            terms.append((initials(run), True))
-        elif is_cjk(run):
-            terms.append((run, True))
-        else:
-            terms.append((run, i == len(found) - 1 or not run.isdigit()))
+            terms.append((initials(run), len(run) == 2))
+        elif not is_cjk(run):
+            terms.append((run, not run.isdigit()))
     return terms

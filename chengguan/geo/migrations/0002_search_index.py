@@ -4,7 +4,7 @@ a GIN index over the tokens as a tsvector on PostgreSQL (see chengguan/geo/searc
 from django.db import migrations
 
 SQLITE = [
-    "CREATE VIRTUAL TABLE geo_address_fts USING fts5(search, content='geo_address', content_rowid='id')",
+    "CREATE VIRTUAL TABLE geo_address_fts USING fts5(search, content='geo_address', content_rowid='id', prefix='1 2')",
     "CREATE TRIGGER geo_address_fts_ai AFTER INSERT ON geo_address BEGIN "
     "INSERT INTO geo_address_fts(rowid, search) VALUES (new.id, new.search); END",
     "CREATE TRIGGER geo_address_fts_ad AFTER DELETE ON geo_address BEGIN "
