@@ -52,3 +52,20 @@ def address_picker(context, lng="lng", lat="lat", crs="crs", address="address", 
          "crs_choices": [("gcj02", "GCJ-02"), ("wgs84", "WGS84"), ("bd09", "BD-09"), ("cgcs2000", "CGCS2000")]},
         request=context.get("request"),
     )
+
+
+@register.simple_tag
+def position_confirm(lng="lng", lat="lat", crs="crs", watch="position"):
+    """A small map that shows the position in the form's fields with the grid and community it resolved to;
+    `watch` is the element whose text changes when a new position arrives (the phone form's #position)."""
+    from django.urls import reverse
+
+    labels = {"community": _("Community"), "grid": _("Unit grid"), "outside": _("Outside the city's grids."),
+              "drag": _("Drag to adjust"), "error": _("The map could not load its data.")}
+    return format_html(
+        '<div class="position-confirm" data-position-confirm hidden data-lng="{}" data-lat="{}" data-crs="{}" '
+        'data-watch="{}" data-reverse-url="{}" data-outlines-url="{}" data-labels="{}">'
+        '<p class="muted">{}</p><div class="map picker-map small"></div><p class="picker-place" aria-live="polite"></p></div>',
+        lng, lat, crs, watch, reverse("api:geo-reverse"), reverse("api:geo-outlines"),
+        json.dumps(labels, ensure_ascii=False), _("Check the place on the map; drag the pin if it is off."),
+    )

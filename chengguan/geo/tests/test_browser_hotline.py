@@ -54,3 +54,23 @@ def test_an_unknown_address_shows_the_empty_hint(browser, city, gazetteer):
     b.css("#address-search").clear()
     b.css("#address-search").send_keys("夷山201")  # positive control: the same box finds a known one
     b.wait(lambda d: b.all(".picker-candidate"), "no candidate for 夷山201")
+
+
+def test_the_supervisor_confirms_the_phones_position_on_a_small_map(browser, city, gazetteer, grid_city):
+    from chengguan.core.coords import from_storage
+    from chengguan.grids.geocoder import locate
+
+    locate(114.325, 34.8125)
+    b = browser
+    b.phone()
+    lng, lat = from_storage(114.3252, 34.8127, "wgs84")  # a phone reports WGS84
+    b.driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": b.url, "permissions": ["geolocation"]})
+    b.driver.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": lat, "longitude": lng, "accuracy": 8})
+    b.sign_in(city["supervisor"])
+    b.get("/m/report/")
+    b.wait(lambda d: "清平社区" in b.css(".position-confirm .picker-place").text, "the position was not resolved")
+    assert "410203001001" in b.css(".position-confirm .picker-place").text
+    assert b.css("#crs").get_attribute("value") == "wgs84"  # untouched until the pin is dragged
+    assert b.page_overflow() <= 0
+    b.shoot("maps-phone-confirm")
+    assert b.foreign_requests() == [] and b.console_errors() == []

@@ -97,13 +97,18 @@ def test_the_command_writes_a_reject_file_and_refuses_a_bad_file_whole(grid_city
     assert reject.read_text(encoding="utf-8").splitlines()[1].startswith("3,longitude/latitude out of range")
 
 
-def test_the_demo_gazetteer_is_marked_and_loads_once(grid_city):
+def test_the_demo_gazetteer_and_base_map_are_marked_and_load_once(grid_city, settings, tmp_path):
     import io
 
-    from chengguan.geo import demo
+    from chengguan.geo import basemaps, demo
 
-    demo.load(stdout=io.StringIO())
+    settings.MAPS_DIR = tmp_path / "maps"
+    out = io.StringIO()
+    demo.load(stdout=out)
     count = Address.objects.count()
     assert count > 10_000 and not Address.objects.filter(is_demo=False).exists()
+    assert [e["name"] for e in basemaps.registered()] == ["demo"] and "demo base map" in out.getvalue()
+    built = (settings.MAPS_DIR / "demo.mbtiles").stat().st_mtime_ns
     demo.load(stdout=io.StringIO())
     assert Address.objects.count() == count
+    assert (settings.MAPS_DIR / "demo.mbtiles").stat().st_mtime_ns == built  # neither is made twice

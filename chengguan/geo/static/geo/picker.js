@@ -105,3 +105,70 @@
     document.querySelectorAll("[data-address-picker]").forEach(setup);
   });
 })();
+
+/* Position confirmation (the supervisor's phone): after the device's position arrives in the form's lng/lat/crs
+   fields, a small map shows it with the unit grid and the community it resolved to; dragging the pin corrects
+   it (the fields then hold the stored system, GCJ-02). */
+(function () {
+  "use strict";
+
+  function setup(box) {
+    var d = box.dataset, labels = JSON.parse(d.labels || "{}"), CM = window.ChengguanMap;
+    var lng = document.getElementById(d.lng), lat = document.getElementById(d.lat), crs = document.getElementById(d.crs);
+    var place = box.querySelector(".picker-place"), mapNode = box.querySelector(".picker-map");
+    var map = null, pin = null, outline = null, shown = "";
+
+    function describe(body) {
+      var parts = [];
+      if (body.community) { parts.push(labels.community + " " + body.community.name); }
+      if (body.unit_grid) { parts.push(labels.grid + " " + body.unit_grid.code); }
+      return parts.length ? parts.join(" · ") : labels.outside;
+    }
+    function resolve(p) {
+      place.textContent = "…";
+      var query = "?lng=" + p.lng.toFixed(7) + "&lat=" + p.lat.toFixed(7) + "&crs=gcj02";
+      fetch(d.reverseUrl + query, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (body) {
+        place.textContent = describe(body);
+        place.classList.toggle("error", !body.unit_grid);
+      }).catch(function () { place.textContent = labels.error; });
+      fetch(d.outlinesUrl + query, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (fc) {
+        if (outline) { outline.remove(); outline = null; }
+        if (!fc) { return; }
+        outline = CM.geoJSON({ type: "FeatureCollection", features: fc.features.filter(function (f) { return f.properties.kind === "unit_grid"; }) },
+          { interactive: false, style: { color: "#d9480f", weight: 2, fillOpacity: 0.08 } }).addTo(map);
+      }).catch(function () { /* the pin still shows */ });
+    }
+    function show() {
+      if (!lng.value || !lat.value) { return; }
+      var key = lng.value + "," + lat.value + "," + (crs ? crs.value : "");
+      if (key === shown) { return; }
+      shown = key;
+      var x = parseFloat(lng.value), y = parseFloat(lat.value);
+      var p = crs && crs.value === "wgs84" ? CM.wgsToGcj(x, y) : [x, y];  // phones report WGS84
+      var stored = { lng: p[0], lat: p[1] };
+      box.hidden = false;
+      if (!map) {
+        map = CM.create(mapNode, { zoom: 17, view: false });
+        pin = L.marker(CM.toMap(stored.lng, stored.lat), { draggable: true, title: labels.drag }).addTo(map);
+        pin.on("dragend", function () {
+          var q = CM.fromMap(pin.getLatLng());
+          lng.value = q.lng.toFixed(7); lat.value = q.lat.toFixed(7);
+          if (crs) { crs.value = "gcj02"; }
+          shown = lng.value + "," + lat.value + "," + (crs ? crs.value : "");
+          resolve(q);
+        });
+      }
+      pin.setLatLng(CM.toMap(stored.lng, stored.lat));
+      map.setView(CM.toMap(stored.lng, stored.lat), 17);
+      resolve(stored);
+    }
+    var watched = document.getElementById(d.watch);
+    if (watched) { new MutationObserver(show).observe(watched, { childList: true, characterData: true, subtree: true }); }
+    show();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.L || !window.ChengguanMap) { return; }
+    document.querySelectorAll("[data-position-confirm]").forEach(setup);
+  });
+})();
