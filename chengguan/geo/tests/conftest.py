@@ -19,3 +19,12 @@ def gazetteer(grid_city):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: a journey in headless Chromium (skipped without chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The refusals are asserted in their English source text (zh_Hans is checked by test_translations)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

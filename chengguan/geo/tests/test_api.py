@@ -48,7 +48,32 @@ def test_reverse_answers_address_road_community_and_grid(gazetteer, api_client, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/v1/geo/addresses?q=夷山201", "/api/v1/geo/reverse?lng=114.33&lat=34.81"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/geo/addresses?q=夷山201", "/api/v1/geo/reverse?lng=114.33&lat=34.81", "/api/v1/geo/outlines?lng=114.33&lat=34.81"],
+)
 def test_an_anonymous_caller_is_refused(gazetteer, client, api_client, city, path):
     assert client.get(path).status_code == 401
     assert api_client(city["outsider"]).get(path).status_code == 200  # positive control: any signed-in user
+
+
+@pytest.mark.django_db
+def test_outlines_give_the_unit_grid_and_the_responsibility_grid(gazetteer, api_client, city):
+    body = api_client(city["operator"]).get("/api/v1/geo/outlines", {"lng": 114.325, "lat": 34.8125}).json()
+    kinds = {f["properties"]["kind"]: f for f in body["features"]}
+    assert kinds["unit_grid"]["properties"]["code"].startswith("410203001001")
+    assert kinds["responsibility_grid"]["properties"]["code"] == "RG-410203-01"
+    assert kinds["responsibility_grid"]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    far = api_client(city["operator"]).get("/api/v1/geo/outlines", {"lng": 100, "lat": 30}).json()
+    assert far["features"] == []
+
+
+@pytest.mark.django_db
+def test_the_hotline_form_speaks_chinese(gazetteer, login, city):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        html = login(city["operator"]).get("/cases/new/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "查找地点" in html and "坐标（由地图填写" in html and 'value="hotline" selected' in html
+    for english in ("Find the place", "Coordinates (", "Standard address", "Outside the city"):
+        assert english not in html

@@ -74,3 +74,13 @@ def test_tianditu_and_xyz_presets_declare_their_coordinate_system(maps_dir, sett
     settings.TIANDITU_KEY = ""
     settings.MAP_TILE_URL = ""
     assert basemaps.layer_config()["bases"] == []
+
+
+def test_the_page_policy_lets_tianditu_tiles_in_only_with_a_key(settings):
+    from chengguan.core.middleware import build_policy
+
+    settings.MAP_TILE_URL = ""
+    settings.TIANDITU_KEY = ""
+    assert "tianditu" not in build_policy()
+    settings.TIANDITU_KEY = "k123"
+    assert "img-src 'self' data: blob: https://*.tianditu.gov.cn;" in build_policy()
