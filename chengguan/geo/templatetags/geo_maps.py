@@ -31,9 +31,12 @@ def address_picker_assets():
 
 
 @register.simple_tag(takes_context=True)
-def address_picker(context, lng="lng", lat="lat", crs="crs", address="address", coordinates=False):
+def address_picker(context, lng="lng", lat="lat", crs="crs", address="address", coordinates=False,
+                   out_crs="gcj02", fill="said"):
     """The search box + candidates + map with a draggable pin, filling the form fields with these ids;
-    `coordinates=True` also renders those fields (folded away) for a place the gazetteer does not know."""
+    `coordinates=True` also renders those fields (folded away) for a place the gazetteer does not know;
+    `out_crs` is the system the form's lng/lat are read in (a form without a crs field); `fill="standard"`
+    puts the standard address into the address field (a register), `"said"` keeps the caller's words."""
     labels = {
         "community": _("Community"),
         "grid": _("Unit grid"),
@@ -48,7 +51,7 @@ def address_picker(context, lng="lng", lat="lat", crs="crs", address="address", 
         "geo/_address_picker.html",
         {"picker_lng": lng, "picker_lat": lat, "picker_crs": crs, "picker_address": address,
          "picker_labels": json.dumps(labels, ensure_ascii=False), "picker_coordinates": coordinates,
-         "f": context.get("f") or {},
+         "f": context.get("f") or {}, "picker_out_crs": out_crs, "picker_fill": fill,
          "crs_choices": [("gcj02", "GCJ-02"), ("wgs84", "WGS84"), ("bd09", "BD-09"), ("cgcs2000", "CGCS2000")]},
         request=context.get("request"),
     )

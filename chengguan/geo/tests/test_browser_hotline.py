@@ -74,3 +74,28 @@ def test_the_supervisor_confirms_the_phones_position_on_a_small_map(browser, cit
     assert b.page_overflow() <= 0
     b.shoot("maps-phone-confirm")
     assert b.foreign_requests() == [] and b.console_errors() == []
+
+
+def test_a_shop_and_a_clue_take_their_place_from_the_gazetteer(browser, city, gazetteer, grid_city):
+    from chengguan.core.coords import to_storage
+    from chengguan.grids.geocoder import locate
+
+    locate(114.325, 34.8125)
+    b = browser
+    b.sign_in(city["officer"])
+    b.get("/patrol/shops/")
+    b.css("#address-search").send_keys("夷山201")
+    b.wait(lambda d: b.all(".picker-candidate"), "no candidate on the shop form")
+    b.all(".picker-candidate")[0].click()
+    b.wait(lambda d: b.css("#id_lng").get_attribute("value"), "the shop's point was not filled")
+    lng, lat = float(b.css("#id_lng").get_attribute("value")), float(b.css("#id_lat").get_attribute("value"))
+    x, y = to_storage(lng, lat, "wgs84")  # the shop form posts WGS84
+    assert abs(x - 114.325) < 1e-6 and abs(y - 34.8125) < 1e-6
+    assert b.css("#id_address").get_attribute("value").startswith("顺河回族区夷山大街201号")
+
+    b.get("/enforcement/clues/new/")
+    b.css("#address-search").send_keys("第一人民医院")
+    b.wait(lambda d: b.all(".picker-candidate"), "no candidate on the clue form")
+    b.all(".picker-candidate")[0].click()
+    b.wait(lambda d: "开封市第一人民医院" in b.css("#place").get_attribute("value"), "the clue's place was not filled")
+    assert b.foreign_requests() == [] and b.console_errors() == []

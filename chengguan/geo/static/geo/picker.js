@@ -28,9 +28,11 @@
       if (c.responsibility_grid) { parts.push(c.responsibility_grid.name); }
       return parts.length ? parts.join(" · ") : labels.outside;
     }
-    function setPoint(p) {
-      lng.value = p.lng.toFixed(7);
-      lat.value = p.lat.toFixed(7);
+    function setPoint(p) {  // p is stored (GCJ-02); a form without a crs field reads d.outCrs
+      if (!lng || !lat) { return; }
+      var out = !crs && d.outCrs === "wgs84" ? window.ChengguanMap.gcjToWgs(p.lng, p.lat) : [p.lng, p.lat];
+      lng.value = out[0].toFixed(7);
+      lat.value = out[1].toFixed(7);
       if (crs) { crs.value = "gcj02"; }
     }
     function showPin(p) {
@@ -55,7 +57,8 @@
     function pick(c) {
       setPoint(c);
       showPin(c);
-      if (address && !address.value.trim()) { address.value = input.value.trim() || c.full; }
+      if (address && d.fill === "standard") { address.value = c.full; }
+      else if (address && !address.value.trim()) { address.value = input.value.trim() || c.full; }
       box.querySelector(".picker-standard").textContent = labels.standard + " " + c.full;
       place.textContent = describe(c);
       list.innerHTML = "";
@@ -95,7 +98,7 @@
       showPin(q);
       pin.fire("dragend");
     });
-    if (lng.value && lat.value && (!crs || crs.value === "gcj02")) {
+    if (lng && lat && lng.value && lat.value && crs && crs.value === "gcj02") {
       showPin({ lng: parseFloat(lng.value), lat: parseFloat(lat.value) });
     }
   }
