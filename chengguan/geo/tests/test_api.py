@@ -77,3 +77,17 @@ def test_the_hotline_form_speaks_chinese(gazetteer, login, city):
     assert "查找地点" in html and "坐标（由地图填写" in html and 'value="hotline" selected' in html
     for english in ("Find the place", "Coordinates (", "Standard address", "Outside the city"):
         assert english not in html
+
+
+@pytest.mark.django_db
+def test_the_public_map_links_each_case_page_and_sends_no_reporter(grid_city, city, client):
+    from chengguan.cases.testing import report
+    from chengguan.catalog.models import MatterType
+
+    case = report(city, MatterType.objects.get(code="06010"), by="operator", source="hotline",
+                  reporter_name="王小明", reporter_phone="13900001234")
+    body = client.get("/p/map.json").json()
+    mine = [f for f in body["features"] if f["properties"]["number"] == case.number]
+    assert mine and mine[0]["properties"]["url"] == f"/p/cases/{case.number}/"
+    text = str(body)
+    assert "王小明" not in text and "13900001234" not in text and "reporter" not in text
