@@ -72,3 +72,32 @@ def position_confirm(lng="lng", lat="lat", crs="crs", watch="position"):
         lng, lat, crs, watch, reverse("api:geo-reverse"), reverse("api:geo-outlines"),
         json.dumps(labels, ensure_ascii=False), _("Check the place on the map; drag the pin if it is off."),
     )
+
+
+MAX_COVERAGE_GRIDS = 5000
+
+
+@register.simple_tag
+def coverage_map(coverage):
+    """Patrol coverage on the base map: the unit grids of the listed responsibility grids, visited ones green.
+    `coverage` is patrol's list of rows with `.grid` (a responsibility grid) and `.visited` (unit grid ids)."""
+    from chengguan.grids.models import ResponsibilityGrid, UnitGrid
+
+    rows = list(coverage or [])
+    if not rows:
+        return ""
+    visited = set().union(*(set(r.visited) for r in rows))
+    through = ResponsibilityGrid.unit_grids.through.objects.filter(responsibilitygrid_id__in=[r.grid.pk for r in rows])
+    ids = list(through.values_list("unitgrid_id", flat=True)[:MAX_COVERAGE_GRIDS])
+    features = [
+        {"type": "Feature", "properties": {"code": code, "visited": pk in visited}, "geometry": geometry}
+        for pk, code, geometry in UnitGrid.objects.filter(pk__in=ids).values_list("pk", "code", "geometry")
+    ]
+    return format_html(
+        '<section class="card"><h2>{}</h2><p class="muted"><span class="swatch visited"></span> {} '
+        '<span class="swatch unvisited"></span> {}</p><div id="coverage-map" class="map coverage-map"></div>{}'
+        '<link rel="stylesheet" href="{}">{}<script src="{}" defer></script>{}<script src="{}" defer></script></section>',
+        _("Coverage map"), _("visited"), _("not visited"),
+        json_script({"type": "FeatureCollection", "features": features}, "coverage-map-data"),
+        static("leaflet/leaflet.css"), basemap_css(), static("leaflet/leaflet.js"), basemap(), static("geo/coverage.js"),
+    )
