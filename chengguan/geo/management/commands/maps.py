@@ -10,8 +10,10 @@ from chengguan.core.errors import DomainError
 
 from ... import basemaps
 
+DEMO_MAX_ZOOM = 16
 
-def build_demo(*, stdout, max_zoom=16, force=False) -> dict | None:
+
+def build_demo(*, stdout, max_zoom=None, force=False) -> dict | None:
     """Render the demo city's base map into the maps directory and register it as layer `demo`."""
     from ...render import build_mbtiles
 
@@ -19,7 +21,7 @@ def build_demo(*, stdout, max_zoom=16, force=False) -> dict | None:
     if target.exists() and not force and any(e["name"] == "demo" for e in basemaps.registered()):
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
-    done = build_mbtiles(target, max_zoom=max_zoom, stdout=stdout)
+    done = build_mbtiles(target, max_zoom=max_zoom or DEMO_MAX_ZOOM, stdout=stdout)
     basemaps.add_mbtiles(target, name="demo", crs="gcj02", label=_("Demo streets (generated)"), replace=True)
     return done
 
@@ -40,7 +42,7 @@ class Command(BaseCommand):
         p = sub.add_parser("remove", help="unregister a layer and delete its file")
         p.add_argument("name")
         p = sub.add_parser("build-demo", help="render the demo city's base map (needs the demo data)")
-        p.add_argument("--max-zoom", type=int, default=16)
+        p.add_argument("--max-zoom", type=int, default=DEMO_MAX_ZOOM)
         p.add_argument("--force", action="store_true", help="rebuild even if it exists")
 
     def handle(self, *args, action, **opts):
