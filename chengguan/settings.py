@@ -82,6 +82,7 @@ LOCAL_APPS = [
     "chengguan.core",
     "chengguan.org",
     "chengguan.grids",
+    "chengguan.geo",
     "chengguan.catalog",
     "chengguan.cases",
     "chengguan.evaluation",
@@ -226,6 +227,11 @@ MAP_TILE_URL = os.environ.get("CHENGGUAN_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("CHENGGUAN_MAP_TILE_ATTRIBUTION", "")
 # The coordinate system of those tiles (Tianditu: cgcs2000; Amap/Tencent: gcj02), so layers line up.
 MAP_TILE_CRS = os.environ.get("CHENGGUAN_MAP_TILE_CRS", "gcj02")
+# Base maps (chengguan/geo/basemaps.py, docs/maps.md): MBTiles registered with `chengguan maps add` live in
+# MAPS_DIR; a Tianditu key adds its street and imagery layers (CGCS2000) with their annotation layers.
+MAPS_DIR = Path(os.environ.get("CHENGGUAN_MAPS_DIR", VAR_DIR / "maps"))
+TIANDITU_KEY = os.environ.get("CHENGGUAN_TIANDITU_KEY", "")
+MAP_CENTER = tuple(float(v) for v in env_list("CHENGGUAN_MAP_CENTER", "114.341,34.797"))
 # Geocoder: how often a process checks whether grids changed elsewhere; largest batch per API request.
 GRID_INDEX_CHECK_SECONDS = float(os.environ.get("CHENGGUAN_GRID_INDEX_CHECK_SECONDS", "1"))
 GEO_BATCH_LIMIT = int(os.environ.get("CHENGGUAN_GEO_BATCH_LIMIT", "10000"))

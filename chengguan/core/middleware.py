@@ -32,6 +32,8 @@ def build_policy() -> str:
     origin = tile_origin(getattr(settings, "MAP_TILE_URL", ""))
     if origin:
         images += " " + origin
+    if getattr(settings, "TIANDITU_KEY", ""):  # the Tianditu preset of chengguan/geo/basemaps.py
+        images += " https://*.tianditu.gov.cn"
     directives = {
         "default-src": "'self'",
         "script-src": script,

@@ -277,6 +277,7 @@ def map_data(request):
                     "reported": timezone.localtime(c.reported_at).strftime("%Y-%m-%d"),
                     "closed": timezone.localtime(c.closed_at).strftime("%Y-%m-%d") if c.closed_at else "",
                     "photo": reverse("public-photo", args=[photos[c.pk]]) if c.pk in photos else "",
+                    "url": reverse("public-case", args=[c.number]),
                 },
             }
         )

@@ -125,6 +125,10 @@ def desk_report(request):
         for k, v in Source.choices
         if k in (Source.HOTLINE, Source.CITIZEN, Source.CAMERA, Source.LEADER)
     ]
-    return render(
-        request, "cases/new.html", {"severities": Severity.choices, "sources": sources, "f": request.POST}
-    )
+    context = {
+        "severities": Severity.choices,
+        "sources": sources,
+        "source": request.POST.get("source") or Source.HOTLINE,  # the desk registers calls first of all
+        "f": request.POST,
+    }
+    return render(request, "cases/new.html", context)

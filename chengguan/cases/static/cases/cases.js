@@ -9,15 +9,17 @@
   function drawMap(el) {
     var data = JSON.parse(document.getElementById(el.dataset.map).textContent);
     var points = Array.isArray(data) ? data : [data];
-    var map = L.map(el, { attributionControl: !!el.dataset.tiles });
-    if (el.dataset.tiles) {
+    var CM = window.ChengguanMap;  // the shared base map (chengguan/geo/static/geo/basemap.js)
+    var map = CM ? CM.create(el, { view: false, scale: false }) : L.map(el, { attributionControl: !!el.dataset.tiles });
+    if (!CM && el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", subdomains: "01234567" }).addTo(map);
     }
+    function at(p) { return CM ? CM.toMap(p.lng, p.lat) : L.latLng(p.lat, p.lng); }
     var bounds = [];
     points.forEach(function (p) {
       var label = p.number + (p.matter ? " · " + p.matter : "");
       // title names the marker for screen readers (an interactive marker is a button: WCAG 4.1.2)
-      var marker = L.marker([p.lat, p.lng], { icon: dot(p.light), title: label, alt: label }).addTo(map);
+      var marker = L.marker(at(p), { icon: dot(p.light), title: label, alt: label }).addTo(map);
       marker.bindTooltip(label);
       if (p.id) {
         marker.on("click", function () {
@@ -25,7 +27,7 @@
           if (row) { row.scrollIntoView({ behavior: "smooth", block: "center" }); }
         });
       }
-      bounds.push([p.lat, p.lng]);
+      bounds.push(at(p));
     });
     if (bounds.length) {
       map.fitBounds(bounds, { maxZoom: 16, padding: [20, 20] });
@@ -33,6 +35,21 @@
       map.setView([34.797, 114.341], 12);
     }
     L.control.scale({ imperial: false }).addTo(map);
+    if (CM && el.dataset.outlinesUrl && points.length === 1) {  // the unit grid and the responsibility grid
+      fetch(el.dataset.outlinesUrl + "?lng=" + points[0].lng + "&lat=" + points[0].lat, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (fc) {
+          if (!fc) { return; }
+          CM.geoJSON(fc, {
+            interactive: false,
+            style: function (f) {
+              return f.properties.kind === "unit_grid"
+                ? { color: "#d9480f", weight: 2, fillOpacity: 0.08 }
+                : { color: "#1f5fa8", weight: 2, dashArray: "6 4", fill: false };
+            }
+          }).addTo(map);
+        }).catch(function () { /* the case still shows without outlines */ });
+    }
   }
 
   function locate() {

@@ -1,15 +1,18 @@
 /* The dashboard map: district outlines, a heat layer of open cases per unit grid, live cases by traffic light
-   and supervisors' latest positions. No tiles: the layers are the map. Reloads its layers every `refresh` s. */
+   and supervisors' latest positions over the shared base map (dimmed by geo/maps.css). Reloads its layers every `refresh` s. */
 (function () {
   "use strict";
   var el = document.getElementById("dash-map");
   if (!el || !window.L) { return; }
-  var map = L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: true });
-  map.setView([34.8, 114.35], 11);
+  var CM = window.ChengguanMap;  // the shared base map (chengguan/geo/static/geo/basemap.js)
+  var map = CM ? CM.create(el, { view: false, leaflet: { attributionControl: false, preferCanvas: true } })
+    : L.map(el, { zoomControl: true, attributionControl: false, preferCanvas: true });
+  map.setView(CM ? CM.toMap(114.35, 34.8) : [34.8, 114.35], 11);
+  var geoJSON = CM ? CM.geoJSON : L.geoJSON;
   var colors = { green: "#22c55e", yellow: "#facc15", red: "#ef4444" };
   var layers = {
-    regions: L.geoJSON(null, { style: { color: "#475569", weight: 1.5, fill: false, dashArray: "4 4" } }).addTo(map),
-    grids: L.geoJSON(null, {
+    regions: geoJSON(null, { style: { color: "#475569", weight: 1.5, fill: false, dashArray: "4 4" } }).addTo(map),
+    grids: geoJSON(null, {
       style: function (f) {
         var h = f.properties.heat || 0;
         var c = h > 0.66 ? "#dc2626" : h > 0.33 ? "#f59e0b" : "#1e3a5f";
@@ -17,13 +20,13 @@
       },
       onEachFeature: function (f, l) { l.bindTooltip(f.properties.code + " · " + f.properties.open); }
     }).addTo(map),
-    cases: L.geoJSON(null, {
+    cases: geoJSON(null, {
       pointToLayer: function (f, ll) {
         return L.circleMarker(ll, { radius: 5, weight: 1, color: "#0b1220", fillColor: colors[f.properties.light] || "#94a3b8", fillOpacity: 0.95 });
       },
       onEachFeature: function (f, l) { l.bindTooltip(f.properties.number + " " + f.properties.matter); }
     }).addTo(map),
-    supervisors: L.geoJSON(null, {
+    supervisors: geoJSON(null, {
       pointToLayer: function (f, ll) {
         return L.circleMarker(ll, { radius: 7, weight: 2, color: "#ffffff", fillColor: "#38bdf8", fillOpacity: 1 });
       },

@@ -13,11 +13,15 @@
   var status = document.getElementById("grid-status");
   function say(text) { status.textContent = text || ""; }
 
-  var map = L.map("grid-map", { preferCanvas: true, zoomControl: true }).setView([34.79, 114.35], 12);
-  if (config.tileUrl) {
+  var CM = window.ChengguanMap;  // the shared base map (chengguan/geo/static/geo/basemap.js)
+  var map = CM ? CM.create(document.getElementById("grid-map"), { view: false, leaflet: { preferCanvas: true } })
+    : L.map("grid-map", { preferCanvas: true, zoomControl: true });
+  map.setView(CM ? CM.toMap(114.35, 34.79) : [34.79, 114.35], 12);
+  if (!CM && config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
   }
-  var crs = "crs=" + encodeURIComponent(config.crs);
+  // The layers are asked for in the base map's own system, so they line up with its streets.
+  var crs = "crs=" + encodeURIComponent(CM ? CM.crs() : config.crs);
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (r) {

@@ -5,9 +5,12 @@
 
   function byId(id) { return document.getElementById(id); }
 
+  var CM = window.ChengguanMap;  // the shared base map (chengguan/geo/static/geo/basemap.js)
+  function at(lng, lat) { return CM ? CM.toMap(lng, lat) : L.latLng(lat, lng); }  // a stored (GCJ-02) point
+
   function baseMap(node) {
-    var map = L.map(node, { zoomControl: true });
-    if (node.dataset.tileUrl) {
+    var map = CM ? CM.create(node, { view: false }) : L.map(node, { zoomControl: true });
+    if (!CM && node.dataset.tileUrl) {
       L.tileLayer(node.dataset.tileUrl, { attribution: node.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
     }
     map.setView([35, 105], 4);
@@ -15,7 +18,7 @@
       .then(function (r) { return r.json(); })
       .then(function (fc) {
         if (!fc.features || !fc.features.length) { return; }
-        var outline = L.geoJSON(fc, { style: { color: "#1f5fa8", weight: 1, fillOpacity: 0.04 }, interactive: false });
+        var outline = (CM ? CM.geoJSON : L.geoJSON)(fc, { style: { color: "#1f5fa8", weight: 1, fillOpacity: 0.04 }, interactive: false });
         outline.addTo(map);
         if (!node.dataset.pinned) { map.fitBounds(outline.getBounds()); }
       })
@@ -38,11 +41,15 @@
     }
 
     function pin(y, x) {
-      if (marker) { marker.setLatLng([y, x]); } else {
-        marker = L.circleMarker([y, x], { radius: 9, color: "#c62828", fillOpacity: 0.9 }).addTo(map);
+      if (marker) { marker.setLatLng(at(x, y)); } else {
+        marker = L.marker(at(x, y), { draggable: true, autoPan: true }).addTo(map);
+        marker.on("dragend", function () {  // the citizen drags the pin onto the exact spot
+          var p = CM ? CM.fromMap(marker.getLatLng()) : { lng: marker.getLatLng().lng, lat: marker.getLatLng().lat };
+          locate(p.lng, p.lat, "gcj02");
+        });
       }
       mapNode.dataset.pinned = "1";
-      map.setView([y, x], Math.max(map.getZoom(), 15));
+      map.setView(at(x, y), Math.max(map.getZoom(), 16));
     }
 
     function checkNearby() {
@@ -73,7 +80,10 @@
         .catch(function () { say(msg.msgFailed, true); });
     }
 
-    map.on("click", function (e) { locate(e.latlng.lng, e.latlng.lat, "gcj02"); });
+    map.on("click", function (e) {
+      var p = CM ? CM.fromMap(e.latlng) : { lng: e.latlng.lng, lat: e.latlng.lat };
+      locate(p.lng, p.lat, "gcj02");
+    });
     byId("use-location").addEventListener("click", function () {
       if (!navigator.geolocation) { say(msg.msgNoGeo, true); return; }
       say(msg.msgLocating);
@@ -107,7 +117,9 @@
 
   function publicMap(node) {
     var map = baseMap(node);
-    var layer = L.layerGroup().addTo(map);
+    // Clusters (vendored Leaflet.markercluster) keep a city's worth of problems readable.
+    var layer = (L.markerClusterGroup ? L.markerClusterGroup({ maxClusterRadius: 45, showCoverageOnHover: false })
+      : L.layerGroup()).addTo(map);
     var filter = byId("map-status");
 
     function popup(p) {
@@ -121,6 +133,12 @@
         line.textContent = text;
         box.appendChild(line);
       });
+      if (p.url) {
+        var link = document.createElement("a");
+        link.href = p.url;
+        link.textContent = node.dataset.caseLabel || p.number;
+        box.appendChild(link);
+      }
       if (p.photo) {
         var img = document.createElement("img");
         img.src = p.photo; img.width = 200; img.alt = "";
@@ -138,7 +156,7 @@
           fc.features.forEach(function (f) {
             var c = f.geometry.coordinates, p = f.properties;
             var colour = p.status === "closed" ? "#2e7d32" : "#e67e22";
-            L.circleMarker([c[1], c[0]], { radius: 7, color: colour, fillOpacity: 0.8 })
+            L.circleMarker(at(c[0], c[1]), { radius: 7, color: colour, fillOpacity: 0.8 })
               .bindPopup(popup(p)).addTo(layer);
           });
         });
