@@ -7,8 +7,10 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from chengguan.paths import var_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("CHENGGUAN_VAR_DIR", Path.cwd() / "var")).resolve()
+VAR_DIR = var_dir()  # CHENGGUAN_VAR_DIR, else beside the installed code (never the current directory)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -89,6 +91,7 @@ LOCAL_APPS = [
     "chengguan.patrol",
     "chengguan.public",
     "chengguan.dashboard",
+    "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]
 
 INSTALLED_APPS = [
@@ -231,3 +234,8 @@ LOGGING = {
         "chengguan.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Scheduled backups by `chengguan worker` (docs/operations.md): off unless CHENGGUAN_BACKUP_DIR is set.
+BACKUP_DIR = os.environ.get("CHENGGUAN_BACKUP_DIR", "")
+BACKUP_AT = os.environ.get("CHENGGUAN_BACKUP_AT", "02:30")
+BACKUP_KEEP = int(os.environ.get("CHENGGUAN_BACKUP_KEEP", "14"))

@@ -1,3 +1,6 @@
+import importlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -13,7 +16,23 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     database = "postgresql" if connection.vendor == "postgresql" else connection.vendor
-    return JsonResponse({"status": "ok", "database": database, "version": __version__})
+    body = {"status": "ok", "database": database, "version": __version__}
+    body.update(_app_health())
+    return JsonResponse(body)
+
+
+def _app_health() -> dict:
+    """Keys added by apps with a `health.py` whose `status()` returns a dict (ops: the worker's heartbeat)."""
+    extra: dict = {}
+    for app in settings.LOCAL_APPS:
+        try:
+            module = importlib.import_module(f"{app}.health")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.health":
+                raise
+            continue
+        extra.update(module.status())
+    return extra
 
 
 @login_required
