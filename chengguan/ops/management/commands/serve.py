@@ -50,7 +50,7 @@ class Command(BaseCommand):
             self.stdout.write("collecting static files (first start) ...")
             call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or default_workers()
-        metrics_dir = _fresh_metrics_dir()
+        metrics_dir = _fresh_metrics_dir(port)
         connections.close_all()  # no connection may cross the fork into the workers
         from chengguan.ops.gunicorn import run
 
@@ -62,10 +62,10 @@ class Command(BaseCommand):
         run(bind=f"{host}:{port}", workers=workers, threads=threads, timeout=timeout)
 
 
-def _fresh_metrics_dir() -> Path:
+def _fresh_metrics_dir(port: int) -> Path:
     """Per-server directory where gunicorn's worker processes share their request counters (Prometheus
     multiprocess mode); emptied at each start, as the client library requires."""
-    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.VAR_DIR / "run" / "metrics")
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.VAR_DIR / "run" / f"metrics-{port}")
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True, exist_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
