@@ -275,6 +275,14 @@ LOGGING = {
     },
 }
 
+# CHENGGUAN_LOG_FORMAT=json: one JSON object per line (chengguan.ops.logjson), for a log collector.
+LOG_FORMAT = os.environ.get("CHENGGUAN_LOG_FORMAT", "text").lower()
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "chengguan.ops.logjson.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+elif LOG_FORMAT != "text":
+    raise ImproperlyConfigured(f"CHENGGUAN_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+
 # Scheduled backups by `chengguan worker` (docs/operations.md): off unless CHENGGUAN_BACKUP_DIR is set.
 BACKUP_DIR = os.environ.get("CHENGGUAN_BACKUP_DIR", "")
 BACKUP_AT = os.environ.get("CHENGGUAN_BACKUP_AT", "02:30")

@@ -51,3 +51,30 @@ def test_a_bad_departments_file_names_each_line_and_changes_nothing(city):
     assert "line 3: kind 'wizard'" in message and "line 4: parent 'NOPE'" in message
     assert "line 4: region '999'" in message and "line 5: code missing" in message
     assert Department.objects.count() == before
+
+
+def test_the_settings_table_lists_every_setting_the_code_reads():
+    from chengguan.ops.settings_doc import DOC, SETTINGS, read_by_code, table
+
+    read = read_by_code()
+    assert "CHENGGUAN_DATABASE_URL" in read and "CHENGGUAN_S3_BUCKET" in read  # the scan finds settings
+    assert sorted(read - set(SETTINGS)) == [], "read by the code but not in chengguan/ops/settings_doc.py"
+    assert sorted(set(SETTINGS) - read) == [], "listed in chengguan/ops/settings_doc.py but read nowhere"
+    assert table() in DOC.read_text(encoding="utf-8"), "run: python -m chengguan.ops.settings_doc --write"
+
+
+def test_json_logs_are_one_object_per_line():
+    import json
+    import logging
+    import sys
+
+    from chengguan.ops.logjson import JsonFormatter
+
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("chengguan.x", logging.ERROR, __file__, 1, "case %s 超期", ("KF1",), sys.exc_info())
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert "\n" not in line and entry["message"] == "case KF1 超期" and entry["level"] == "ERROR"
+    assert "ValueError: boom" in entry["exception"]
