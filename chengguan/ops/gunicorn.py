@@ -29,9 +29,28 @@ def _child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
 
 
+def _json_logging() -> dict:
+    """gunicorn's own lines as JSON too when CHENGGUAN_LOG_FORMAT=json."""
+    console = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "chengguan.ops.logjson.JsonFormatter"}},
+        "handlers": {"console": console, "error_console": {**console, "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
+
+
 def run(*, bind: str, workers: int, threads: int, timeout: int) -> None:
+    from django.conf import settings
+
+    extra = {"logconfig_dict": _json_logging()} if getattr(settings, "LOG_FORMAT", "text") == "json" else {}
     ChengguanServer(
         {
+            **extra,
             "bind": bind,
             "workers": workers,
             "threads": threads,

@@ -127,7 +127,8 @@ class Worker:
                 self.run_due()
                 if time.monotonic() - self.last_beat >= HEARTBEAT_SECONDS:
                     self.beat()
-                pause = self.seconds_to_next(timezone.now())
+                until_beat = HEARTBEAT_SECONDS - (time.monotonic() - self.last_beat)
+                pause = max(0.05, min(self.seconds_to_next(timezone.now()), until_beat))
                 deadline = time.monotonic() + pause
                 while not self.stopping and time.monotonic() < deadline:
                     time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))

@@ -57,7 +57,7 @@ def test_two_web_processes_share_one_bucket_and_still_check_who_reads(s3, migrat
                 port = free_port()
                 proc = subprocess.Popen(
                     cli("serve", "--port", str(port), "--workers", "2", "--threads", "2"),
-                    env={**env, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics-{port}")},
+                    env=env,  # the metrics directory is per port under the shared VAR_DIR
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                 )
                 servers.append((f"http://127.0.0.1:{port}", proc))

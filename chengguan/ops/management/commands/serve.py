@@ -28,6 +28,9 @@ def default_workers() -> int:
 
 class Command(BaseCommand):
     help = "Run the production web server (gunicorn + whitenoise) after checking the settings and database."
+    # Django's system checks import the URLs, hence the metrics module: they run in handle(), after the
+    # metrics directory is set, so gunicorn's processes share their counters.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
@@ -38,6 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="only run the start-up checks, then exit")
 
     def handle(self, *args, host, port, workers, threads, timeout, check, **options):
+        metrics_dir = _fresh_metrics_dir(port) if not check else None
+        self.check()
         problems = startup_problems()
         if problems:
             for line in problems:
@@ -50,7 +55,6 @@ class Command(BaseCommand):
             self.stdout.write("collecting static files (first start) ...")
             call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or default_workers()
-        metrics_dir = _fresh_metrics_dir(port)
         connections.close_all()  # no connection may cross the fork into the workers
         from chengguan.ops.gunicorn import run
 
@@ -69,4 +73,7 @@ def _fresh_metrics_dir(port: int) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True, exist_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    from prometheus_client import values
+
+    values.ValueClass = values.get_value_class()  # in case the client library was imported before
     return path
