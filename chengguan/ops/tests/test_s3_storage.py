@@ -48,7 +48,7 @@ def test_a_signed_url_is_handed_out_only_after_the_check(bucket, s3, city, clien
     assert client.get(f"/cases/photos/{attachment.pk}/").status_code == 404  # no URL for an outsider
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_backup_and_restore_cover_the_bucket(bucket, city, tmp_path):
     default_storage.save("cases/2026/12/a.png", ContentFile(png_bytes(color=(9, 9, 9))))
     default_storage.save("documents/x/决定书.docx", ContentFile(b"docx bytes"))
