@@ -13,7 +13,7 @@ from chengguan.tests_system.procs import cli, cli_env, free_port, fresh_database
 
 from . import s3server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db  # the test database is the template the processes' databases copy
 
 SETUP_USERS = """
 from chengguan.org.models import User

@@ -39,7 +39,7 @@ def test_serve_refuses_a_weak_secret_a_wildcard_host_and_an_unmigrated_database(
     assert "migrations are not applied yet" in lines[2] and "chengguan setup" in lines[2]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_serve_check_passes_on_a_migrated_database(tmp_path, migrated_template):
     from chengguan.tests_system.procs import fresh_database
 

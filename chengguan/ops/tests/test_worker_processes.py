@@ -9,7 +9,7 @@ import pytest
 
 from chengguan.tests_system.procs import cli, cli_env, fresh_database, run_python
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db  # the test database is the template the processes' databases copy
 
 
 @pytest.fixture
