@@ -6,7 +6,6 @@
 import os
 import secrets
 import sys
-from pathlib import Path
 
 OUR_APPS_PREFIX = "chengguan."
 
@@ -14,7 +13,9 @@ OUR_APPS_PREFIX = "chengguan."
 def _prepare_var_dir(argv: list[str]) -> None:
     """`demo` works on a fresh machine: create var/ and a generated secret before settings load."""
     if len(argv) > 1 and argv[1] == "demo" and not os.environ.get("CHENGGUAN_SECRET_KEY"):
-        var_dir = Path(os.environ.get("CHENGGUAN_VAR_DIR", Path.cwd() / "var"))
+        from chengguan.paths import var_dir as configured_var_dir
+
+        var_dir = configured_var_dir()
         (var_dir / "media").mkdir(parents=True, exist_ok=True)
         secret_file = var_dir / "secret_key"
         if not secret_file.exists():
@@ -59,8 +60,31 @@ def main(argv: list[str] | None = None) -> None:
         _print_our_help()
         return
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError
 
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except OperationalError as exc:
+        # A missing or unreachable database is a configuration problem: one readable line, no traceback.
+        print(f"chengguan: {database_problem(exc)}", file=sys.stderr)
+        sys.exit(2)
+
+
+def database_problem(exc) -> str:
+    """One line naming the database the settings point at and what went wrong with it."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    reason = (str(exc).strip().splitlines() or ["unknown error"])[-1].strip()
+    if db["ENGINE"].endswith("sqlite3"):
+        where = f"SQLite file {db['NAME']}"
+        hint = "check CHENGGUAN_DATABASE_URL or CHENGGUAN_VAR_DIR (the directory must exist and be writable)"
+    else:
+        where = f"PostgreSQL database {db['NAME']!r} on {db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
+        hint = "create it and its role (docs/operations.md) or fix CHENGGUAN_DATABASE_URL"
+        if "does not exist" in reason and "database" in reason:
+            hint = f"create it first: sudo -u postgres createdb -O <role> {db['NAME']} (docs/operations.md)"
+    return f"cannot use the {where}: {reason}; {hint}"
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from chengguan.paths import var_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("CHENGGUAN_VAR_DIR", Path.cwd() / "var")).resolve()
+VAR_DIR = var_dir()  # CHENGGUAN_VAR_DIR, else beside the installed code (never the current directory)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -90,6 +92,7 @@ LOCAL_APPS = [
     "chengguan.patrol",
     "chengguan.public",
     "chengguan.dashboard",
+    "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]
 
 INSTALLED_APPS = [
@@ -105,7 +108,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chengguan.ops.metrics.MetricsMiddleware",  # request counts and latencies for /metrics
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files for `chengguan serve` (docs/operations.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chengguan.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,16 +201,54 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Collected, hashed and gzipped static files, served by whitenoise with a one-year immutable cache header;
+# before `collectstatic` (tests, development) files come from the apps' static/ directories.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # or S3, see MEDIA_STORAGE
+    "staticfiles": {"BACKEND": "chengguan.ops.staticfiles.StaticStorage"},
+}
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CHENGGUAN_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded photos and evidence are never served from MEDIA_URL: access-checked views hand them out, streaming
 # them from Django ("django"), or letting the web server send the file after the check ("x-accel-redirect" for
 # nginx, internal location CHENGGUAN_MEDIA_ACCEL_PREFIX; "x-sendfile" for Apache mod_xsendfile / lighttpd).
 MEDIA_SERVING = os.environ.get("CHENGGUAN_MEDIA_SERVING", "django").lower()
-if MEDIA_SERVING not in {"django", "x-accel-redirect", "x-sendfile"}:
+if MEDIA_SERVING not in {"django", "x-accel-redirect", "x-sendfile", "signed-url"}:
     raise ImproperlyConfigured(
-        f"CHENGGUAN_MEDIA_SERVING must be django, x-accel-redirect or x-sendfile, not {MEDIA_SERVING!r}"
+        f"CHENGGUAN_MEDIA_SERVING must be django, x-accel-redirect, x-sendfile or signed-url, not {MEDIA_SERVING!r}"
     )
+# Where uploads live: "local" (MEDIA_ROOT) or "s3", an S3-compatible object store (MinIO, Aliyun OSS, Huawei OBS,
+# Tencent COS, ...) shared by every web machine. Access is still checked by the platform's views, which then
+# stream the object ("django") or redirect to a short-lived signed URL ("signed-url"). docs/operations.md.
+MEDIA_STORAGE = os.environ.get("CHENGGUAN_MEDIA_STORAGE", "local").lower()
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("CHENGGUAN_S3_BUCKET"):
+        raise ImproperlyConfigured("CHENGGUAN_MEDIA_STORAGE=s3 needs CHENGGUAN_S3_BUCKET (and usually the endpoint)")
+    if MEDIA_SERVING in {"x-accel-redirect", "x-sendfile"}:
+        raise ImproperlyConfigured("with CHENGGUAN_MEDIA_STORAGE=s3, CHENGGUAN_MEDIA_SERVING is django or signed-url")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["CHENGGUAN_S3_BUCKET"],
+            "endpoint_url": os.environ.get("CHENGGUAN_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("CHENGGUAN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("CHENGGUAN_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("CHENGGUAN_S3_REGION") or None,
+            "location": os.environ.get("CHENGGUAN_S3_PREFIX", ""),
+            # path: http://host/bucket/key (MinIO); virtual: http://bucket.host/key (Aliyun OSS needs it)
+            "addressing_style": os.environ.get("CHENGGUAN_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket stays private; nothing is public-read
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("CHENGGUAN_MEDIA_URL_SECONDS", "60")),
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"CHENGGUAN_MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}")
+elif MEDIA_SERVING == "signed-url":
+    raise ImproperlyConfigured("CHENGGUAN_MEDIA_SERVING=signed-url needs CHENGGUAN_MEDIA_STORAGE=s3")
 MEDIA_ACCEL_PREFIX = os.environ.get("CHENGGUAN_MEDIA_ACCEL_PREFIX", "/protected-media/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -252,3 +295,16 @@ LOGGING = {
         "chengguan.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# CHENGGUAN_LOG_FORMAT=json: one JSON object per line (chengguan.ops.logjson), for a log collector.
+LOG_FORMAT = os.environ.get("CHENGGUAN_LOG_FORMAT", "text").lower()
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "chengguan.ops.logjson.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+elif LOG_FORMAT != "text":
+    raise ImproperlyConfigured(f"CHENGGUAN_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+
+# Scheduled backups by `chengguan worker` (docs/operations.md): off unless CHENGGUAN_BACKUP_DIR is set.
+BACKUP_DIR = os.environ.get("CHENGGUAN_BACKUP_DIR", "")
+BACKUP_AT = os.environ.get("CHENGGUAN_BACKUP_AT", "02:30")
+BACKUP_KEEP = int(os.environ.get("CHENGGUAN_BACKUP_KEEP", "14"))

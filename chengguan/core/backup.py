@@ -42,6 +42,13 @@ from django.utils import timezone
 
 from chengguan import __version__
 from chengguan.core.errors import DomainError
+from chengguan.core.mediastore import (
+    local_media_root,
+    media_storage,
+    storage_digest,
+    storage_files,
+    upload_media,
+)
 
 FORMAT = "chengguan-backup/1"
 EXCLUDED = {"sessions.session"}  # sign-ins are not data; restored users sign in again
@@ -157,14 +164,19 @@ def create_backup(output: str | Path, *, stdout=None) -> BackupResult:
         output = output / default_name()
     output.parent.mkdir(parents=True, exist_ok=True)
     result = BackupResult(path=output)
-    media_root = Path(settings.MEDIA_ROOT)
+    media_root = local_media_root()
+    storage = media_storage()
     with tempfile.TemporaryDirectory(prefix="chengguan-backup-") as tmp:
         tmp = Path(tmp)
         (tmp / "db").mkdir()
         tables = _dump_database(tmp / "db")
         files = {}
-        for path in media_files(media_root):
-            files[path.relative_to(media_root).as_posix()] = {"sha256": _sha256_file(path), "size": path.stat().st_size}
+        if media_root is not None:
+            for path in media_files(media_root):
+                files[path.relative_to(media_root).as_posix()] = {"sha256": _sha256_file(path), "size": path.stat().st_size}
+        else:  # object storage (S3-compatible): the same manifest, read through the storage API
+            for rel in storage_files(storage):
+                files[rel] = storage_digest(storage, rel)
         manifest = {
             "format": FORMAT,
             "chengguan_version": __version__,
@@ -182,7 +194,14 @@ def create_backup(output: str | Path, *, stdout=None) -> BackupResult:
                 for label in tables:
                     tar.add(tmp / "db" / f"{label}.jsonl", arcname=f"db/{label}.jsonl", recursive=False)
                 for rel in files:
-                    tar.add(media_root / rel, arcname=f"media/{rel}", recursive=False)
+                    if media_root is not None:
+                        tar.add(media_root / rel, arcname=f"media/{rel}", recursive=False)
+                    else:
+                        info = tarfile.TarInfo(f"media/{rel}")
+                        info.size = files[rel]["size"]
+                        info.mtime = int(timezone.now().timestamp())
+                        with storage.open(rel, "rb") as fh:
+                            tar.addfile(info, fh)
             os.replace(partial, output)  # a crash never leaves a half-written file under the final name
         finally:
             partial.unlink(missing_ok=True)
@@ -319,13 +338,21 @@ def _restore_from(tar: tarfile.TarFile, replace: bool):
     unknown = sorted(set(manifest["tables"]) - set(models))
     if unknown:
         raise BackupError(f"the backup has tables this version does not know: {', '.join(unknown)}")
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    staging = media_root / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+    media_root = local_media_root()
+    if media_root is not None:
+        media_root.mkdir(parents=True, exist_ok=True)
+        staging = media_root / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+    else:  # object storage: verify on local disk first, upload after the database commit
+        staging = Path(tempfile.mkdtemp(prefix="chengguan-restore-"))
     try:
         staged = _stage_media(tar, manifest, staging)
         result = _load_database(tar, manifest, models)
-        _move_media(staging, staged, media_root)
+        if media_root is not None:
+            _move_media(staging, staged, media_root)
+        else:
+            wrong = upload_media(staging, staged, media_storage())
+            if wrong:
+                raise BackupError(f"media files stored under other names: {', '.join(wrong[:5])}", field="file")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result, staged

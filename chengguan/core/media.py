@@ -10,7 +10,14 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+
+try:  # object storage (CHENGGUAN_MEDIA_STORAGE=s3): a missing object is a ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    STORAGE_ERRORS: tuple = (FileNotFoundError, ValueError, OSError, ClientError, BotoCoreError)
+except ImportError:  # pragma: no cover
+    STORAGE_ERRORS = (FileNotFoundError, ValueError, OSError)
 
 
 def file_response(
@@ -24,11 +31,20 @@ def file_response(
     if mode == "django":
         try:
             handle = fieldfile.open("rb")
-        except (FileNotFoundError, ValueError, OSError):
+        except STORAGE_ERRORS:
             raise Http404 from None
         response = FileResponse(
             handle, content_type=content_type or None, as_attachment=as_attachment, filename=filename
         )
+    elif mode == "signed-url":
+        # object storage: after the check, a redirect to a URL signed for CHENGGUAN_MEDIA_URL_SECONDS
+        disposition = "attachment" if as_attachment else "inline"
+        params = {"ResponseContentDisposition": f"{disposition}; filename*=UTF-8''{quote(filename)}"}
+        if content_type:
+            params["ResponseContentType"] = content_type
+        response = HttpResponseRedirect(fieldfile.storage.url(fieldfile.name, parameters=params))
+        response["Cache-Control"] = "private, no-store"
+        return response
     else:
         if not fieldfile.storage.exists(fieldfile.name):
             raise Http404

@@ -1,3 +1,6 @@
+import importlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -13,18 +16,23 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     database = "postgresql" if connection.vendor == "postgresql" else connection.vendor
-    from chengguan.core.calendar_service import calendar_status
+    body = {"status": "ok", "database": database, "version": __version__}
+    body.update(_app_health())
+    return JsonResponse(body)
 
-    calendar = calendar_status()
-    return JsonResponse(
-        {
-            "status": "ok",
-            "database": database,
-            "version": __version__,
-            # next year's holiday arrangement: "chinesecalendar" / "entered" / "fallback" (deadlines provisional)
-            "calendar_next_year": {"year": calendar["year"], "source": calendar["source"]},
-        }
-    )
+
+def _app_health() -> dict:
+    """Keys added by apps with a `health.py` whose `status()` returns a dict (ops: the worker's heartbeat)."""
+    extra: dict = {}
+    for app in settings.LOCAL_APPS:
+        try:
+            module = importlib.import_module(f"{app}.health")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.health":
+                raise
+            continue
+        extra.update(module.status())
+    return extra
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""A stand-in app with a jobs.py, as another engineer's app would have, to prove the worker finds it."""
