@@ -7,6 +7,9 @@ the current step's deadline and time limit, whether it ran over a limit and by h
 Personal data (PIPL): the reporter's name and phone are masked for everyone, whatever their role; a file leaves
 the system and its readers are not logged, so the full values are only ever shown through a logged reveal."""
 
+from datetime import UTC
+
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +44,21 @@ def columns() -> list[Col]:
     ]  # fmt: skip
 
 
-def _step_facts(ids: list[int], now) -> dict:
+def _aware(value):
+    """A raw cursor gives SQLite's datetimes naive (they are stored in UTC) and PostgreSQL's aware."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _raw(qs, chunk=CHUNK):
+    """Rows of a `values_list` queryset straight from the cursor: no per-value converters (the export's cost)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+
+
+def _step_facts(ids: list[int]) -> dict:
     """{case id: ([accepted, first dispatched, last replied, last checked], hours late on ended steps)}."""
     facts = {pk: [[None, None, None, None], 0.0] for pk in ids}
     events = (
@@ -50,7 +67,7 @@ def _step_facts(ids: list[int], now) -> dict:
         .values_list("case_id", "action", "to_state", "at", "on_time", "ended_step_deadline")
         .order_by("at", "pk")
     )
-    for case_id, action, to_state, at, on_time, ended_deadline in events:
+    for case_id, action, to_state, at, on_time, ended_deadline in _raw(events):
         times, _late = fact = facts[case_id]
         slot = STEP_ACTIONS.get(action)
         if slot is not None and not (action == "dispatch" and to_state != workflow.State.DISPATCHED):
@@ -58,24 +75,27 @@ def _step_facts(ids: list[int], now) -> dict:
                 times[slot] = times[slot] or at  # the first acceptance / dispatch to a department
             else:
                 times[slot] = at  # the last reply / check
-        if on_time is False and ended_deadline is not None and at > ended_deadline:
-            fact[1] += (at - ended_deadline).total_seconds() / 3600
+        if on_time in (False, 0) and ended_deadline is not None and _aware(at) > _aware(ended_deadline):
+            fact[1] += (_aware(at) - _aware(ended_deadline)).total_seconds() / 3600
     return facts
 
 
-def _row(v: dict, times, late_hours: float, now, labels) -> list:
-    open_late = v["is_open"] and v["deadline"] is not None and v["deadline"] < now
-    hours = late_hours + ((now - v["deadline"]).total_seconds() / 3600 if open_late else 0.0)
+def _row(v, times, late_hours: float, now, labels) -> list:
+    (_pk, number, source, matter_code, matter_name, severity, state, district, street, community, address,
+     description, department, reported_at, filed_at, closed_at, deadline, limit_amount, limit_unit, is_open,
+     reporter_name, reporter_phone) = v  # fmt: skip
+    deadline = _aware(deadline)
+    open_late = is_open and deadline is not None and deadline < now
+    hours = late_hours + ((now - deadline).total_seconds() / 3600 if open_late else 0.0)
     limit = ""
-    if v["limit_amount"] is not None:
-        limit = f"{v['limit_amount']:g} {labels['units'].get(v['limit_unit'], v['limit_unit'])}"
+    if limit_amount is not None:
+        limit = f"{limit_amount:g} {labels['units'].get(limit_unit, limit_unit)}"
     return [
-        v["number"], labels["sources"].get(v["source"], v["source"]), f"{v['matter__code']} {v['matter__name']}",
-        labels["severities"].get(v["severity"], v["severity"]), labels["states"].get(v["state"], v["state"]),
-        v["district__name"], v["street__name"], v["community__name"], v["address"], v["description"],
-        v["current_department__name"] or "", v["reported_at"], times[0], v["filed_at"], times[1], times[2],
-        times[3], v["closed_at"], v["deadline"] if v["is_open"] else None, limit, hours > 0,
-        round(hours, 1) if hours > 0 else None, mask_name(v["reporter_name"]), mask_phone(v["reporter_phone"]),
+        number, labels["sources"].get(source, source), f"{matter_code} {matter_name}",
+        labels["severities"].get(severity, severity), labels["states"].get(state, state), district, street,
+        community, address, description, department or "", reported_at, times[0], filed_at, times[1], times[2],
+        times[3], closed_at, deadline if is_open else None, limit, hours > 0,
+        round(hours, 1) if hours > 0 else None, mask_name(reporter_name), mask_phone(reporter_phone),
     ]  # fmt: skip
 
 
@@ -90,16 +110,16 @@ def _labels() -> dict:
 
 def write_cases(sheet, qs, *, now) -> int:
     labels, n = _labels(), 0
-    chunk: list[dict] = []
+    chunk: list[tuple] = []
 
     def flush():
-        facts = _step_facts([v["pk"] for v in chunk], now)
+        facts = _step_facts([v[0] for v in chunk])
         for v in chunk:
-            times, late = facts[v["pk"]]
+            times, late = facts[v[0]]
             sheet.append(_row(v, times, late, now, labels))
         chunk.clear()
 
-    for v in qs.values(*FIELDS)[:MAX_ROWS].iterator(chunk_size=CHUNK):
+    for v in _raw(qs.values_list(*FIELDS)[:MAX_ROWS]):
         chunk.append(v)
         n += 1
         if len(chunk) == CHUNK:
