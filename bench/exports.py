@@ -225,9 +225,9 @@ def child(kind: str, url: str) -> None:
 
 
 def run_child(kind: str, url: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--url", url], check=True, capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, __file__, "--child", kind, "--url", url], capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"{kind} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -300,8 +300,8 @@ class Book:
         self.now = now or timezone.now()
         self.user = user
         self.yes, self.no = _("yes"), _("no")
-        self._labels = {"filters": _("Filters"), "none": _("none"), "exported": _("Exported at"),
-                        "by": _("by")}  # fmt: skip
+        self._labels = {"filters": _("Filters"), "none": _("no filter"), "exported": _("Exported at"),
+                        "by": _("exported by")}  # fmt: skip
         self._sheets: list[Sheet] = []
         self._done: list[tuple[str, str, str]] = []
         self._names: set[str] = set()
