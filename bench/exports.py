@@ -260,18 +260,19 @@ def main() -> None:
             t = time.perf_counter()
             subprocess.run([sys.executable, __file__, "--child", "build", "--url", url, "--rows", str(n)],
                            check=True)  # fmt: skip
-            print(f"\n{n:,} cases ({url.split(':')[0]}), built in {time.perf_counter() - t:.1f} s")
+            print(f"\n{n:,} cases ({url.split(':')[0]}), built in {time.perf_counter() - t:.1f} s", flush=True)
             kinds = ("sql", "export") if args.quick else ("sql", "export", "xlsxwriter", "openpyxl")
-            results = {kind: run_child(kind, url) for kind in kinds}
-            sql = results["sql"]["seconds"]
-            sql_cpu = results["sql"]["cpu"]
             print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time grows with it; CPU "
                   "time is the process's own)")  # fmt: skip
             print(f"{'measurement':<12} {'rows':>9} {'wall s':>8} {'× SQL':>7} {'CPU s':>8} {'× SQL':>7} "
-                  f"{'peak MB':>8} {'file MB':>8}")  # fmt: skip
-            for kind, r in results.items():
-                print(f"{kind:<12} {r['rows']:>9,} {r['seconds']:>8.2f} {r['seconds'] / sql:>7.1f} {r['cpu']:>8.2f} "
-                      f"{r['cpu'] / sql_cpu:>7.1f} {r['peak_mb']:>8.1f} {r['file_mb']:>8.1f}")  # fmt: skip
+                  f"{'peak MB':>8} {'file MB':>8}", flush=True)  # fmt: skip
+            sql = None
+            for kind in kinds:
+                r = run_child(kind, url)
+                sql = sql or r
+                print(f"{kind:<12} {r['rows']:>9,} {r['seconds']:>8.2f} {r['seconds'] / sql['seconds']:>7.1f} "
+                      f"{r['cpu']:>8.2f} {r['cpu'] / sql['cpu']:>7.1f} {r['peak_mb']:>8.1f} {r['file_mb']:>8.1f}",
+                      flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
