@@ -9,6 +9,7 @@ the system and its readers are not logged, so the full values are only ever show
 
 from datetime import UTC
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -51,7 +52,10 @@ def _aware(value):
 
 def _raw(qs, chunk=CHUNK):
     """Rows of a `values_list` queryset straight from the cursor: no per-value converters (the export's cost)."""
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a scope that sees nothing (qs.none()): no query to run
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
