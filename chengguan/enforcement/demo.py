@@ -10,13 +10,13 @@ the demo cases exist already.
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from django.utils import timezone
 
 from chengguan.core.management.commands.demo import DEMO_PASSWORD
 from chengguan.org.models import Department, OfficerCertificate, Region, Role, RoleAssignment, User
 
+from .kaifeng import SAMPLE_NOTE, national_csv
 from .models import (
     DiscretionBand,
     DiscretionBenchmark,
@@ -28,7 +28,6 @@ from .models import (
 from .services import case_act, case_register_clue
 from .services.powers import power_list_import
 
-SAMPLE = Path(__file__).parent / "data" / "penalty_catalogue_sample.csv"
 BUREAU = "开封市城市管理局"
 ORIGINAL_DEPARTMENT = {
     "城乡规划 / 违法建设": "开封市自然资源和规划局",
@@ -41,8 +40,8 @@ ORIGINAL_DEPARTMENT = {
     "排水、燃气、无障碍、停车": "开封市住房和城乡建设局、公安交通管理部门",
 }
 CITY_LEVEL = {1, 2, 3, 4, 6, 52, 53, 54, 72, 74, 76}  # large construction, waste and utility powers stay at the city
-STREET_LEVEL = {8, 10, 12, 25}  # everyday 市容 powers devolved further to the streets
-FIRST_VIOLATION_LIST = {24, 29, 10, 22}
+STREET_LEVEL = {8, 9, 10, 12}  # everyday 市容 powers devolved further to the streets
+FIRST_VIOLATION_LIST = {29, 10, 12, 15}
 INTEGRATED_ON, DELEGATED_ON, STREET_ON = date(2019, 6, 1), date(2021, 7, 15), date(2023, 1, 1)
 DEMO_NOTE = "演示数据"
 
@@ -91,7 +90,7 @@ def _moment(days_ago: int, hour: int = 10) -> datetime:
 
 
 def _load_powers(stdout) -> None:
-    result = power_list_import(actor=None, source=SAMPLE.read_bytes(), implementing_body=BUREAU,
+    result = power_list_import(actor=None, source=national_csv(), implementing_body=BUREAU,
                                supervision_channel="12319 城建服务热线；12345 政务服务便民热线")
     for item in PowerItem.objects.filter(code__startswith="CG-"):
         number = item.sort_order
@@ -117,6 +116,7 @@ def _load_powers(stdout) -> None:
                               "street": "街道综合行政执法队"}[level]
         item.limitation_years = 5 if number == 76 else 2  # 燃气设施安全关系生命健康
         item.first_violation_exempt = number in FIRST_VIOLATION_LIST
+        item.note = SAMPLE_NOTE
         item.save()
     for number, (party, basis, low, high, bands) in BENCHMARKS.items():
         item = PowerItem.objects.get(sort_order=number, code__startswith="CG-")
@@ -270,7 +270,7 @@ def _load_cases(people, stdout) -> None:
 
 
     # 8. A fresh clue registered by the assistant.
-    story.clue(0, "assistant", "C8", "占道经营", power_item=_item(21), place="鼓楼街夜市", party_type="person",
+    story.clue(0, "assistant", "C8", "占用城市道路设摊经营", power_item=_item(26), place="鼓楼街夜市", party_type="person",
                party_name="孙某")
     stdout.write(f"demo enforcement: {EnforcementCase.objects.count()} cases in several states")
 

@@ -50,6 +50,10 @@ def case_list_page(request):
     _require_staff(request)
     state, q = request.GET.get("state", ""), request.GET.get("q", "").strip()
     cases = case_list(request.user, state=state if state in State.values else "", q=q)
+    if request.GET.get("export") == "xlsx":
+        from .exports import cases_xlsx_response
+
+        return cases_xlsx_response(cases, user=request.user, state=state if state in State.values else "", q=q)
     return render(request, "enforcement/case_list.html", {
         "cases": cases[:200], "states": State.choices, "state": state, "q": q,
         "warnings": deadline_warnings(request.user)[:30], "now": timezone.now(),

@@ -1,77 +1,46 @@
-"""Excel export of any table (openpyxl): a title row, the header, the rows, the totals; "—" for no value."""
+"""Excel export of any evaluation table through the platform's one export layer (`chengguan.core.office.xlsx`):
+title block, bold frozen header with an auto-filter, the rows, the totals; "—" for no value; rates as percent."""
 
 import io
-from datetime import date
-from decimal import Decimal
 
-from django.http import HttpResponse
-from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from chengguan.core.office.xlsx import Book, Col
 
 from .tables import DASH, Table
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {"pct": '0.00"%"', "score": "0.00", "int": "#,##0"}
-HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
+KINDS = {"int": "int", "pct": "pct", "score": "number"}
 
 
-def _plain(value):
+def _plain(value, kind):
     if value is None:
         return DASH
-    if isinstance(value, bool | int | float | Decimal | date | str):
-        return value
-    return str(value)  # lazy translations and other objects
+    if kind == "text" and not isinstance(value, str):
+        return str(value)  # lazy translations and other objects
+    return value
 
 
-def _cell(ws, row, col, value, fmt):
-    cell = ws.cell(row=row, column=col, value=_plain(value))
-    if value is None:
-        cell.alignment = Alignment(horizontal="center")
-    elif fmt in FORMATS and isinstance(value, int | float):
-        cell.number_format = FORMATS[fmt]
-    return cell
-
-
-def write_sheet(ws, table: Table) -> None:
-    ws.title = (str(table.id) or "sheet")[:31]
-    ws.cell(row=1, column=1, value=str(table.title)).font = Font(bold=True, size=13)
-    if table.note:
-        ws.cell(row=2, column=1, value=str(table.note))
-    header_row = 3
-    for col, column in enumerate(table.columns, 1):
-        cell = ws.cell(row=header_row, column=col, value=str(column.label))
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-        ws.column_dimensions[get_column_letter(col)].width = max(10, min(40, len(str(column.label)) * 2 + 2))
-    r = header_row
+def write_table(book: Book, table: Table) -> None:
+    columns = [Col(column.label, KINDS.get(column.fmt, "text")) for column in table.columns]
+    filters = [("", str(table.note))] if table.note else ()
+    sheet = book.sheet(name=str(table.title), title=str(table.title), columns=columns, filters=filters)
     for row in table.rows:
-        r += 1
-        for col, column in enumerate(table.columns, 1):
-            _cell(ws, r, col, row.get(column.key), column.fmt)
+        sheet.append([_plain(row.get(c.key), col.kind) for c, col in zip(table.columns, columns, strict=True)])
     if table.footer:
-        r += 1
-        for col, column in enumerate(table.columns, 1):
-            if column.key in table.footer:
-                value = table.footer[column.key]
-                _cell(ws, r, col, str(value) if column.fmt == "text" else value, column.fmt).font = Font(
-                    bold=True
-                )
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3 if len(table.columns) > 2 else 1)
+        sheet.append(
+            [_plain(table.footer[c.key], col.kind) if c.key in table.footer else None
+             for c, col in zip(table.columns, columns, strict=True)]
+        )  # fmt: skip
 
 
-def workbook_bytes(*tables: Table) -> bytes:
-    wb = Workbook()
-    for i, table in enumerate(tables):
-        ws = wb.active if i == 0 else wb.create_sheet()
-        write_sheet(ws, table)
+def workbook_bytes(*tables: Table, user=None) -> bytes:
     buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    book = Book(user=user, file=buf)
+    for table in tables:
+        write_table(book, table)
+    return book.close().getvalue()
 
 
-def xlsx_response(filename: str, *tables: Table) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(*tables), content_type=XLSX)
-    safe = slugify(filename) or "export"
-    response["Content-Disposition"] = f'attachment; filename="{safe}.xlsx"'
-    return response
+def xlsx_response(filename: str, *tables: Table, user=None):
+    book = Book(user=user)
+    for table in tables:
+        write_table(book, table)
+    return book.response(filename)

@@ -1,7 +1,6 @@
 """Staff pages of the public app: reveal a reporter's details (logged), record a call-back rating, place Open311
 submissions that came with an address only, the satisfaction list (masked, with a CSV export), the reveal log."""
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chengguan.cases.selectors import case_for, visible_cases
 from chengguan.core.errors import DomainError
+from chengguan.core.office.xlsx import SafeCSVWriter
 from chengguan.core.privacy import mask_name, mask_phone
 from chengguan.org.models import Role
 from chengguan.org.scope import has_role, sees_everything
@@ -101,11 +101,6 @@ def callback_rating(request, pk):
     return redirect("public-reporter", pk=case.pk)
 
 
-def csv_safe(text: str) -> str:
-    """A citizen's text must not become a spreadsheet formula when the export is opened in Excel."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _satisfaction_rows(user):
     return (
         Satisfaction.objects.filter(case__in=visible_cases(user))
@@ -131,7 +126,7 @@ def satisfaction_export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="satisfaction.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     writer.writerow(
         [_("case number"), _("matter"), _("district"), _("reporter"), _("phone"), _("satisfaction"), _("comment"),
          _("channel"), _("rated at")]
@@ -139,7 +134,7 @@ def satisfaction_export(request):
     for r in _satisfaction_rows(request.user).iterator():
         writer.writerow(
             [r.case.number, r.case.matter.name, r.case.district.name, mask_name(r.case.reporter_name),
-             mask_phone(r.case.reporter_phone), r.get_score_display(), csv_safe(r.comment), r.get_channel_display(),
+             mask_phone(r.case.reporter_phone), r.get_score_display(), r.comment, r.get_channel_display(),
              timezone.localtime(r.rated_at).strftime("%Y-%m-%d %H:%M")]
         )  # fmt: skip
     return response

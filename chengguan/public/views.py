@@ -2,7 +2,6 @@
 the monthly disclosure. No login: a citizen proves a case is theirs with its number and their phone, and the
 session remembers it."""
 
-import csv
 from datetime import date
 from urllib.parse import urlencode
 
@@ -18,6 +17,7 @@ from chengguan.cases.models import Attachment, Case
 from chengguan.catalog.models import MatterType
 from chengguan.core.errors import DomainError
 from chengguan.core.media import file_response
+from chengguan.core.office.xlsx import SafeCSVWriter
 from chengguan.grids.geocoder import locate
 
 from . import conf, presenters, selectors
@@ -353,7 +353,7 @@ def statistics_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statistics-{month:%Y-%m}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     writer.writerow(
         [_("breakdown"), _("code"), _("name"), _("reported"), _("filed"), _("closed"), _("closure rate (%)")]
     )

@@ -296,7 +296,7 @@ def test_the_case_export_holds_only_cases_in_the_exporters_scope(walk):
         assert response.status_code == 200, persona
         import io
 
-        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
         values = {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None}
         seen[persona] = case.number in values
         add("permission matrix: cells performed", 1)

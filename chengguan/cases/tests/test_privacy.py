@@ -155,7 +155,7 @@ def test_list_rows_htmx_fragment_and_queue_pages_stay_masked(case, city, login, 
 def test_the_excel_export_is_masked_for_everyone(case, city, login, persona):
     response = login(city[persona]).get("/cases/export.xlsx")
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     row = next(r for r in rows[1:] if r[0] == case.number)
     assert row[-2:] == (MASKED_NAME, MASKED_PHONE)
     assert all(PHONE not in str(v) and NAME not in str(v) for r in rows for v in r)

@@ -86,8 +86,25 @@ def case_list_page(request):
 def case_export(request):
     from ..exports import cases_xlsx_response
 
-    qs = case_list(request.user, now=timezone.now(), **filters_from(request)).order_by("-reported_at", "-pk")
-    return cases_xlsx_response(qs)
+    filters = filters_from(request)
+    qs = case_list(request.user, now=timezone.now(), **filters).order_by("-reported_at", "-pk")
+    return cases_xlsx_response(qs, user=request.user, filters=described_filters(filters))
+
+
+def described_filters(filters: dict) -> list:
+    """The list's filters as (label, value) for the export's title block."""
+    district = filters["district_id"] and Region.objects.filter(pk=filters["district_id"]).first()
+    return [
+        (_("state"), workflow.STATE_LABELS.get(filters["state"], "") if filters["state"] else ""),
+        (_("source"), dict(Source.choices).get(filters["source"], "") if filters["source"] else ""),
+        (_("matter"), filters["matter_code"]),
+        (_("district"), district.name if district else ""),
+        (_("case number"), filters["number"]),
+        (_("reported from"), f"{filters['since']:%Y-%m-%d}" if filters["since"] else ""),
+        (_("reported until"), f"{filters['until']:%Y-%m-%d}" if filters["until"] else ""),
+        (_("overdue"), _("yes") if filters["overdue"] else ""),
+        (_("search"), filters["q"]),
+    ]
 
 
 def _panel_order(action):

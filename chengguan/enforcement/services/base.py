@@ -1,6 +1,7 @@
 """The common frame of every act: guard state → check who → lock → save → event row → audit record →
 signal on commit. Each act's own service function (in the sibling modules) adds the statutory guards."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengguan.core.errors import Conflict, ValidationError
+from chengguan.core.office.numerals import cn_articles, provision
 
 from ..audit import audit_append
 from ..models import CaseEvent, CaseOfficer, EnforcementCase
@@ -57,11 +59,32 @@ def money(value) -> str:
 
 
 def legal_basis_text(item) -> str:
+    """The penalty provision (处罚依据, 罚则) of a power item, article numbers in Chinese numerals."""
     if item is None:
         return ""
     if item.law and item.article:
-        return f"{item.law}{item.article}{item.paragraph}"
-    return item.legal_basis
+        return provision(item.law, item.article, item.paragraph)
+    return cn_articles(item.legal_basis)
+
+
+_VIOLATED = re.compile(r"^\s*(\d+)\s*(?:\((\d+)\))?\s*$")
+
+
+def violated_provision_text(item) -> str:
+    """The provision violated (违法条款): `violated_provision` ("27(1)" → the law's 第二十七条第（一）项, or a full
+    citation); when empty the penalty article itself forbids the act (e.g. 市容条例第三十四条), and is cited."""
+    if item is None:
+        return ""
+    text = (item.violated_provision or "").strip()
+    if not text and item.legal_basis:  # "道路条例 42 (27(1))": the bracket names the provision violated
+        from .powers import parse_legal_basis
+
+        text = parse_legal_basis(item.legal_basis)["violated_provision"]
+    if not text:
+        return legal_basis_text(item)
+    if m := _VIOLATED.match(text):
+        return provision(item.law, m[1], m[2] or "")
+    return cn_articles(text if text.startswith("《") else f"{item.law}{text}")
 
 
 def penalty_text(case: EnforcementCase, fine: Decimal | None = None) -> str:
@@ -98,6 +121,8 @@ def case_context(case: EnforcementCase, now, **extra) -> dict:
         "power_code": item.code if item else "",
         "power_name": item.name if item else "",
         "legal_basis": legal_basis_text(item),
+        "penalty_provision": legal_basis_text(item),
+        "violated_provision": violated_provision_text(item),
         "penalty": penalty_text(case, case.proposed_fine if case.outcome == "" else case.fine_amount),
         "fine_upper": rmb_upper(case.fine_amount),
         "decision": case.decision_text or penalty_text(case),
@@ -181,6 +206,8 @@ class Act:
             self.late = True
 
     def document(self, kind: str, **extra):
+        if self.co_officer is not None:  # the second officer of a two-officer act records (记录人)
+            extra.setdefault("recorder", f"{self.co_officer}（执法证号{self.co_certificate}）")
         context = case_context(self.case, self.now, **extra)
         doc, entry = document_generate(case=self.case, kind=kind, actor=self.actor, now=self.now, context=context)
         self.documents.append(doc)

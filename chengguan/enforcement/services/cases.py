@@ -1,5 +1,7 @@
 """Clue, summary procedure, filing and investigation acts."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -245,7 +247,7 @@ def case_approve_filing(*, actor, case, now=None, opinion: str = "") -> Enforcem
     c.decision_due = deadlines.due("decision", act.now)
     proposal = c.events.filter(act="propose_filing").order_by("-at").first()
     act.document("filing_approval", opinion=proposal.reason if proposal else "",
-                 approval=f"同意立案。{opinion} {actor} {cn_datetime(act.now)}")
+                 approval=f"{opinion or '同意立案。'} {actor} {cn_datetime(act.now)}")
     act.done(to=State.INVESTIGATING, fields=["filed_at", "decision_due"], reason=opinion, deadline=c.decision_due)
     return c
 
@@ -266,7 +268,7 @@ def case_record_inspection(*, actor, case, co_officer, place: str, findings: str
     act.require(started_at <= act.now, _("the inspection cannot start in the future"), field="started_at")
     act.assign_officers()
     act.document("inspection_record", place=place, findings=findings, started_at=cn_datetime(started_at),
-                 party_present=party_present)
+                 ended_at=cn_datetime(act.now), party_present=party_present)
     Evidence.objects.create(case=act.case, kind="site_record", description=f"现场检查笔录（{cn_datetime(started_at)}）",
                             collected_at=started_at, collected_by=actor, co_officer=co_officer)
     act.done(payload={"place": place, "findings": findings})
@@ -274,10 +276,20 @@ def case_record_inspection(*, actor, case, co_officer, place: str, findings: str
 
 
 @transaction.atomic
-def case_record_inquiry(*, actor, case, co_officer, person: str, content: str, now=None) -> EnforcementCase:
+def case_record_inquiry(*, actor, case, co_officer, person: str, content: str, now=None, started_at=None,
+                        place: str = "", person_identity: str = "") -> EnforcementCase:
+    """询问笔录: from `started_at` (default: now) to now, at `place` (default: the bureau), of `person`
+    (`person_identity`: ID type and number, address, relation to the case)."""
     act = Act(actor=actor, case=case, code="record_inquiry", now=now, co_officer=co_officer)
+    started_at = started_at or act.now
+    act.require(started_at <= act.now, _("the inquiry cannot start in the future"), field="started_at")
     act.assign_officers()
-    act.document("inquiry_record", person=person, content=content)
+    # 问 and 答 each on their own line, however the text was typed
+    content = re.sub(r"\s*(?=[问答][:：])", "\n", content).strip()
+    act.document("inquiry_record", person=person, content=content, started_at=cn_datetime(started_at),
+                 ended_at=cn_datetime(act.now), inquiry_place=place or act.case.body.address or act.case.body.name,
+                 person_identity=person_identity or (
+                     f"{act.case.party_id_number}，{act.case.party_address}" if person == act.case.party_name else ""))
     kind = "party_statement" if person == act.case.party_name else "witness"
     Evidence.objects.create(case=act.case, kind=kind, description=f"询问笔录（{person}）", collected_at=act.now,
                             collected_by=actor, co_officer=co_officer)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
+from chengguan.core.office.xlsx import csv_safe, csv_unquote
 
 from ..models import (
     AmountBasis,
@@ -191,7 +192,8 @@ def _read(source) -> list[dict]:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = text.decode("gb18030")
-    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return [{k: csv_unquote(v) for k, v in row.items()} for row in rows]
 
 
 def _sample_row_to_item(row: dict, n: int) -> dict:
@@ -327,7 +329,7 @@ def power_list_export(items=None) -> str:
         row["effective_from"] = item.effective_from.isoformat() if item.effective_from else ""
         row["effective_to"] = item.effective_to.isoformat() if item.effective_to else ""
         row["history"] = _history(item)
-        writer.writerow(row)
+        writer.writerow({k: csv_safe(v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -430,7 +432,7 @@ def benchmarks_export() -> str:
     for band in bands:
         bm = band.benchmark
         writer.writerow(
-            {
+            {k: csv_safe(v) for k, v in {
                 "item_code": bm.item.code,
                 "party_type": bm.party_type,
                 "basis": bm.basis,
@@ -443,6 +445,6 @@ def benchmarks_export() -> str:
                 "amount_max": band.amount_max,
                 "criteria": band.criteria,
                 "conditions": json.dumps(band.conditions, ensure_ascii=False) if band.conditions else "",
-            }
+            }.items()}
         )
     return out.getvalue()

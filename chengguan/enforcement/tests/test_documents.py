@@ -35,7 +35,8 @@ def test_the_decision_document_carries_number_party_basis_amount_and_remedies(wa
     text = text_of(decision)
     assert decision.number == "汴城管罚决字〔2026〕第0001号"
     for expected in ("开封市城市管理局", "行政处罚决定书", "汴城管罚决字〔2026〕第0001号", "开封市某某建筑工程有限公司",
-                     "91410200MA0000000X", "《城市道路管理条例》第42条", "罚款人民币5,000元（伍仟元整）",
+                     "91410200MA0000000X", "违反了《城市道路管理条例》第二十七条第（一）项的规定",
+                     "依据《城市道路管理条例》第四十二条的规定", "罚款人民币5,000元（伍仟元整）",
                      "中国工商银行开封分行营业部", "开封市人民政府", "开封市龙亭区人民法院", "现场检查笔录",
                      "不予采纳", "2026年3月13日"):
         assert expected in text, expected
@@ -43,7 +44,8 @@ def test_the_decision_document_carries_number_party_basis_amount_and_remedies(wa
     notice = text_of(case.documents.get(kind="prior_notice"))
     assert "汴城管罚告字〔2026〕第0001号" in notice and "2026年3月12日" in notice  # rights due date
     filing = text_of(case.documents.get(kind="filing_approval"))
-    assert "汴城管立字〔2026〕第0001号" in filing and "豫A-00000" in filing and "同意立案" in filing
+    assert "汴城管立字〔2026〕第0001号" in filing and "豫A-00000" in filing and "同意 leader" in filing
+    assert "同意立案。同意" not in filing  # the leader's own opinion, no fixed "同意立案" put before it
     record = AuditRecord.objects.get(seq=decision.audit_seq)
     assert record.files[0]["sha256"] == decision.sha256
 

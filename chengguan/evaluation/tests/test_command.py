@@ -42,7 +42,7 @@ def test_it_writes_region_levels_to_xlsx(march, city, tmp_path):
         stdout=io.StringIO(),
     )
     ws = load_workbook(target).active
-    names = [ws.cell(row=r, column=2).value for r in range(4, ws.max_row + 1)]
+    names = [ws.cell(row=r, column=2).value for r in range(6, ws.max_row + 1)]
     assert city.street_a.name in names and city.street_b.name in names
 
 

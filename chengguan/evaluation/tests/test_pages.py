@@ -78,16 +78,19 @@ def test_every_table_exports_to_excel(march, login, city):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
-        load_workbook(io.BytesIO(response.content))
-    wb = load_workbook(io.BytesIO(client.get(urls[0]).content))
+        load_workbook(io.BytesIO(response.getvalue()))
+    wb = load_workbook(io.BytesIO(client.get(urls[0]).getvalue()))
     ws = wb.active
-    header = [c.value for c in ws[3]]
-    values = {ws.cell(row=r, column=2).value: r for r in range(4, ws.max_row + 1)}
+    header = [c.value for c in ws[5]]  # below the title block (name, filters, export time and user)
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref.startswith("A5:")
+    values = {ws.cell(row=r, column=2).value: r for r in range(6, ws.max_row + 1)}
     roads_row = values[city.roads.name]
     handle_rate_col = (
         header.index(next(h for h in header if h and ("处置率" in h or h == "disposal rate"))) + 1
     )
     assert ws.cell(row=roads_row, column=handle_rate_col).value == "—"  # no value, not 0 %
+    rates = [ws.cell(row=r, column=handle_rate_col) for r in values.values()]
+    assert any(c.number_format == "0.00%" and 0 <= c.value <= 1 for c in rates)  # a percent, not a bare number
 
 
 def test_a_district_user_sees_only_their_district(march, login, city):

@@ -76,7 +76,7 @@ def assessment(request):
     )
     records_table = _records_table(records)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"assessment-{period.code}", streets, departments, records_table)
+        return xlsx_response(f"assessment-{period.code}", streets, departments, records_table, user=request.user)
     actions = list(
         actions_in_scope(viewer).filter(decided_on__gte=period.start, decided_on__lt=period.end)[:50]
     )
@@ -268,7 +268,7 @@ def notices(request):
         ],
     )
     if request.GET.get("export") == "xlsx":
-        return xlsx_response("red-light-notices", table)
+        return xlsx_response("red-light-notices", table, user=request.user)
     return render(
         request,
         "evaluation/notices.html",

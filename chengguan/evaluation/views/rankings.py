@@ -74,7 +74,7 @@ def rank(request, party):
     links = _region_link(level, period) if party == "region" else None
     table = report_table(report, links=links)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"{party}-{period.code}", table)
+        return xlsx_response(f"{party}-{period.code}", table, user=request.user)
     trend = party_trend(party, period, viewer, level=level, parent=parent)
     return render(
         request,
@@ -129,7 +129,7 @@ def region(request, pk):
     report = party_report("region", period, viewer, level=level, parent=node)
     table = report_table(report, links=_region_link(level, period))
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"region-{node.code}-{period.code}", table)
+        return xlsx_response(f"region-{node.code}-{period.code}", table, user=request.user)
     own = party_report("region", period, viewer, level=_own_level(node), parent=node)
     mine = next((r for r in own.rows if r.key == node.pk), None)
     return render(
@@ -219,7 +219,7 @@ def _case_page(request, viewer, period, *, title, region=None, grid=None):
     rows = [_case_row(f) for f in objects]
     table = Table("cases", f"{title} · {period.code}", columns, rows)
     if export:
-        return xlsx_response(f"cases-{period.code}", table)
+        return xlsx_response(f"cases-{period.code}", table, user=request.user)
     return render(
         request,
         "evaluation/cases.html",
@@ -263,7 +263,7 @@ def measures(request):
     period = period_from(request)
     tables = measures_tables(period, viewer)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"measures-{period.code}", *tables)
+        return xlsx_response(f"measures-{period.code}", *tables, user=request.user)
     return render(
         request,
         "evaluation/measures.html",

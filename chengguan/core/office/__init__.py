@@ -1,0 +1,1 @@
+"""Office outputs shared by every app: Excel exports (xlsx), official documents (docs)."""

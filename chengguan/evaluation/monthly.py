@@ -1,0 +1,166 @@
+"""月度分析报告: a month's figures for a region as a Word document in the official layout, with charts.
+
+Sections: 一、总体情况 (a summary paragraph generated from the figures), 二、案件来源, 三、问题类别,
+四、高发问题（前十位，环比、同比）, 五、办理时效, 六、街道排名, 七、超期案件. Charts are drawn with matplotlib
+(Agg, no display) in the pages' colours with a CJK font, and embedded as PNG.
+
+`monthly_job()` (worker, 1st of each month) writes last month's report for every district to the media
+storage under `reports/monthly/<district code>/<YYYY-MM>.docx`, where it is kept for download.
+"""
+
+import io
+from collections import Counter
+from datetime import date, datetime, time
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count, Q
+from django.utils import timezone
+from docx.shared import Mm
+
+from chengguan.cases.models import Case, Source
+from chengguan.core.office import docs as office
+from chengguan.org.models import Region
+
+from .periods import _shift_month
+
+COLOURS = ["#1f5fa8", "#2e9e6b", "#e0a526", "#c8433a", "#7a5ab5", "#4aa3c8", "#8a8a8a"]
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "AR PL UKai CN"]
+SECTIONS = ["一、总体情况", "二、案件来源", "三、问题类别", "四、高发问题（前十位）", "五、办理时效", "六、街道排名",
+            "七、超期案件"]  # fmt: skip
+
+
+def _bounds(year: int, month: int):
+    ny, nm = _shift_month(year, month, 1)
+    tz = timezone.get_current_timezone()
+    return (datetime.combine(date(year, month, 1), time.min, tz), datetime.combine(date(ny, nm, 1), time.min, tz))
+
+
+def _cases(region: Region, year: int, month: int):
+    start, end = _bounds(year, month)
+    scope = Q(district=region) | Q(street=region) | Q(community=region) if region.level != "city" else Q()
+    return Case.objects.filter(scope, reported_at__gte=start, reported_at__lt=end)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def _change(now: int, before: int) -> str:
+    if not before:
+        return "—"
+    return f"{(now - before) * 100 / before:+.1f}%"
+
+
+def _chart(kind: str, labels: list, values: list, title: str) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    plt.rcParams["font.sans-serif"] = CJK_FONTS + plt.rcParams["font.sans-serif"]
+    plt.rcParams["axes.unicode_minus"] = False
+    fig, ax = plt.subplots(figsize=(6.0, 3.0), dpi=150)
+    if kind == "pie" and sum(values):
+        ax.pie(values, labels=labels, colors=COLOURS[: len(values)], autopct="%1.0f%%", textprops={"fontsize": 8})
+        ax.axis("equal")
+    else:
+        ax.barh(labels[::-1], values[::-1], color=COLOURS[0])
+        ax.tick_params(labelsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def figures(region: Region, year: int, month: int, *, now=None) -> dict:
+    now = now or timezone.now()
+    qs = _cases(region, year, month)
+    total = qs.count()
+    by_source = dict(qs.values_list("source").annotate(n=Count("pk")).values_list("source", "n"))
+    by_class = list(qs.values_list("matter__major_code", "matter__major_name").annotate(n=Count("pk")).order_by("-n"))
+    top = list(qs.values_list("matter__code", "matter__name").annotate(n=Count("pk")).order_by("-n", "matter__code")[:10])
+    py, pm = _shift_month(year, month, -1)
+    before = Counter(dict(_cases(region, py, pm).values_list("matter__code").annotate(n=Count("pk"))
+                          .values_list("matter__code", "n")))  # fmt: skip
+    last_year = Counter(dict(_cases(region, year - 1, month).values_list("matter__code").annotate(n=Count("pk"))
+                             .values_list("matter__code", "n")))  # fmt: skip
+    closed = qs.filter(state="closed").count()
+    filed = qs.exclude(filed_at=None).count()
+    overdue = list(qs.filter(is_open=True, deadline__lt=now).order_by("deadline")
+                   .values_list("number", "matter__name", "street__name", "deadline")[:20])  # fmt: skip
+    streets = list(qs.values_list("street__name").annotate(n=Count("pk"), done=Count("pk", filter=Q(state="closed")))
+                   .order_by("-n", "street__name"))  # fmt: skip
+    return {
+        "region": region, "year": year, "month": month, "total": total, "filed": filed, "closed": closed,
+        "by_source": by_source, "by_class": by_class, "top": top, "before": before, "last_year": last_year,
+        "overdue": overdue, "overdue_total": qs.filter(is_open=True, deadline__lt=now).count(),
+        "previous_total": sum(before.values()), "streets": streets,
+    }  # fmt: skip
+
+
+def summary(f: dict) -> str:
+    """The generated paragraph: volume and change, closure, the most frequent problem, overdue cases."""
+    text = (f"{f['year']}年{f['month']}月，{f['region'].name}共受理城市管理问题{f['total']}件，"
+            f"环比{_change(f['total'], f['previous_total'])}；立案{f['filed']}件，结案{f['closed']}件，"
+            f"结案率{_pct(f['closed'], f['filed'])}。")  # fmt: skip
+    if f["top"]:
+        code, name, n = f["top"][0]
+        text += f"高发问题为{name}（{n}件，占{_pct(n, f['total'])}）。"
+    text += f"截至报告生成时，本月上报案件中超期未结{f['overdue_total']}件。" if f["overdue_total"] else "本月上报案件无超期未结。"
+    return text
+
+
+def build(region: Region, year: int, month: int, *, now=None) -> bytes:
+    f = figures(region, year, month, now=now)
+    sources = dict(Source.choices)
+    doc = office.new_document()
+    office.heading(doc, f"{region.name}城市管理")
+    office.heading(doc, f"{year}年{month}月分析报告")
+    office.paragraph(doc, summary(f), bold_lead=f"{SECTIONS[0]}　")
+    office.plain(doc, SECTIONS[1])
+    src = sorted(f["by_source"].items(), key=lambda kv: -kv[1])
+    office.table(doc, [(str(sources.get(k, k)), f"{n}件（{_pct(n, f['total'])}）") for k, n in src] or [("—", "0件")])
+    doc.add_picture(io.BytesIO(_chart("pie", [str(sources.get(k, k)) for k, _n in src], [n for _k, n in src],
+                                      "案件来源")), width=Mm(150))  # fmt: skip
+    office.plain(doc, SECTIONS[2])
+    office.table(doc, [(f"{code} {name}", f"{n}件") for code, name, n in f["by_class"]] or [("—", "0件")])
+    doc.add_picture(io.BytesIO(_chart("bar", [name for _c, name, _n in f["by_class"]],
+                                      [n for _c, _name, n in f["by_class"]], "问题大类")), width=Mm(150))  # fmt: skip
+    office.plain(doc, SECTIONS[3])
+    office.table(doc, [(f"{i}. {name}", f"{n}件，环比{_change(n, f['before'][code])}，同比{_change(n, f['last_year'][code])}")
+                       for i, (code, name, n) in enumerate(f["top"], 1)] or [("—", "0件")], label_mm=60)  # fmt: skip
+    office.plain(doc, SECTIONS[4])
+    office.table(doc, [("受理", f"{f['total']}件"), ("立案", f"{f['filed']}件"), ("结案", f"{f['closed']}件"),
+                       ("结案率", _pct(f["closed"], f["filed"])), ("超期未结", f"{f['overdue_total']}件")])  # fmt: skip
+    office.plain(doc, SECTIONS[5])
+    office.table(doc, [(f"{i}. {name}", f"上报{n}件，结案{done}件（{_pct(done, n)}）")
+                       for i, (name, n, done) in enumerate(f["streets"], 1)] or [("—", "0件")], label_mm=60)  # fmt: skip
+    office.plain(doc, SECTIONS[6])
+    office.table(doc, [(number, f"{name}，{street}，时限{timezone.localtime(due):%m-%d %H:%M}")
+                       for number, name, street, due in f["overdue"]] or [("—", "无")], label_mm=50)  # fmt: skip
+    office.signature(doc, f"{region.name}城市管理指挥中心", f"{year}年{month}月")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def storage_name(region: Region, year: int, month: int) -> str:
+    return f"reports/monthly/{region.code}/{year}-{month:02d}.docx"
+
+
+def monthly_job(today: date | None = None) -> list[str]:
+    """Last month's report for every district, kept in the media storage (replaced if it exists)."""
+    today = today or timezone.localdate()
+    year, month = _shift_month(today.year, today.month, -1)
+    written = []
+    for district in Region.objects.filter(level="district").order_by("code"):
+        name = storage_name(district, year, month)
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        written.append(default_storage.save(name, ContentFile(build(district, year, month))))
+    return written

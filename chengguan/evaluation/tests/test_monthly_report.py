@@ -1,0 +1,56 @@
+"""月度分析报告: a month of a district with cases from several sources and matters, opened with python-docx —
+sections, the generated summary, the tables, both charts; the worker's job keeps one file per district."""
+
+import io
+import os
+from datetime import date
+from pathlib import Path
+
+import time_machine
+from django.core.files.storage import default_storage
+from docx import Document
+
+from chengguan.cases.services import case_report
+from chengguan.catalog.models import MatterType
+from chengguan.evaluation.monthly import SECTIONS, build, monthly_job, storage_name
+from chengguan.grids.testing import make_grids
+from chengguan.org.models import Region
+
+from .conftest import POINT_A, at
+
+
+def _report(city, matter, source, when, by="supervisor"):
+    with time_machine.travel(when, tick=False):
+        return case_report(actor=city[by] if by else None, source=source, matter=matter, lng=POINT_A[0],
+                           lat=POINT_A[1], crs="gcj02", description="路边有暴露垃圾", address="西门大街 12 号")  # fmt: skip
+
+
+def test_the_monthly_report_has_its_sections_summary_and_charts(city, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    make_grids(city)
+    garbage, other = MatterType.objects.get(code="06010"), MatterType.objects.exclude(code="06010").first()
+    for day in (3, 4, 5):
+        _report(city, garbage, "supervisor", at(day, 10))
+    _report(city, other, "citizen", at(6, 10), by=None)
+    _report(city, garbage, "supervisor", at(10, 10, month=2))  # last month, for the change
+    with time_machine.travel(at(1, 2, month=4), tick=False):
+        data = build(city.district_a, 2026, 3)
+        doc = Document(io.BytesIO(data))
+        written = monthly_job(date(2026, 4, 1))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for section in SECTIONS:
+        assert section in text, section
+    assert f"{city.district_a.name}共受理城市管理问题4件" in text and "环比+300.0%" in text
+    assert "高发问题为暴露垃圾（3件，占75.0%）" in text
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert any("3件，环比+200.0%" in c for c in cells), cells
+    assert len(doc.inline_shapes) == 2  # the source and the class charts
+    for shape in doc.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        assert len(doc.part.related_parts[blip.embed].blob) > 5000  # a real PNG, not an empty frame
+    assert round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].left_margin.mm) == 28
+    out = Path(os.environ.get("CHENGGUAN_ARTIFACTS", "artifacts")) / "office"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "monthly-report.docx").write_bytes(data)  # to be looked at (rendered to PDF by hand or in CI)
+    districts = Region.objects.filter(level="district").count()
+    assert len(written) == districts and default_storage.exists(storage_name(city.district_a, 2026, 3))
