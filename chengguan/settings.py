@@ -88,6 +88,7 @@ LOCAL_APPS = [
     "chengguan.enforcement",
     "chengguan.patrol",
     "chengguan.public",
+    "chengguan.sensing",
     "chengguan.dashboard",
 ]
 
