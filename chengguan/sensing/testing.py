@@ -22,7 +22,7 @@ def make_fleet(city):
     vending = MatterType.objects.get(code="09006")
     cover = MatterType.objects.get(code="01003")
     RoutingRule.objects.create(matter=garbage, department=city.sanitation)
-    RoutingRule.objects.create(matter=cover, department=city.roads)
+    RoutingRule.objects.create(matter=cover, department=city.sanitation)  # the fixture staffs sanitation
     algo_garbage = Algorithm.objects.create(vendor=vendor, code="garbage", name="暴露垃圾识别", matter=garbage)
     algo_vending = Algorithm.objects.create(
         vendor=vendor, code="vending", name="占道经营识别", matter=vending, enforceable=True
