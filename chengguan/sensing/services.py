@@ -17,7 +17,9 @@ from .models import Alarm
 
 
 def _lock_pending(alarm: Alarm) -> Alarm:
-    locked = Alarm.objects.select_for_update().select_related("camera", "matter", "community").get(pk=alarm.pk)
+    locked = Alarm.objects.select_for_update(of=("self",)).select_related("camera", "matter", "community").get(
+        pk=alarm.pk
+    )
     if locked.status != Alarm.Status.PENDING:
         raise Conflict(
             _("This alarm was decided already (%(status)s).") % {"status": locked.get_status_display()},
