@@ -200,11 +200,19 @@ def _settle_quiet_sensors(sensors, now) -> None:
     """A sensor back to normal with a case being checked: its first normal reading after the reply passes."""
     from .models import AutoCheck
 
+    waiting_ids = set(
+        AutoCheck.objects.filter(status=AutoCheck.Status.WAITING, sensor__isnull=False).values_list(
+            "sensor_id", flat=True
+        )
+    )
+    quiet = {s.pk: s for s in sensors if s.pk in waiting_ids and not s.in_alarm}
+    if not quiet:
+        return
     waiting = AutoCheck.objects.filter(
-        status=AutoCheck.Status.WAITING, sensor__in=[s for s in sensors if not s.in_alarm], due_at__gte=now
-    ).select_related("sensor")
+        status=AutoCheck.Status.WAITING, sensor_id__in=list(quiet), due_at__gte=now
+    )
     for check in waiting:
-        sensor = next(s for s in sensors if s.pk == check.sensor_id)
+        sensor = quiet[check.sensor_id]
         if sensor.last_seen_at and sensor.last_seen_at >= check.opened_at:
             evidence = Alarm.objects.filter(sensor=sensor, event=Alarm.Event.CLEAR).order_by("-occurred_at").first()
             casework.settle_check(check=check, alarm=evidence, passed=True, at=now)
