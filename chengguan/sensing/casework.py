@@ -4,8 +4,10 @@ file and dispatch an alarm, attach a repeat, and the automatic check (pass on a 
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chengguan.cases.evidence import attachment_create
@@ -42,6 +44,12 @@ def _snapshot_photo(alarm: Alarm, kind: str) -> list[int]:
 
 
 def _describe(alarm: Alarm) -> str:
+    """In the site's language whatever the caller's (a command, a vendor's request): it is stored."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _describe_now(alarm)
+
+
+def _describe_now(alarm: Alarm) -> str:
     device = alarm.device
     if alarm.kind == Alarm.Kind.AI:
         text = _("%(algorithm)s detected by camera %(device)s (confidence %(confidence)s)") % {
@@ -136,6 +144,11 @@ def waiting_check(*, camera=None, sensor=None, matter, at: datetime) -> AutoChec
 
 def settle_check(*, check: AutoCheck, alarm: Alarm | None, passed: bool, at: datetime) -> AutoCheck:
     """Pass (a clear within the window, its snapshot as the after-photo) or send back for rework (a repeat)."""
+    with translation.override(settings.LANGUAGE_CODE):  # the reason is stored
+        return _settle(check=check, alarm=alarm, passed=passed, at=at)
+
+
+def _settle(*, check: AutoCheck, alarm: Alarm | None, passed: bool, at: datetime) -> AutoCheck:
     with transaction.atomic():
         locked = AutoCheck.objects.select_for_update().get(pk=check.pk)
         if locked.status != AutoCheck.Status.WAITING:

@@ -196,7 +196,7 @@ class Alarm(models.Model):
     class Status(models.TextChoices):
         AUTO_FILED = "auto_filed", _("filed automatically")
         PENDING = "pending", _("awaiting review")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", _("accepted by operator")
         REJECTED = "rejected", _("rejected (false positive)")
         IGNORED = "ignored", _("ignored")
         SUPPRESSED = "suppressed", _("attached to an open case")

@@ -2,9 +2,10 @@
 positive, counted against the algorithm and camera); an officer turns a camera alarm into an enforcement clue
 with its snapshot as hash-chained evidence (非现场执法: nothing is penalised without a person)."""
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chengguan.core.errors import Conflict, ValidationError
@@ -53,6 +54,11 @@ def alarm_reject(*, actor, alarm: Alarm, reason: str = "", at=None) -> Alarm:
 def alarm_to_clue(*, actor, alarm: Alarm, department, at=None):
     """An enforcement clue (source: off-site enforcement device) from a camera alarm, its snapshot as evidence.
     The enforcement services check that the actor is an officer/assistant of the area."""
+    with translation.override(settings.LANGUAGE_CODE):  # the title and the evidence description are stored
+        return _to_clue(actor=actor, alarm=alarm, department=department, at=at)
+
+
+def _to_clue(*, actor, alarm: Alarm, department, at=None):
     at = at or timezone.now()
     if alarm.kind != Alarm.Kind.AI or alarm.camera_id is None or not alarm.algorithm.enforceable:
         raise ValidationError(_("Only camera alarms of an enforceable matter become enforcement clues."), field="alarm")

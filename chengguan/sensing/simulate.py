@@ -95,7 +95,23 @@ def _vendor(now, stdout):
     batch = [_alarm(i, c, a, conf, now, ago) for i, (c, a, conf, ago) in enumerate(plan) if a in codes]
     results = alarms_receive(vendor=vendor, payload={"alarms": batch}, now=now)
     stdout.write("simulate: vendor batch → " + ", ".join(r["status"] for r in results))
+    _operator_decides(now, stdout)
     _reply_and_clear(vendor, cams[6], now, stdout)
+
+
+def _operator_decides(now, stdout):
+    """The operator accepts the oldest alarm in the review queue and rejects the next (precision has data)."""
+    from chengguan.org.models import User
+
+    from .services import alarm_accept, alarm_reject
+
+    operator = User.objects.filter(role_assignments__role="operator").first()
+    queue = list(Alarm.objects.filter(status=Alarm.Status.PENDING).order_by("occurred_at")[:2])
+    if operator is None or len(queue) < 2:
+        return
+    accepted = alarm_accept(actor=operator, alarm=queue[0], at=now)
+    alarm_reject(actor=operator, alarm=queue[1], reason="行人遮挡，非占道经营", at=now)
+    stdout.write(f"simulate: operator accepted an alarm ({accepted.case.number}) and rejected one")
 
 
 def _reply_and_clear(vendor, camera, now, stdout):

@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('ai', 'video AI'), ('threshold', 'threshold'), ('offline', 'offline')], max_length=10, verbose_name='kind')),
                 ('event', models.CharField(choices=[('alarm', 'alarm'), ('clear', 'clear')], default='alarm', max_length=5, verbose_name='event')),
-                ('status', models.CharField(choices=[('auto_filed', 'filed automatically'), ('pending', 'awaiting review'), ('accepted', 'accepted'), ('rejected', 'rejected (false positive)'), ('ignored', 'ignored'), ('suppressed', 'attached to an open case'), ('raised', 'raised'), ('cleared', 'cleared')], db_index=True, max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('auto_filed', 'filed automatically'), ('pending', 'awaiting review'), ('accepted', 'accepted by operator'), ('rejected', 'rejected (false positive)'), ('ignored', 'ignored'), ('suppressed', 'attached to an open case'), ('raised', 'raised'), ('cleared', 'cleared')], db_index=True, max_length=10, verbose_name='status')),
                 ('vendor_alarm_id', models.CharField(blank=True, max_length=64, verbose_name='vendor alarm id')),
                 ('confidence', models.FloatField(blank=True, null=True, verbose_name='confidence')),
                 ('value', models.FloatField(blank=True, null=True, verbose_name='value')),

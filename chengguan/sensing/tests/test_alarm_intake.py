@@ -142,3 +142,14 @@ def test_a_bad_signature_or_token_is_refused(client, fleet, rules):
     r = client.post(URL, {"alarms": [alarm(1)]}, content_type="application/json", HTTP_X_VENDOR="acme",
                     HTTP_AUTHORIZATION="Bearer vendor-secret-for-tests")
     assert r.status_code == 200 and Alarm.objects.count() == 1
+
+
+def test_the_stored_case_text_is_in_the_sites_language_whoever_calls(city, fleet, rules):
+    from django.utils import translation
+
+    from ..alarms import alarms_receive
+
+    with translation.override("en"):
+        number = alarms_receive(vendor=fleet["vendor"], payload={"alarms": [alarm(1)]})[0]["case"]
+        assert translation.gettext("camera") == "camera"  # positive control: English is active here
+    assert "摄像头" in Case.objects.get(number=number).description
