@@ -91,6 +91,7 @@ LOCAL_APPS = [
     "chengguan.enforcement",
     "chengguan.patrol",
     "chengguan.public",
+    "chengguan.sensing",
     "chengguan.dashboard",
     "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]

@@ -35,6 +35,23 @@
       }
     }).addTo(map)
   };
+  // Sensing layers (when the sensing app is installed): cameras, sensors by state, the last day's live alarms.
+  if (el.dataset.devices) {
+    var sensorColors = { online: "#a3e635", alarm: "#f43f5e", offline: "#64748b" };
+    layers.devices = L.geoJSON(null, {
+      pointToLayer: function (f, ll) {
+        var p = f.properties;
+        return p.kind === "camera"
+          ? L.circleMarker(ll, { radius: 4, weight: 2, color: "#c084fc", fillColor: "#0b1220", fillOpacity: 1 })
+          : L.circleMarker(ll, { radius: 4, weight: 1, color: "#0b1220", fillColor: sensorColors[p.state] || "#64748b", fillOpacity: 1 });
+      },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.name); }
+    }).addTo(map);
+    layers.alarms = L.geoJSON(null, {
+      pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 11, weight: 2, color: "#f43f5e", fill: false }); },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.at + " " + f.properties.matter); }
+    }).addTo(map);
+  }
   var fitted = false;
   function load(name, url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -59,7 +76,9 @@
     return Promise.all([
       load("grids", el.dataset.grids),
       load("cases", el.dataset.cases),
-      load("supervisors", el.dataset.supervisors)
+      load("supervisors", el.dataset.supervisors),
+      el.dataset.devices ? load("devices", el.dataset.devices) : null,
+      el.dataset.alarms ? load("alarms", el.dataset.alarms) : null
     ]).then(fit);
   }
   load("regions", el.dataset.regions).then(refresh);

@@ -1,0 +1,30 @@
+"""The automatic check hooks into the case events (inside the transaction that writes them): a department's
+reply on a case opened by a sensing alarm opens a waiting check; a person's check (or any other move out of
+checking) makes a waiting check moot. Supervisors can always check by hand."""
+
+from django.dispatch import receiver
+
+from chengguan.cases.signals import case_events_written
+
+from .casework import DEFAULT_CHECK_WINDOW, open_check
+from .models import Alarm, AutoCheck
+
+
+@receiver(case_events_written, dispatch_uid="sensing.auto_check")
+def on_case_events(sender, events, **kwargs):
+    for event in events:
+        if event.action == "reply":
+            case = event.case
+            if not Alarm.objects.filter(case=case).exists():
+                continue
+            first = Alarm.objects.filter(case=case).select_related("rule").order_by("occurred_at").first()
+            window = DEFAULT_CHECK_WINDOW
+            if first.rule is not None:
+                from datetime import timedelta
+
+                window = timedelta(minutes=first.rule.check_window_minutes)
+            open_check(case=case, at=event.at, window=window)
+        elif event.from_state == "checking":
+            AutoCheck.objects.filter(case_id=event.case_id, status=AutoCheck.Status.WAITING).update(
+                status=AutoCheck.Status.MOOT, decided_at=event.at
+            )

@@ -1,0 +1,88 @@
+"""POST /api/v1/sensing/readings: all-or-nothing batches naming the bad field, replays stored once, rollups per
+hour and day, and the offline sweep."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from chengguan.cases.models import Case
+
+from ..models import Alarm, Reading, Rollup
+from ..monitor import offline_sweep, rollup_due
+from ..readings import readings_ingest
+from ..testing import post_signed
+
+URL = "/api/v1/sensing/readings"
+
+
+def rows(values, *, device="COVER-0001", start=None):
+    start = start or timezone.now() - timedelta(minutes=30)
+    return [{"device_id": device, "at": (start + timedelta(minutes=i)).isoformat(), "value": v}
+            for i, v in enumerate(values)]
+
+
+def test_a_batch_is_stored_and_a_replay_changes_nothing(client, fleet):
+    batch = {"readings": rows([1.0, 20.0, 21.0, 2.0])}
+    r = post_signed(client, URL, batch)
+    assert r.status_code == 200, r.content
+    assert r.json() == {"stored": 4, "alarms": 1, "cleared": 0, "cases": [Case.objects.get().number]}
+    again = post_signed(client, URL, batch).json()
+    assert again == {"stored": 4, "alarms": 0, "cleared": 0, "cases": []}
+    assert Reading.objects.count() == 4 and Alarm.objects.count() == 1 and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "fault, field",
+    [
+        ({"device_id": "NOPE"}, "readings[1].device_id"),
+        ({"value": "high"}, "readings[1].value"),
+        ({"value": float("nan")}, "readings[1].value"),
+        ({"at": "yesterday"}, "readings[1].at"),
+        ({"at": "2026-03-01T09:00:00+08:00"}, "readings[1].at"),
+        ({"at": "2026-03-10T09:00:00"}, "readings[1].at"),
+        ({"battery": 140}, "readings[1].battery"),
+    ],
+)
+def test_bad_readings_are_refused_naming_the_field_and_nothing_is_stored(client, fleet, fault, field):
+    batch = rows([1.0, 20.0, 21.0])
+    batch[1] = {**batch[1], **fault}
+    r = post_signed(client, URL, {"readings": batch}) if fault.get("value") == fault.get("value") else None
+    if r is None:  # NaN is not JSON: go through the service
+        with pytest.raises(Exception) as exc:
+            readings_ingest(rows=batch)
+        assert exc.value.field == field
+    else:
+        assert r.status_code == 422, r.content
+        assert r.json()["field"] == field
+    assert Reading.objects.count() == 0 and Alarm.objects.count() == 0
+    assert post_signed(client, URL, {"readings": rows([1.0, 20.0, 21.0])}).status_code == 200  # positive control
+
+
+def test_an_outsider_vendor_is_refused(client, fleet):
+    r = post_signed(client, URL, {"readings": rows([1.0])}, vendor="someone")
+    assert r.status_code == 403 and r.json()["field"] == "X-Vendor"
+    assert Reading.objects.count() == 0
+
+
+def test_rollups_per_hour_and_day(fleet, frozen):
+    start = timezone.now() - timedelta(hours=2)
+    readings_ingest(rows=rows([1.0, 3.0, 5.0], start=start) + rows([7.0], start=start + timedelta(hours=1)))
+    assert rollup_due() == 2
+    hours = list(Rollup.objects.filter(period="hour").order_by("start"))
+    assert [(h.count, h.minimum, h.maximum, h.mean) for h in hours] == [(3, 1.0, 5.0, 3.0), (1, 7.0, 7.0, 7.0)]
+    day = Rollup.objects.get(period="day")
+    assert (day.count, day.minimum, day.maximum, day.total) == (4, 1.0, 7.0, 16.0)
+    assert rollup_due() == 0
+
+
+def test_a_silent_sensor_goes_offline_once_and_back_online_with_a_reading(fleet, frozen):
+    readings_ingest(rows=rows([1.0]))
+    assert offline_sweep() == 0  # positive control: seen 30 minutes ago, its type allows 30
+    frozen.shift(timedelta(minutes=31))
+    assert offline_sweep() == 1 and offline_sweep() == 0
+    alarm = Alarm.objects.get(kind="offline")
+    assert alarm.status == "raised"
+    readings_ingest(rows=rows([1.0], start=timezone.now()))
+    alarm.refresh_from_db()
+    assert alarm.status == "cleared"
