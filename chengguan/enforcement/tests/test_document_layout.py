@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from docx import Document
 
 from chengguan.core.office import docs as office
@@ -38,6 +39,11 @@ def artifacts() -> Path:
 def sample_context(case, kind: str) -> dict:
     """Every placeholder of the template filled: the case's own values, long text where text can be long."""
     case.refresh_from_db()
+    with translation.override("zh-hans"):  # choice labels as the documents print them (the suite runs in English)
+        return _context(case, kind)
+
+
+def _context(case, kind: str) -> dict:
     context = case_context(case, at(2026, 3, 13), number="汴城管罚决字〔2026〕第0001号", case_number="汴城管立字〔2026〕第0001号",
                            facts=LONG_FACTS, evidence="现场检查笔录、询问笔录、现场照片12张、当事人营业执照复印件",
                            officers="王执法（执法证号41020019001）、李执法（执法证号41020019002）",
