@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -218,8 +218,17 @@ def _handle(vendor, item: Item, now) -> Alarm:
 
 
 def alarms_receive(*, vendor: Vendor, payload, now: datetime | None = None) -> list[dict]:
-    """The whole batch in one transaction; alarms already received (same vendor id) are answered, not redone."""
+    """The whole batch in one transaction; alarms already received (same vendor id) are answered, not redone.
+    Two deliveries of the same batch at once: the loser's transaction fails on the unique vendor id and is
+    answered again, now as duplicates."""
     now = now or timezone.now()
+    try:
+        return _receive(vendor, payload, now)
+    except IntegrityError:
+        return _receive(vendor, payload, now)
+
+
+def _receive(vendor: Vendor, payload, now: datetime) -> list[dict]:
     items = parse_batch(vendor, payload, now)
     known = dict(
         Alarm.objects.filter(vendor=vendor, vendor_alarm_id__in=[i.vendor_alarm_id for i in items]).values_list(
