@@ -29,6 +29,7 @@ def staff_menu(request):
     user = getattr(request, "user", None)
 
     def build():
-        return menu_for(user) if is_staff_user(user) else []
+        # counts come a moment later from /nav/counts/ (htmx on load): a page pays for roles, not for every queue
+        return menu_for(user, counts=False) if is_staff_user(user) else []
 
     return {"staff_menu": SimpleLazyObject(build)}

@@ -51,4 +51,4 @@ def home(request):
 def nav_counts(request):
     """The staff menu with fresh counts (polled by the page every 30 s)."""
     menu = menu_for(request.user) if is_staff_user(request.user) else []
-    return render(request, "core/_staffnav.html", {"menu": menu})
+    return render(request, "core/_staffnav.html", {"menu": menu, "counted": True})

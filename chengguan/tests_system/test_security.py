@@ -160,7 +160,9 @@ SECRET_PATTERNS = {
     "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
     "Slack token": re.compile(r"\bxox[abpr]-[A-Za-z0-9-]{10,}"),
     "Chengguan API token": re.compile(r"\bcg_[A-Za-z0-9_-]{43}\b"),
-    "password in a database URL": re.compile(r"postgres(?:ql)?://[^:/@\s]+:(?!pass@|password@|PASSWORD@|\*)[^@\s]{3,}@"),
+    "password in a database URL": re.compile(
+        r"postgres(?:ql)?://[^:/@\s]+:(?!pass@|password@|PASSWORD@|change-me@|\*|\$\{|\$[A-Z_]+@)[^@\s]{3,}@"
+    ),  # placeholders (${VAR}, $VAR, change-me) are not secrets
     "hard-coded Django secret": re.compile(r"SECRET_KEY\s*=\s*[\"'](?![^\"']*(?:insecure|test|not-a-secret|help-only))[^\"']{20,}[\"']"),
     "map tile key": re.compile(r"[?&]tk=[0-9a-f]{32}\b"),
 }
@@ -205,6 +207,8 @@ def test_it_recognises_the_secrets_it_looks_for():
     for label, sample in samples.items():
         assert SECRET_PATTERNS[label].search(sample), label
     assert not SECRET_PATTERNS["password in a database URL"].search("postgresql://postgres@127.0.0.1:5432/test")
+    for placeholder in ("${POSTGRES_PASSWORD}", "$PW", "change-me"):  # examples in deploy files, not secrets
+        assert not SECRET_PATTERNS["password in a database URL"].search(f"postgresql://app:{placeholder}@db/x")
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)

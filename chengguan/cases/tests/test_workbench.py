@@ -15,7 +15,11 @@ def test_it_shows_the_menu_with_live_counts_on_a_case_page_and_home_lists_the_ne
     a, b = walk.to(State.REPORTED), walk.to(State.REPORTED)
     client = login(city["operator"])
     nav = _nav(client.get(f"/cases/{a.pk}/").content.decode())
-    assert 'href="/cases/queue/accept/"' in nav and '<span class="count">2</span>' in nav
+    # the page carries the menu; its counts come right after from /nav/counts/ (the page pays for no queue)
+    assert 'href="/cases/queue/accept/"' in nav and 'hx-trigger="load, every 30s"' in nav
+    assert 'class="count' not in nav
+    nav = _nav(client.get("/nav/counts/").content.decode())
+    assert '<span class="count">2</span>' in nav and 'hx-trigger="every 30s"' in nav
     home = client.get("/").content.decode()
     assert a.number in home and b.number in home and "待受理" in home
     walk.act(a, "accept", "operator")
@@ -24,7 +28,7 @@ def test_it_shows_the_menu_with_live_counts_on_a_case_page_and_home_lists_the_ne
 
 def test_the_counts_follow_the_scope_and_the_role(city, walk, login):
     walk.to(State.REPORTED)
-    nav = _nav(login(city["outsider"]).get("/").content.decode())  # a supervisor of the other district
+    nav = _nav(login(city["outsider"]).get("/nav/counts/").content.decode())  # a supervisor of the other district
     assert "/cases/queue/accept/" not in nav and 'class="count"' not in nav
     body = login(city["nobody"]).get("/nav/counts/").content.decode()
     assert 'href="/cases/queue/accept/"' not in body and 'class="count' not in body
@@ -39,7 +43,7 @@ def test_anonymous_visitors_get_no_counts(client, city):
 def test_the_overdue_count_is_red_and_unread_notices_are_counted(city, walk, login, frozen):
     walk.to(State.REPORTED)
     frozen.shift(60 * 60 * 24 * 3)
-    nav = _nav(login(city["operator"]).get("/").content.decode())
+    nav = _nav(login(city["operator"]).get("/nav/counts/").content.decode())
     assert 'href="/cases/list?overdue=1"' not in nav  # the list lives at /cases/
     assert 'href="/cases/?overdue=1"' in nav and 'class="count alert"' in nav
 

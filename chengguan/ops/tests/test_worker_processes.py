@@ -43,7 +43,9 @@ def test_two_worker_processes_run_one_ticks_jobs_exactly_once(env):
         assert sum(": ran in" in line for line in mine) == 1, mine
         assert sum("taken by another worker" in line for line in mine) == 1, mine
     found = rows(env)
-    assert sorted(r[0] for r in found) == ["evaluation.facts_check", "public.webhooks", "tick"]
+    # every app's jobs were due at that moment (other apps declare theirs too): each ran once, and ran well
+    assert {"evaluation.facts_check", "public.webhooks", "tick"} <= {r[0] for r in found}
+    assert len(found) == len({(r[0], r[1]) for r in found}), found
     assert all(r[3] == "ok" for r in found), found
 
 
@@ -63,7 +65,11 @@ def test_running_workers_beat_share_the_due_runs_and_stop_cleanly_on_sigterm(env
     assert [p.returncode for p in procs] == [0, 0], outputs
     ran = [m.groups() for out, _ in outputs for m in re.finditer(r"^(\S+) due (\S+ \S+) UTC: ran", out, re.M)]
     assert ran and len(ran) == len(set(ran)), ran  # never the same (job, due time) twice
-    assert len(rows(env)) == len(ran)
+    found = rows(env)
+    # every run a worker reported is one row, and no (job, due time) has two rows; a due time that came up while
+    # the workers were being stopped may have a row whose line was cut off with the process (seen under load)
+    assert {(job, due.replace(" ", "T")) for job, due in ran} <= {(r[0], r[1][:19]) for r in found}, outputs
+    assert len(found) == len({(r[0], r[1]) for r in found}) and all(r[3] == "ok" for r in found), found
     beats = run_python(
         "from chengguan.ops.models import WorkerHeartbeat as H\n"
         "print(H.objects.count(), H.objects.filter(stopped_at__isnull=False).count())",

@@ -38,15 +38,14 @@
       bindSound();
     };
   }
-  var before = {};
-  document.addEventListener("DOMContentLoaded", function () {
-    before = counts(document.getElementById("staffnav"));
-    bindSound();
-  });
+  // The page arrives without counts; the first answer of /nav/counts/ (on load) fills them in and is not news.
+  var before = null;
+  document.addEventListener("DOMContentLoaded", bindSound);
   document.addEventListener("htmx:afterSwap", function () {
     var nav = document.getElementById("staffnav");
     if (!nav) return;
     var now = counts(nav), lines = [];
+    if (before === null) { before = now; bindSound(); return; }
     Object.keys(now).forEach(function (k) {
       var old = before[k] ? before[k].n : 0;
       if (now[k].n > old) lines.push(now[k].label + " +" + (now[k].n - old));
