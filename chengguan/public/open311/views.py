@@ -15,7 +15,6 @@ from django.core.validators import URLValidator, validate_email
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -210,8 +209,10 @@ def token(request, fmt, token):
             code="token_expired",
         )
     response = respond(fmt, "service_requests", [{"token": submission.token}])
-    expires = svc.submission_expires_at(submission)
-    response["Expires"] = http_date(expires.timestamp())  # the answer is definitive by then
+    # When the answer becomes definitive at the latest; not `Expires`, which would let caches keep "pending".
+    response["X-Token-Expires"] = svc.submission_expires_at(submission).isoformat(timespec="seconds")
+    response["Cache-Control"] = "no-cache"
+    response["Access-Control-Expose-Headers"] = "X-Token-Expires"
     return response
 
 

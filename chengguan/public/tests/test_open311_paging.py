@@ -3,7 +3,7 @@
 OPEN311_TOKEN_HOURS."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -132,7 +132,9 @@ def _address_only(client, key) -> str:
 def test_an_unplaced_token_expires_after_the_documented_hours(client, city, grids, frozen, open311_key):
     token = _address_only(client, open311_key)
     pending = client.get(f"{BASE}tokens/{token}.json")
-    assert pending.json() == [{"token": token}] and pending["Expires"]  # when the answer will be definitive
+    assert pending.json() == [{"token": token}] and pending["Cache-Control"] == "no-cache"
+    deadline = datetime.fromisoformat(pending["X-Token-Expires"])  # when the answer will be definitive
+    assert deadline == timezone.now() + timedelta(hours=72)
     frozen.shift(timedelta(hours=conf.open311_token_hours()) - timedelta(minutes=1))
     assert client.get(f"{BASE}tokens/{token}.json").json() == [{"token": token}]
     frozen.shift(timedelta(minutes=2))
