@@ -198,7 +198,7 @@ def token(request, fmt, token):
     if submission.case_id:
         item = {"service_request_id": submission.case.number, "token": submission.token}
         return respond(fmt, "service_requests", [item])
-    if submission.status == submission.Status.DISCARDED:
+    if submission.status != submission.Status.PENDING:  # discarded (or its case removed): never pending again
         raise Open311Error(
             404, f"token {token} was refused: the report could not be placed or registered", code="token_refused"
         )
