@@ -10,7 +10,10 @@
 | PUBLIC_MAP_DAYS | 90 | the public map shows problems reported in the last N days |
 | OPEN311_JURISDICTION_ID | env CHENGGUAN_OPEN311_JURISDICTION_ID or "" | our jurisdiction; another non-empty value is a 404 |
 | OPEN311_CONTACT / OPEN311_KEY_SERVICE | "" | discovery texts: who to contact, how to get an API key |
-| OPEN311_PAGE_SIZE | 1000 | default and maximum `page_size` of GET requests |
+| OPEN311_PAGE_SIZE | 100 | default `page_size` of GET requests |
+| OPEN311_PAGE_SIZE_MAX | 1000 | largest `page_size` of GET requests, and longest `service_request_id` list |
+| OPEN311_UPDATES_PAGE_SIZE | 1000 | default and largest `page_size` of GET servicerequestupdates |
+| OPEN311_TOKEN_HOURS | 72 | an address-only submission not placed within this many hours expires |
 | WEBHOOK_TIMEOUT | 10 | seconds per delivery attempt |
 | WEBHOOK_MAX_ATTEMPTS | 10 | attempts before a delivery is given up (`failed`) |
 | WEBHOOK_BACKOFF_SECONDS | 30 | first retry delay; doubled per attempt |
@@ -83,7 +86,19 @@ def open311_key_service() -> str:
 
 
 def open311_page_size() -> int:
-    return int(_get("OPEN311_PAGE_SIZE", 1000))
+    return min(int(_get("OPEN311_PAGE_SIZE", 100)), open311_page_size_max())
+
+
+def open311_page_size_max() -> int:
+    return int(_get("OPEN311_PAGE_SIZE_MAX", 1000))
+
+
+def open311_updates_page_size() -> int:
+    return int(_get("OPEN311_UPDATES_PAGE_SIZE", 1000))
+
+
+def open311_token_hours() -> float:
+    return float(_get("OPEN311_TOKEN_HOURS", 72))
 
 
 def webhook_timeout() -> float:

@@ -1,6 +1,7 @@
 """Staff pages of the public app: reveal a reporter's details (logged), record a call-back rating, place Open311
 submissions that came with an address only, the satisfaction list (masked, with a CSV export), the reveal log."""
 
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from chengguan.core.privacy import mask_name, mask_phone
 from chengguan.org.models import Role
 from chengguan.org.scope import has_role, sees_everything
 
+from . import conf
 from .forms import DiscardForm, PlaceForm, RatingForm, RevealForm
 from .models import Open311Submission, PersonalDataReveal, Satisfaction
 from .services.citizen import satisfaction_record
@@ -157,7 +159,10 @@ def reveal_log(request):
 def open311_pending(request):
     _require(request.user, (Role.OPERATOR.value,))
     rows = (
-        Open311Submission.objects.filter(status=Open311Submission.Status.PENDING)
+        Open311Submission.objects.filter(
+            status=Open311Submission.Status.PENDING,
+            received_at__gt=timezone.now() - timedelta(hours=conf.open311_token_hours()),
+        )  # expired ones can no longer be placed (docs/open311.md, "Creating a request")
         .select_related("matter", "key")
         .order_by("received_at", "pk")[:200]
     )

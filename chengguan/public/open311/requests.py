@@ -109,20 +109,44 @@ def _positive_int(value, name: str, default: int, maximum: int | None = None) ->
     return number
 
 
-def search(params, *, now, page_size_max: int) -> tuple[list, dict]:
+def _page(params, *, default: int, maximum: int) -> tuple[int, int]:
+    page = _positive_int(params.get("page"), "page", 1, MAX_PAGE)
+    return page, _positive_int(params.get("page_size"), "page_size", default, maximum)
+
+
+def _slice(qs, page: int, page_size: int) -> tuple[list, bool]:
+    """One page, and whether more rows follow it (one row more is read to know)."""
+    start = (page - 1) * page_size
+    rows = list(qs[start : start + page_size + 1])
+    return rows[:page_size], len(rows) > page_size
+
+
+def search(params, *, now, page_size: int, page_size_max: int) -> tuple[list, dict]:
     """GET requests: `service_request_id` (overrides the rest), `service_code`, `start_date`, `end_date`,
     `status`, plus the `updated_after`/`updated_before`, `page`/`page_size` and `extensions` extensions.
-    Returns (cases, paging info)."""
+
+    Returns (cases, paging): paging["next"] holds the parameters of the next page when more remain (the
+    window's `start_date`/`end_date` pinned, so that new cases do not shift later pages), else None. A
+    `service_request_id` list longer than `page_size_max` is refused, never cut; with such a list the
+    default page size is the maximum, so every listed id fits in one answer."""
     extensions = (params.get("extensions") or "").lower() == "true"
-    page = _positive_int(params.get("page"), "page", 1, MAX_PAGE)
-    page_size = _positive_int(params.get("page_size"), "page_size", page_size_max, page_size_max)
+    ids = list(dict.fromkeys(_csv(params.get("service_request_id"))))
+    if len(ids) > page_size_max:
+        raise Open311Error(
+            400,
+            f"service_request_id lists {len(ids)} ids: at most {page_size_max} at a time",
+            code="too_many_ids",
+        )
+    page, size = _page(params, default=page_size_max if ids else page_size, maximum=page_size_max)
     qs = base_queryset(extensions=extensions)
-    ids = _csv(params.get("service_request_id"))
-    qs = qs.filter(number__in=ids[:page_size_max]) if ids else _filter(qs, params, now=now)
-    qs = qs.order_by("-reported_at", "-pk")
-    start = (page - 1) * page_size
-    rows = list(qs[start : start + page_size])
-    return rows, {"extensions": extensions, "page": page, "page_size": page_size}
+    window = {}
+    if ids:
+        qs = qs.filter(number__in=ids)
+    else:
+        qs, window = _filter(qs, params, now=now)
+    rows, more = _slice(qs.order_by("-reported_at", "-pk"), page, size)
+    following = {**window, "page": page + 1, "page_size": size} if more else None
+    return rows, {"extensions": extensions, "page": page, "page_size": size, "next": following}
 
 
 def _filter(qs, params, *, now):
@@ -152,13 +176,14 @@ def _filter(qs, params, *, now):
     elif not end:
         end = start + MAX_SPAN
     qs = qs.filter(reported_at__gte=start, reported_at__lte=end)
+    window = {"start_date": start.isoformat(), "end_date": end.isoformat()}
     after = _datetime(params.get("updated_after"), "updated_after")
     before = _datetime(params.get("updated_before"), "updated_before")
     if after:
         qs = qs.filter(updated_at__gt=after)
     if before:
         qs = qs.filter(updated_at__lt=before)
-    return qs
+    return qs, window
 
 
 def one(number: str, *, extensions: bool = False) -> Case:
@@ -168,12 +193,11 @@ def one(number: str, *, extensions: bool = False) -> Case:
     return case
 
 
-UPDATES_LIMIT = 1000
-
-
-def updates(params, *, now, absolute) -> list[dict]:
+def updates(params, *, now, absolute, page_size_max: int) -> tuple[list[dict], dict | None]:
     """FixMyStreet's `servicerequestupdates` extension: public events between `start_date` and `end_date`
-    (default: the last 24 hours; at most 90 days), oldest first, at most 1000."""
+    (default: the last 24 hours; at most 90 days), oldest first, paged by `page`/`page_size` (default and
+    maximum `page_size_max`). Returns (updates, the next page's parameters or None when none remain); the
+    next page pins the window, so events recorded meanwhile do not shift it."""
     start = _datetime(params.get("start_date"), "start_date")
     end = _datetime(params.get("end_date"), "end_date") or now
     start = start or end - timedelta(days=1)
@@ -183,7 +207,8 @@ def updates(params, *, now, absolute) -> list[dict]:
         raise Open311Error(
             400, "start_date and end_date may not span more than 90 days", code="date_range_too_long"
         )
-    events = (
+    page, size = _page(params, default=page_size_max, maximum=page_size_max)
+    events, more = _slice(
         CaseEvent.objects.filter(
             at__gte=start,
             at__lte=end,
@@ -192,8 +217,14 @@ def updates(params, *, now, absolute) -> list[dict]:
         )
         .select_related("case", "department")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.filter(kind="after")))
-        .order_by("at", "pk")[:UPDATES_LIMIT]
+        .order_by("at", "pk"),
+        page,
+        size,
     )
+    following = None
+    if more:
+        following = {"start_date": start.isoformat(), "end_date": end.isoformat(), "page": page + 1,
+                     "page_size": size}  # fmt: skip
     result = []
     for e in events:
         photos = list(e.attachments.all())
@@ -208,4 +239,4 @@ def updates(params, *, now, absolute) -> list[dict]:
                 "media_url": absolute(presenters.photo_url(photos[-1])) if photos else None,
             }
         )
-    return result
+    return result, following

@@ -145,10 +145,28 @@ def service_definition(request, fmt, code):
 def service_requests(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
-    rows, paging = requests.search(request.GET, now=timezone.now(), page_size_max=conf.open311_page_size())
+    rows, paging = requests.search(
+        request.GET,
+        now=timezone.now(),
+        page_size=conf.open311_page_size(),
+        page_size_max=conf.open311_page_size_max(),
+    )
     absolute = request.build_absolute_uri
     data = [requests.request_dict(c, absolute=absolute, extensions=paging["extensions"]) for c in rows]
-    return respond(fmt, "service_requests", data)
+    return _with_next(request, respond(fmt, "service_requests", data), paging["next"])
+
+
+def _with_next(request, response, following: dict | None):
+    """When more remain: `Link: <...next page...>; rel="next"` (RFC 8288), the body unchanged, so clients that
+    ignore the header still read a valid answer."""
+    if following:
+        query = request.GET.copy()
+        for name, value in following.items():
+            query[name] = str(value)
+        url = request.build_absolute_uri(request.path)
+        response["Link"] = f'<{url}?{query.urlencode()}>; rel="next"'
+    response["Access-Control-Expose-Headers"] = "Link"
+    return response
 
 
 @open311_view()
@@ -162,8 +180,13 @@ def service_request(request, fmt, number):
 @open311_view()
 def service_request_updates(request, fmt):
     """FixMyStreet's extension: the public updates of every request in a time window."""
-    data = requests.updates(request.GET, now=timezone.now(), absolute=request.build_absolute_uri)
-    return respond(fmt, "service_request_updates", data)
+    data, following = requests.updates(
+        request.GET,
+        now=timezone.now(),
+        absolute=request.build_absolute_uri,
+        page_size_max=conf.open311_updates_page_size(),
+    )
+    return _with_next(request, respond(fmt, "service_request_updates", data), following)
 
 
 @open311_view()
@@ -172,10 +195,25 @@ def token(request, fmt, token):
         submission = svc.submission_for_token(token)
     except DomainError:
         raise Open311Error(404, f"token {token} not found", code="token_not_found") from None
-    item = {"token": submission.token}
     if submission.case_id:
         item = {"service_request_id": submission.case.number, "token": submission.token}
-    return respond(fmt, "service_requests", [item])
+        return respond(fmt, "service_requests", [item])
+    if submission.status != submission.Status.PENDING:  # discarded (or its case removed): never pending again
+        raise Open311Error(
+            404, f"token {token} was refused: the report could not be placed or registered", code="token_refused"
+        )
+    if svc.submission_expired(submission, now=timezone.now()):
+        raise Open311Error(
+            404,
+            f"token {token} expired: the report was not placed within {conf.open311_token_hours():g} hours",
+            code="token_expired",
+        )
+    response = respond(fmt, "service_requests", [{"token": submission.token}])
+    # When the answer becomes definitive at the latest; not `Expires`, which would let caches keep "pending".
+    response["X-Token-Expires"] = svc.submission_expires_at(submission).isoformat(timespec="seconds")
+    response["Cache-Control"] = "no-cache"
+    response["Access-Control-Expose-Headers"] = "X-Token-Expires"
+    return response
 
 
 # ---- POST requests -----------------------------------------------------------------------------------------

@@ -147,6 +147,18 @@ def _register(submission, *, lng, lat, crs, at):
     )
 
 
+def submission_expires_at(submission: Open311Submission) -> datetime:
+    """An address-only submission must be placed (or discarded) within OPEN311_TOKEN_HOURS of its receipt;
+    after that it can no longer be placed and its token answers `token_expired`."""
+    from .. import conf
+
+    return submission.received_at + timedelta(hours=conf.open311_token_hours())
+
+
+def submission_expired(submission: Open311Submission, *, now: datetime) -> bool:
+    return submission.status == Open311Submission.Status.PENDING and now >= submission_expires_at(submission)
+
+
 def _check_operator(actor) -> None:
     if not (sees_everything(actor) or has_role(actor, Role.OPERATOR)):
         raise PermissionDenied("Only operators place Open311 submissions.", field="action")
@@ -166,6 +178,12 @@ def open311_place(
         )
         if locked.status != Open311Submission.Status.PENDING:
             raise Conflict("This submission was handled already.", field="action", code="not_pending")
+        if submission_expired(locked, now=at):
+            raise Conflict(
+                "This submission expired: its sender has been told it was not registered.",
+                field="action",
+                code="expired",
+            )
         case = _register(locked, lng=lng, lat=lat, crs=crs, at=at)
         if not user_covers_region(actor, case.community, {Role.OPERATOR}):
             raise PermissionDenied("The point is outside your area.", field="lng")

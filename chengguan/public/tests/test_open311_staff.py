@@ -68,4 +68,5 @@ def test_an_operator_discards_with_a_reason(login, city, pending, client):
     op.post(f"/p/staff/open311/{pending.pk}/discard/", {"reason": "地址无法定位"})
     pending.refresh_from_db()
     assert pending.status == "discarded" and pending.discard_reason == "地址无法定位"
-    assert client.get(f"/open311/v2/tokens/{pending.token}.json").json() == [{"token": pending.token}]
+    answer = client.get(f"/open311/v2/tokens/{pending.token}.json")  # definitive: refused, not "pending"
+    assert answer.status_code == 404 and answer.json()[0]["code"] == "token_refused"
