@@ -290,3 +290,24 @@ def load(*, stdout) -> None:
     _load_powers(stdout)
     people = _people()
     _load_cases(people, stdout)
+    _clue_from_a_digital_case(people, stdout)
+
+
+def _clue_from_a_digital_case(people, stdout) -> None:
+    """9. The latest 数字城管 case of a mapped problem type in 龙亭区 opened as a clue from its page, with its photos."""
+    from chengguan.cases.models import Case
+    from chengguan.core.errors import DomainError
+
+    from .services.from_case import MATTER_POWERS, clue_from_case
+
+    case = (Case.objects.filter(matter__code__in=MATTER_POWERS, district__code="410202000000",
+                                enforcement_cases__isnull=True).order_by("-reported_at").first())
+    if case is None:
+        return
+    try:
+        clue = clue_from_case(actor=people["officer"], case_id=case.pk)
+    except DomainError as exc:
+        stdout.write(f"demo enforcement: case {case.number} not opened as a clue ({exc.message})")
+        return
+    stdout.write(f"demo enforcement: case {case.number} opened as clue {clue.clue_number} "
+                 f"with {clue.evidence.count()} photos as evidence")

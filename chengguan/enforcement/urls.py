@@ -7,6 +7,7 @@ app_name = "enforcement"
 urlpatterns = [
     path("enforcement/", views.case_list_page, name="list"),
     path("enforcement/clues/new/", views.clue_new_page, name="clue_new"),
+    path("enforcement/clues/from-case/<int:case_id>/", views.clue_from_case_page, name="clue_from_case"),
     path("enforcement/cases/<int:pk>/", views.case_detail_page, name="detail"),
     path("enforcement/cases/<int:pk>/acts/<str:act>/", views.case_act_page, name="act"),
     path("enforcement/cases/<int:pk>/suggestion/", views.suggestion_fragment, name="suggestion"),

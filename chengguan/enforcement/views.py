@@ -31,6 +31,7 @@ from .selectors import (
 )
 from .services import case_act, case_register_clue, evidence_add
 from .services.base import SUBJECT
+from .services.from_case import clue_from_case, linked_clue
 from .services.powers import benchmarks_export, benchmarks_import, power_list_export, power_list_import
 from .services.review import CRITERIA, GRADE_LABELS, case_file_review, review_hints
 from .workflow import ACTS, ENFORCEMENT_ROLES
@@ -99,6 +100,32 @@ def clue_new_page(request):
         "items": PowerItem.objects.filter(power_type__in=("penalty", "coercion")).only("code", "name"),
         "post": request.POST if request.method == "POST" else {},
     }, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def clue_from_case_page(request, case_id):
+    """The button on a 数字城管 case page: open its enforcement clue, or say why not on the case page."""
+    from chengguan.core.errors import Conflict, NotFound
+
+    try:
+        clue = clue_from_case(actor=request.user, case_id=case_id, power_item=request.POST.get("power_item", ""))
+    except NotFound as exc:
+        raise Http404 from exc
+    except Conflict as exc:
+        messages.info(request, exc.message)  # names the existing clue; its page is where the officer goes on
+        return redirect("enforcement:detail", pk=linked_clue(_visible_case(request.user, case_id)).pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", pk=case_id)
+    messages.success(request, _("Clue %(number)s registered.") % {"number": clue.clue_number})
+    return redirect("enforcement:detail", pk=clue.pk)
+
+
+def _visible_case(user, case_id):
+    from chengguan.cases.selectors import case_for
+
+    return case_for(user, case_id)
 
 
 def _panels(request, case, open_act="", values=None, error=None):
