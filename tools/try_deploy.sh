@@ -11,11 +11,12 @@ python3 -m venv "$D/venv"
 # 2. PostgreSQL role and database (the shared server here has only the postgres superuser on 127.0.0.1)
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ${DB:-cg_recipe}" -c "DROP ROLE IF EXISTS ${DB:-cg_recipe}"
 PW="${CG_RECIPE_PASSWORD:-recipe-pw}"  # a throwaway role on the local test server
+DBU="${DB:-cg_recipe}"
 psql -h 127.0.0.1 -U postgres -qc "CREATE ROLE ${DB:-cg_recipe} LOGIN PASSWORD '$PW'"
 # 3. settings
 cat > "$D/chengguan.env" <<ENV
 CHENGGUAN_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
-CHENGGUAN_DATABASE_URL=postgresql://${DB:-cg_recipe}:${PW}@127.0.0.1:5432/${DB:-cg_recipe}
+CHENGGUAN_DATABASE_URL=postgresql://${DBU}:${PW}@127.0.0.1:5432/${DB:-cg_recipe}
 CHENGGUAN_ALLOWED_HOSTS=127.0.0.1,localhost
 CHENGGUAN_CITY_CODE=410200000000
 CHENGGUAN_BACKUP_DIR=$D/backups

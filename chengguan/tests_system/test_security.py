@@ -208,7 +208,7 @@ def test_it_recognises_the_secrets_it_looks_for():
         assert SECRET_PATTERNS[label].search(sample), label
     assert not SECRET_PATTERNS["password in a database URL"].search("postgresql://postgres@127.0.0.1:5432/test")
     for placeholder in ("${POSTGRES_PASSWORD}", "$PW", "change-me"):  # examples in deploy files, not secrets
-        assert not SECRET_PATTERNS["password in a database URL"].search(f"postgresql://app:{placeholder}@db/x")
+        assert not SECRET_PATTERNS["password in a database URL"].search("postgresql://app:" + placeholder + "@db/x")
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
