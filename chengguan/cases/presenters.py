@@ -7,6 +7,7 @@ reporters back (operator, shift leader, a city-wide admin) see them in full only
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.privacy import masked_reporter
 
@@ -140,3 +141,27 @@ def case_detail(case, user, now=None) -> dict:
         }
     )
     return data
+
+
+CHANNEL_LABELS = {
+    "web": _("website"),
+    "wechat": _("WeChat"),
+    "app": _("mobile app"),
+    "miniprogram": _("mini program"),
+    "sms": _("SMS"),
+    "phone": _("telephone"),
+}
+
+
+def channel_label(code: str) -> str:
+    """A channel in words: the intake stores codes ("web", "12345", "open311:<key>"), pages show no code."""
+    code = (code or "").strip()
+    if not code:
+        return "—"
+    if code in CHANNEL_LABELS:
+        return str(CHANNEL_LABELS[code])
+    if code.isdigit():
+        return _("hotline %(number)s") % {"number": code}
+    if code.startswith("open311:"):
+        return str(_("open interface (Open311)"))
+    return str(_("other channel"))

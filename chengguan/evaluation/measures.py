@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases.models import Source as CaseSource
+from chengguan.cases.presenters import channel_label
 from chengguan.org.models import Region
 
 from .periods import day_start
@@ -60,30 +61,6 @@ def region_rates_table(period, viewer, parent=None) -> Table:
     return Table(
         "rates", _("Discovery, disposal, rectification and closure rates"), columns, rows, footer=footer
     )
-
-
-CHANNEL_LABELS = {
-    "web": _("website"),
-    "wechat": _("WeChat"),
-    "app": _("mobile app"),
-    "miniprogram": _("mini program"),
-    "sms": _("SMS"),
-    "phone": _("telephone"),
-}
-
-
-def channel_label(code: str) -> str:
-    """A channel in words: the intake stores codes ("web", "12345", "open311:<key>"), pages show no code."""
-    code = (code or "").strip()
-    if not code:
-        return "—"
-    if code in CHANNEL_LABELS:
-        return str(CHANNEL_LABELS[code])
-    if code.isdigit():
-        return _("hotline %(number)s") % {"number": code}
-    if code.startswith("open311:"):
-        return str(_("open interface (Open311)"))
-    return str(_("other channel"))
 
 
 def sources_table(period, viewer) -> Table:

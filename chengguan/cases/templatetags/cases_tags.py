@@ -49,6 +49,14 @@ def queue_step_label(value):
 
 
 @register.filter
+def channel_words(value):
+    """A case's intake channel in words ("app" → 手机应用), never the stored code."""
+    from ..presenters import channel_label
+
+    return channel_label(value)
+
+
+@register.filter
 def step_label(value):
     """A step code (accept, handle, check ...) in words; "" for none."""
     from chengguan.catalog.steps import STEP_CHOICES

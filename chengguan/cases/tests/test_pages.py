@@ -220,3 +220,11 @@ def test_the_dispatch_queue_reads_routing_once_however_many_places_and_matters(
     with django_assert_max_num_queries(len(first.captured_queries)):
         page = client.get("/cases/queue/dispatch/").content.decode()
     assert page.count("环卫处") >= len(matters)  # each case still shows its suggestion
+
+
+def test_the_case_page_names_the_intake_channel_in_words(walk, login):
+    case = walk.new()
+    Case.objects.filter(pk=case.pk).update(channel="app")
+    page = login(walk.city["operator"]).get(f"/cases/{case.pk}/").content.decode()
+    source = page.split("<dt>来源</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "手机应用" in source and "app" not in source
