@@ -4,15 +4,14 @@ administrator sees the banner, pastes the 2027 notice, checks what was read and 
 recomputed (a history row) and no longer provisional. Screenshots: artifacts/screenshots/calendar-*.png."""
 
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 import pytest
 import time_machine
 
 from chengguan.cases.testing import Walker
 from chengguan.core import workcalendar
+from chengguan.core.testing import NOTICE_2027, package_knows_up_to_2026  # noqa: F401 - autouse fixture
 
 from .browser import requires_chromium
 from .figures import add
@@ -22,22 +21,7 @@ pytestmark = [
     requires_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-NOTICE_2027 = Path(__file__).resolve().parents[1] / "core" / "data" / "notice_2027_sample.txt"
 TODAY = datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Saturday; the issue's "today"
-REAL_IS_WORKDAY = chinese_calendar.is_workday
-
-
-@pytest.fixture(autouse=True)
-def package_knows_up_to_2026(monkeypatch):
-    def is_workday(day):
-        if day.year > 2026:
-            raise NotImplementedError(f"no available data for year {day.year}")
-        return REAL_IS_WORKDAY(day)
-
-    monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
-    workcalendar.clear_cache()
-    yield
-    workcalendar.clear_cache()
 
 
 def test_the_dispatcher_approves_a_20_working_day_extension_into_2027_today(browser, city, settings, tmp_path):

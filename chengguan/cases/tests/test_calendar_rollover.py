@@ -4,36 +4,18 @@ them again, writes a history row with the old and new deadline, and later events
 
 from datetime import datetime
 from io import StringIO
-from pathlib import Path
 
-import chinese_calendar
 import pytest
 import time_machine
 from django.core.management import call_command
 
 from chengguan.cases.models import CaseEvent
 from chengguan.cases.workflow import State
-from chengguan.core import workcalendar
 from chengguan.core.calendar_service import enter_arrangement
 from chengguan.core.holiday_notice import parse_notice
+from chengguan.core.testing import NOTICE_2027, package_knows_up_to_2026  # noqa: F401 - autouse fixture
 
 from ..testing import TZ, Walker
-
-NOTICE_2027 = Path(__file__).resolve().parents[2] / "core" / "data" / "notice_2027_sample.txt"
-REAL_IS_WORKDAY = chinese_calendar.is_workday
-
-
-@pytest.fixture(autouse=True)
-def package_knows_up_to_2026(monkeypatch):
-    def is_workday(day):
-        if day.year > 2026:
-            raise NotImplementedError(f"no available data for year {day.year}")
-        return REAL_IS_WORKDAY(day)
-
-    monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
-    workcalendar.clear_cache()
-    yield
-    workcalendar.clear_cache()
 
 
 def at(m, d, hh=9, mm=0, y=2026):

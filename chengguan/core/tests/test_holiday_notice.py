@@ -3,7 +3,6 @@ chinesecalendar day by day; a text it cannot read is refused naming the line; en
 
 from datetime import date, timedelta
 from io import StringIO
-from pathlib import Path
 
 import chinese_calendar
 import pytest
@@ -16,31 +15,14 @@ from chengguan.core.calendar_service import calendar_status, remind
 from chengguan.core.errors import ValidationError
 from chengguan.core.holiday_notice import parse_notice
 from chengguan.core.models import CalendarDay, CalendarYear
+from chengguan.core.testing import NOTICE_DIR, package_knows_up_to_2026  # noqa: F401 - autouse fixture
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-REAL_IS_WORKDAY = chinese_calendar.is_workday
+REAL_IS_WORKDAY = chinese_calendar.is_workday  # before the autouse pin: the package's own answer
 
 
 def notice(year) -> str:
     name = "notice_2027_sample.txt" if year == 2027 else f"notice_{year}.txt"
-    return (DATA / name).read_text(encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar():
-    workcalendar.clear_cache()
-    yield
-    workcalendar.clear_cache()
-
-
-@pytest.fixture(autouse=True)
-def package_knows_up_to_2026(monkeypatch):
-    def is_workday(day):
-        if day.year > 2026:
-            raise NotImplementedError(f"no available data for year {day.year}")
-        return REAL_IS_WORKDAY(day)
-
-    monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
+    return (NOTICE_DIR / name).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("year", [2025, 2026])

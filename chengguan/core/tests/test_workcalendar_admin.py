@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from chengguan.core import workcalendar
 from chengguan.core.models import CalendarDay, CalendarYear
+from chengguan.core.testing import package_knows_up_to_2026  # noqa: F401 - autouse: pins chinesecalendar
 
 pytestmark = pytest.mark.django_db
 
@@ -17,22 +18,6 @@ def fresh_calendar():
     workcalendar.clear_cache()
     yield
     workcalendar.clear_cache()
-
-
-@pytest.fixture(autouse=True)
-def package_knows_up_to_2026(monkeypatch):
-    """Pin what chinesecalendar knows to 2004–2026 (the installed version) so that a newer release cannot
-    turn the unknown-year stories green for the wrong reason or red for no reason."""
-    import chinese_calendar
-
-    real = chinese_calendar.is_workday
-
-    def is_workday(day):
-        if day.year > 2026:
-            raise NotImplementedError(f"no available data for year {day.year}")
-        return real(day)
-
-    monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
 
 
 @pytest.mark.parametrize("model", ["workinghours", "calendarday", "calendaryear"])

@@ -2,36 +2,17 @@
 the fallback rule, listed as provisional (page, API), and counted again — with a history row and an audit
 record per changed deadline — when the arrangement is entered."""
 
-from pathlib import Path
 
-import chinese_calendar
-import pytest
 import time_machine
 
-from chengguan.core import workcalendar
 from chengguan.core.calendar_service import enter_arrangement
 from chengguan.core.holiday_notice import parse_notice
+from chengguan.core.testing import NOTICE_2027, package_knows_up_to_2026  # noqa: F401 - autouse fixture
 from chengguan.enforcement.deadlines import end_of_day
 from chengguan.enforcement.models import CaseEvent
 from chengguan.enforcement.services import case_register_clue
 
 from .conftest import PARTY, Walk, at, date
-
-NOTICE_2027 = Path(__file__).resolve().parents[2] / "core" / "data" / "notice_2027_sample.txt"
-REAL_IS_WORKDAY = chinese_calendar.is_workday
-
-
-@pytest.fixture(autouse=True)
-def package_knows_up_to_2026(monkeypatch):
-    def is_workday(day):
-        if day.year > 2026:
-            raise NotImplementedError(f"no available data for year {day.year}")
-        return REAL_IS_WORKDAY(day)
-
-    monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
-    workcalendar.clear_cache()
-    yield
-    workcalendar.clear_cache()
 
 
 def test_penalty_deadlines_into_2027_are_provisional_until_the_2027_notice_is_entered(city, body, items, login,
