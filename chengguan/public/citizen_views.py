@@ -18,7 +18,7 @@ from .models import OutboxMessage
 from .services.citizen import normalize_phone
 from .services.citizen_side import case_reopen, cases_of_phone, code_request, code_verify
 from .services.ratelimit import RateLimited, client_ip, hit
-from .views import SESSION_KEY, _followed, _remember
+from .views import SESSION_KEY, _followed, _remember, rate_limited
 
 PHONE_SESSION_KEY = "public_phone"
 
@@ -57,9 +57,9 @@ def mine(request):
                 phone_form.add_error(
                     "phone", _("Too many codes asked for; please wait a minute and try again.")
                 )
-                response = render(request, "public/mine_login.html", {"phone_form": phone_form}, status=429)
-                response["Retry-After"] = str(exc.retry_after)
-                return response
+                return rate_limited(
+                    render(request, "public/mine_login.html", {"phone_form": phone_form}, status=429), exc
+                )
             except DomainError as exc:
                 phone_form.add_error(
                     "phone", _("Give the mobile number you reported with.") if exc.field else exc.message
@@ -74,9 +74,7 @@ def mine(request):
         except RateLimited as exc:
             code_form.is_valid()
             code_form.add_error(None, _("Too many attempts; please try again later."))
-            response = render(request, "public/mine_login.html", {"code_form": code_form}, status=429)
-            response["Retry-After"] = str(exc.retry_after)
-            return response
+            return rate_limited(render(request, "public/mine_login.html", {"code_form": code_form}, status=429), exc)
         if code_form.is_valid():
             number = normalize_phone(code_form.cleaned_data["phone"])
             if code_verify(phone=number, code=code_form.cleaned_data["code"]):

@@ -102,10 +102,7 @@ def report(request):
                 )
             except RateLimited as exc:
                 form.add_error(None, _("Too many reports from here; please try again later."))
-                status = 429
-                response = _report_page(request, form, status)
-                response["Retry-After"] = str(exc.retry_after)
-                return response
+                return rate_limited(_report_page(request, form, 429), exc)
             except DomainError as exc:
                 _domain_error(form, exc)
             else:
@@ -117,6 +114,12 @@ def report(request):
                 )
                 return redirect("public-case", number=case.number)
     return _report_page(request, form, status)
+
+
+def rate_limited(response, exc: RateLimited):
+    """A page refused by a rate limit (its status already 429) says when to try again."""
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _report_page(request, form, status):
@@ -182,9 +185,7 @@ def follow(request):
         except RateLimited as exc:
             form.is_valid()
             form.add_error(None, _("Too many attempts; please try again later."))
-            response = render(request, "public/follow.html", {"form": form}, status=429)
-            response["Retry-After"] = str(exc.retry_after)
-            return response
+            return rate_limited(render(request, "public/follow.html", {"form": form}, status=429), exc)
         if form.is_valid():
             number = form.cleaned_data["number"].strip().upper()
             case = Case.objects.filter(number=number).only("number", "reporter_phone").first()
