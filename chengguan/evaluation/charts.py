@@ -1,7 +1,7 @@
 """Charts drawn on the server as inline SVG: no chart library, nothing fetched, prints as it looks.
 
-`line_chart` draws rate series (0–100 %) over periods, leaving gaps where a value is None;
-`bar_chart` draws horizontal bars of counts with their labels.
+`line_chart` draws series over periods, leaving gaps where a value is None (the 监测 page's sensor charts;
+the interactive pages use ECharts through core/charts.py).
 """
 
 from django.utils.html import escape
@@ -72,32 +72,3 @@ def line_chart(
         parts.append(f'<text x="{lx + 14:.1f}" y="{height - 7}" fill="#1f2937">{escape(name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
-
-
-def bar_chart(
-    items: list[tuple[str, float]], *, width=520, bar=22, gap=8, color="#1f5fa8", label_width=150, dark=False
-):
-    if not items:
-        return mark_safe("")
-    height = len(items) * (bar + gap) + gap
-    top_value = max(v for _l, v in items) or 1
-    plot_w = width - label_width - 60
-    text = "#e5e7eb" if dark else "#1f2937"
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="13" font-family="sans-serif">'
-    ]
-    for i, (label, value) in enumerate(items):
-        yy = gap + i * (bar + gap)
-        w = plot_w * value / top_value
-        parts.append(
-            f'<text x="{label_width - 8}" y="{yy + bar * 0.7:.1f}" text-anchor="end" fill="{text}">{escape(label[:14])}</text>'
-        )
-        parts.append(
-            f'<rect x="{label_width}" y="{yy}" width="{max(w, 1):.1f}" height="{bar}" rx="3" fill="{color}"/>'
-        )
-        parts.append(
-            f'<text x="{label_width + w + 6:.1f}" y="{yy + bar * 0.7:.1f}" fill="{text}">{_fmt(value)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308
