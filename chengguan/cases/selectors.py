@@ -7,7 +7,7 @@ from django.db.models import Case as When_
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from chengguan.org.models import Role
+from chengguan.org.models import LIGHT_ROLES, Role
 from chengguan.org.scope import department_paths, region_paths, sees_everything
 
 from . import conf
@@ -15,8 +15,8 @@ from .models import Attachment, Case, CaseDepartment, Notification
 from .workflow import State
 
 DEPARTMENT = Role.DEPARTMENT_HANDLER.value
-# Every role except department handlers sees the cases of its region subtree.
-REGION_VIEW_ROLES = frozenset(r.value for r in Role) - {DEPARTMENT}
+# Every role except department handlers and the light roles sees the cases of its region subtree.
+REGION_VIEW_ROLES = frozenset(r.value for r in Role) - {DEPARTMENT} - LIGHT_ROLES
 
 
 def scope_filter(user) -> Q:

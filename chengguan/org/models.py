@@ -143,6 +143,15 @@ class Role(models.TextChoices):
     LEGAL_REVIEWER = "legal_reviewer", _("legal reviewer")
     LEADER = "leader", _("leader")
     ADMIN = "admin", _("administrator")
+    # Light roles (issue #20): they see only what their own app gives them, never the case register.
+    VOLUNTEER = "volunteer", _("volunteer / grid worker")
+    SOCIAL_SUPERVISOR = "social_supervisor", _("social supervisor")
+    POLICE = "police", _("police liaison")
+
+
+# Roles that see nothing of the case register or the enforcement files by region: a volunteer reports with points,
+# a social supervisor reads published enforcement outcomes, the police liaison receives referrals.
+LIGHT_ROLES = frozenset({Role.VOLUNTEER.value, Role.SOCIAL_SUPERVISOR.value, Role.POLICE.value})
 
 
 class User(AbstractUser):

@@ -11,7 +11,11 @@ from operator import or_
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Department, Region, Role
+from .models import LIGHT_ROLES, Department, Region, Role
+
+# Without an explicit role list, scope comes from the staff roles only: a volunteer's, social supervisor's or police
+# liaison's assignment never opens the register of its region (their own apps pass their role explicitly).
+STAFF_ROLES = frozenset(r.value for r in Role) - LIGHT_ROLES
 
 
 def _assignments(user, roles=None):
@@ -43,6 +47,8 @@ def scope_q(
     Region/Department foreign key on the model (e.g. "grid__community" or "current_department")."""
     if sees_everything(user):
         return Q()
+    if roles is None:
+        roles = STAFF_ROLES
     parts = []
     if region_field:
         parts += [Q(**{f"{region_field}__path__startswith": p}) for p in region_paths(user, roles)]
