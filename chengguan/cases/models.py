@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.catalog.models import AreaClass, Severity
 
@@ -16,7 +17,7 @@ class Source(models.TextChoices):
     CITIZEN = "citizen", _("citizen (web / WeChat)")
     HOTLINE = "hotline", _("hotline (12345 / 12319)")
     CAMERA = "camera", _("camera / AI detection")
-    LEADER = "leader", _("leader")
+    LEADER = "leader", pgettext_lazy("case source", "leader")
     DEPARTMENT = "department", _("department self-found")
     PATROL = "patrol", _("enforcement patrol")  # 执法巡查: an officer's or assistant's finding on patrol
 
@@ -255,8 +256,8 @@ class CaseEvent(models.Model):
     actor_role = models.CharField(_("actor role"), max_length=24, blank=True)
     actor_name = models.CharField(_("actor name"), max_length=100, blank=True)
     at = models.DateTimeField(_("time"), db_index=True)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20)
+    from_state = models.CharField(pgettext_lazy("state change", "from"), max_length=20, blank=True)
+    to_state = models.CharField(pgettext_lazy("state change", "to"), max_length=20)
     step = models.CharField(_("step"), max_length=12, blank=True)
     step_started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)

@@ -10,6 +10,7 @@ services; `permissions.can_act` answers "may this user do this act on this case 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import State
 
@@ -176,7 +177,7 @@ ACT_LIST = [
     Act("record_payment", _("Record payment"), (S.SERVED, S.ENFORCING), (S.PERFORMED,),
         params=(P("amount", "decimal", _("amount paid (yuan)"), required=True),
                 P("paid_on", "date", _("paid on"), required=True),
-                P("channel", "choice", _("channel"), required=True, choices=("bank", "electronic", "cash", "court")),
+                P("channel", "choice", pgettext_lazy("payment", "channel"), required=True, choices=("bank", "electronic", "cash", "court")),
                 P("receipt_number", "text", _("receipt number")))),
     Act("start_remedy", _("Record review or lawsuit"), (S.SERVED, S.ENFORCING),
         params=(P("kind", "choice", _("kind"), required=True, choices=("review", "lawsuit")),

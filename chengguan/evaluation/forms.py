@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.org.models import Department, Region
 
@@ -45,7 +46,7 @@ class CancelForm(forms.Form):
 
 
 class AccountabilityForm(forms.Form):
-    kind = forms.ChoiceField(choices=AccountabilityKind.choices, label=_("action"))
+    kind = forms.ChoiceField(choices=AccountabilityKind.choices, label=pgettext_lazy("accountability", "action"))
     street = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("street"))
     department = forms.ModelChoiceField(
         Department.objects.filter(is_active=True), required=False, label=_("department")

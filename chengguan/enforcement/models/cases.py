@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .powers import PartyType, PowerItem
 
@@ -470,7 +471,7 @@ class Payment(models.Model):
     case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="payments")
     fine = models.DecimalField(_("fine"), max_digits=12, decimal_places=2)
     late_fee = models.DecimalField(_("late fee"), max_digits=12, decimal_places=2, default=0)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("payment", "channel"), max_length=10, choices=Channel.choices)
     paid_on = models.DateField(_("paid on"))
     receipt_number = models.CharField(_("receipt number"), max_length=60, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

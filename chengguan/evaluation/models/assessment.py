@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -117,7 +118,7 @@ class AssessmentRecord(models.Model):
 
 class AssessmentEvidence(models.Model):
     record = models.ForeignKey(AssessmentRecord, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="evaluation/%Y/%m/")
+    file = models.FileField(pgettext_lazy("upload", "file"), upload_to="evaluation/%Y/%m/")
     original_name = models.CharField(_("original name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -142,7 +143,7 @@ class AccountabilityKind(models.TextChoices):
 
 
 class AccountabilityAction(models.Model):
-    kind = models.CharField(_("action"), max_length=12, choices=AccountabilityKind.choices)
+    kind = models.CharField(pgettext_lazy("accountability", "action"), max_length=12, choices=AccountabilityKind.choices)
     street = models.ForeignKey(
         "org.Region",
         null=True,

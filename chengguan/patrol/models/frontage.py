@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -14,7 +15,7 @@ class Obligation(models.TextChoices):
 
     CLEANLINESS = "cleanliness", _("cleanliness")
     GREENING = "greening", _("greening")
-    ORDER = "order", _("order")
+    ORDER = "order", pgettext_lazy("frontage duty", "order")
     APPEARANCE = "appearance", _("street appearance")
     FACILITIES = "facilities", _("public facilities")
 

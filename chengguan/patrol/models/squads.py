@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .common import Body
 
@@ -35,7 +36,7 @@ class TemplateRequirement(models.Model):
     template = models.ForeignKey(
         CompositionTemplate, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("template")
     )
-    body = models.CharField(_("body"), max_length=16, choices=Body.choices)
+    body = models.CharField(pgettext_lazy("staff category", "body"), max_length=16, choices=Body.choices)
     min_count = models.PositiveSmallIntegerField(_("required count"))
 
     class Meta:
@@ -97,7 +98,7 @@ class SquadMember(models.Model):
     user = models.ForeignKey(
         USER, on_delete=models.CASCADE, related_name="squad_memberships", verbose_name=_("person")
     )
-    body = models.CharField(_("body"), max_length=16, choices=Body.choices)
+    body = models.CharField(pgettext_lazy("staff category", "body"), max_length=16, choices=Body.choices)
     organisation = models.ForeignKey(
         "org.Department",
         null=True,
@@ -218,7 +219,7 @@ class DutyAssignment(models.Model):
     user = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="duty_assignments", verbose_name=_("person")
     )
-    body = models.CharField(_("body"), max_length=16, choices=Body.choices)
+    body = models.CharField(pgettext_lazy("staff category", "body"), max_length=16, choices=Body.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ON_DUTY)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .common import Body
 
@@ -30,7 +31,7 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(
         USER, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
     )
-    body = models.CharField(_("body"), max_length=16, choices=Body.choices)
+    body = models.CharField(pgettext_lazy("staff category", "body"), max_length=16, choices=Body.choices)
     staff_number = models.CharField(_("staff number"), max_length=32, blank=True)
     region = models.ForeignKey(
         "org.Region",
@@ -220,7 +221,7 @@ class OfficerFileEntry(models.Model):
     class Category(models.TextChoices):
         STUDY = "study", _("law study")
         PUBLICITY = "publicity", _("law publicity")
-        ENFORCEMENT = "enforcement", _("enforcement")
+        ENFORCEMENT = "enforcement", pgettext_lazy("work kind", "enforcement")
         CASE_REVIEW = "case_review", _("case file review")
 
     user = models.ForeignKey(

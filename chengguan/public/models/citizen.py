@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Satisfaction(models.Model):
@@ -50,7 +51,7 @@ class PointsEntry(models.Model):
         verbose_name=_("case"),
     )
     reason = models.CharField(_("reason"), max_length=40)
-    points = models.IntegerField(_("points"))
+    points = models.IntegerField(pgettext_lazy("reward", "points"))
     at = models.DateTimeField(_("time"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HotlineSystem(models.Model):
@@ -110,7 +111,7 @@ class WebhookDelivery(models.Model):
     the same attempt; a claim older than the stale limit is taken over (the sender died)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", pgettext_lazy("delivery", "pending")
         SENDING = "sending", _("sending")
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed (given up)")
@@ -118,7 +119,7 @@ class WebhookDelivery(models.Model):
     subscriber = models.ForeignKey(WebhookSubscriber, on_delete=models.CASCADE, related_name="deliveries")
     event = models.ForeignKey("cases.CaseEvent", on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(_("body"))
+    body = models.TextField(pgettext_lazy("message", "body"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # attempts made before the last manual retry: the backoff and the give-up limit count from here
