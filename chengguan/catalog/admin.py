@@ -36,7 +36,7 @@ class ComponentTypeAdmin(CatalogueEntryAdmin):
 class FilingConditionInline(admin.TabularInline):
     model = FilingCondition
     extra = 0
-    fields = ["code", "text", "closing_text", "default_severity", "is_active"]
+    fields = ["code", "text", "closing_text", "default_severity", "photo_required", "is_active"]
 
 
 @admin.register(MatterType)

@@ -126,6 +126,11 @@ class FilingCondition(models.Model):
     default_severity = models.CharField(
         _("default severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
     )
+    photo_required = models.BooleanField(
+        _("photo required"),
+        default=False,
+        help_text=_("A supervisor's or officer's report of this matter must carry a photo of the problem."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -123,6 +123,24 @@ def _check_inputs(*, source, matter, description, severity, component, reporter_
             )
 
 
+# Sources whose reporter stands at the problem with a phone: where the filing condition asks for a photo, they take one.
+FIELD_SOURCES = frozenset({Source.SUPERVISOR, Source.PATROL, Source.DEPARTMENT})
+
+
+def _check_photo(*, source, matter, photos):
+    if source in FIELD_SOURCES and not photos and photo_required(matter):
+        raise ValidationError(
+            _("A report of %(matter_name)s needs a photo of the problem: take one and report again.")
+            % {"matter_name": matter.name},
+            field="photos",
+        )
+
+
+def photo_required(matter) -> bool:
+    """Whether an active filing condition of the matter asks for a photo on a field report."""
+    return matter.filing_conditions.filter(is_active=True, photo_required=True).exists()
+
+
 def _check_backdating(actor, reported_at, at, *, importing: bool) -> float | None:
     """A report time in the past (recorded on the report event as `backdated_hours`). Anyone may be up to
     `CASES_BACKDATE_GRACE_HOURS` (24: a phone that was offline) late; further back only the import path, the
@@ -191,6 +209,8 @@ def case_report(
         reported_at=reported_at,
         at=at,
     )
+    if not system_role:
+        _check_photo(source=source, matter=matter, photos=photos)
     role = system_role or _reporter_role(actor, source)
     backdated = _check_backdating(actor, reported_at, at, importing=bool(system_role))
     location = locate(lng, lat, crs)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chengguan.catalog.models import MatterType, Severity
+from chengguan.catalog.models import FilingCondition, MatterType, Severity
 from chengguan.catalog.services import matter_for_code
 from chengguan.core.errors import DomainError, ValidationError
 
@@ -58,7 +58,15 @@ def matter_search(request):
     qs = MatterType.objects.filter(is_active=True)
     if q:
         qs = qs.filter(Q(code__startswith=q) | Q(name__icontains=q) | Q(major_name__icontains=q))
-    return render(request, "cases/_matter_options.html", {"matters": qs.order_by("code")[:30]})
+    matters = list(qs.order_by("code")[:30])
+    needs_photo = set(
+        FilingCondition.objects.filter(matter__in=matters, is_active=True, photo_required=True).values_list(
+            "matter_id", flat=True
+        )
+    )
+    for m in matters:
+        m.photo_required = m.pk in needs_photo
+    return render(request, "cases/_matter_options.html", {"matters": matters})
 
 
 @login_required
