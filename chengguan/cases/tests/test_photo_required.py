@@ -4,8 +4,8 @@ form says so beside the matter, and a report without a photo is refused with the
 import pytest
 
 from chengguan.catalog.models import FilingCondition
-from chengguan.core.errors import ValidationError
 from chengguan.core.coords import from_storage
+from chengguan.core.errors import ValidationError
 
 from ..models import Attachment, Case
 from .conftest import POINT_A, Upload, png_bytes, report
