@@ -18,6 +18,7 @@ from chengguan.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from chengguan.core.workcalendar import add_working_time
 from chengguan.org.models import Region
 
+from . import notices
 from .access import Viewer, can_assess, can_issue_notices
 from .models import (
     NOTICE_ORDER,
@@ -292,6 +293,7 @@ def red_light_issue(
                 )
         except IntegrityError as exc:
             raise Conflict("Another notice was issued for this case just now.", field="case") from exc
+        notices.tell(notice)
         if actor is not None and wanted in (NoticeLevel.URGE, NoticeLevel.SUPERVISE):
             # A person's notice is also their urge / supervise act on the case (the case sweeper already
             # records automatic ones, so the automatic notices do not act on the case a second time).

@@ -99,3 +99,19 @@ def test_the_notices_page(overdue, login, city):
     outsider = login(city["outsider"])
     assert outsider.post(reverse("evaluation:notice_issue", args=[overdue.pk])).status_code == 403
     assert overdue.number not in outsider.get(reverse("evaluation:notices")).content.decode()
+
+
+def test_a_notice_reaches_the_department_it_is_addressed_to(overdue, city):
+    from chengguan.cases.models import Notification
+
+    def inbox(name):
+        return list(Notification.objects.filter(user=city[name], kind="reminder").values_list("text", "link"))
+
+    urge = red_light_issue(actor=city["dispatcher"], case=overdue, at=at(16, 9, 0))
+    [(text, link)] = inbox("department_handler")
+    assert text.startswith(f"【催办 {urge.number}】催办通知书") and link == f"/cases/{overdue.pk}/"
+    assert inbox("roads_handler") == [] and inbox("outsider") == [] and inbox("leader") == []
+    red_light_issue(actor=city["dispatcher"], case=overdue, at=at(17, 10, 0))
+    red_light_issue(actor=city["leader"], case=overdue, at=at(20, 10, 0))
+    assert len(inbox("department_handler")) == 3
+    assert [t[:4] for t, _ in inbox("leader")] == ["【移送问"]  # a referral also reaches the leaders

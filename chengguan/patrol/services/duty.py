@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..selectors.squads import CompositionCheck, composition_check
 from ..selectors.staff import active_q, assistant_ready
+from . import roster_notices
 from ._base import log, require_choice, require_text
 
 
@@ -111,6 +112,8 @@ def shift_create(
         if shift.assignments.get(user=leader).body == Body.ASSISTANT:
             raise ValidationError(_("An assistant cannot lead a shift."), field="leader")
     log(actor, "shift.create", shift, region=region, summary=str(shift), people=len(people_bodies))
+    for user, _body in people_bodies:
+        roster_notices.added(shift, user)
     return shift, composition_check(shift)
 
 
@@ -136,6 +139,7 @@ def assignment_add(
         raise Conflict(_("This person is already on the shift."), field="user")
     assignment = _assign(actor=actor, shift=shift, user=user, body=body)
     log(actor, "shift.assign", shift, region=shift.region, summary=str(user), user=user.pk)
+    roster_notices.added(shift, user)
     return assignment, composition_check(shift)
 
 
@@ -148,6 +152,7 @@ def assignment_remove(*, actor: User, assignment: DutyAssignment) -> Composition
     user = assignment.user
     assignment.delete()
     log(actor, "shift.unassign", shift, region=shift.region, summary=str(user), user=user.pk)
+    roster_notices.removed(shift, user)
     return composition_check(shift)
 
 
@@ -280,6 +285,7 @@ def swap_request_decide(
     request.decision_note = note.strip()[:200]
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     log(actor, f"swap.{target}", request, region=shift.region, summary=request.decision_note)
+    roster_notices.swap_decided(request, approve)
     return request, checks
 
 
@@ -395,6 +401,7 @@ def leave_request_decide(
         summary=request.decision_note,
         shifts=len(affected),
     )
+    roster_notices.leave_decided(request, approve, len(affected))
     return request, affected
 
 
