@@ -77,7 +77,7 @@ class LadderStepInline(admin.TabularInline):
 
 @admin.register(Ladder)
 class LadderAdmin(admin.ModelAdmin):
-    list_display = ["key", "name", "direction", "per_unit_grid", "per_month", "floor_score"]
+    list_display = ["key", "name", "direction", "per_unit_grid", "per_month", "per_shift", "floor_score"]
     inlines = [LadderStepInline]
 
 

@@ -42,6 +42,7 @@ class Row:
     grade: str | None = None
     rank: int | None = None
     unit_grids: int = 1
+    shifts: int | None = None
 
 
 @dataclass
@@ -117,6 +118,35 @@ def _unit_grid_counts(level: str, keys) -> dict:
     return {r[field_name]: r["n"] for r in rows}
 
 
+def supervisor_area(keys) -> dict:
+    """user id → unit grids of the responsibility grids the supervisor patrols (their grid area)."""
+    rows = (
+        UnitGrid.objects.filter(responsibility_grids__supervisors__in=list(keys))
+        .values("responsibility_grids__supervisors")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {r["responsibility_grids__supervisors"]: r["n"] for r in rows}
+
+
+def supervisor_shifts(keys, period) -> dict:
+    """user id → duty shifts worked (on duty, not on leave) that started in the period, from the patrol roster."""
+    from chengguan.patrol.models import DutyAssignment
+
+    rows = (
+        DutyAssignment.objects.filter(
+            user_id__in=list(keys),
+            status=DutyAssignment.Status.ON_DUTY,
+            shift__day__gte=period.start,
+            shift__day__lt=period.end,
+        )
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["user_id"]: r["n"] for r in rows}
+
+
 def party_report(
     party: str,
     period: Period,
@@ -143,15 +173,26 @@ def party_report(
         names = _names(party, level, measured.keys())
     config = config or load_config()
     grids = _unit_grid_counts(level, measured.keys()) if party == "region" else {}
+    shifts = {}
+    if party == "supervisor":  # the divisors only where a ladder of the scheme asks for them
+        ladders = [t.ladder for t in config.schemes.get(party, ()) if t.ladder is not None]
+        if any(lad.per_unit_grid for lad in ladders):
+            grids = supervisor_area(measured.keys())
+        if any(lad.per_shift for lad in ladders):
+            shifts = supervisor_shifts(measured.keys(), period)
     rows = []
     total = Measured()
     for key, m in measured.items():
         total.add(m.measures)
         values = finish(spec, m.measures)
-        unit_grids = grids.get(key, 0) if party == "region" and level != "grid" else 1
-        row = Row(key=key, name=names.get(key, str(key)), values=values, unit_grids=unit_grids)
+        if party == "supervisor":
+            unit_grids = grids.get(key, 1)
+        else:
+            unit_grids = grids.get(key, 0) if party == "region" and level != "grid" else 1
+        row = Row(key=key, name=names.get(key, str(key)), values=values, unit_grids=unit_grids,
+                  shifts=shifts.get(key))  # fmt: skip
         if spec.is_active(values):
-            row.score = config.score(party, values, period=period, unit_grids=unit_grids)
+            row.score = config.score(party, values, period=period, unit_grids=unit_grids, shifts=row.shifts)
         row.grade = config.grade(row.score)
         rows.append(row)
     rank_rows(rows)

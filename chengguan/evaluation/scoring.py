@@ -26,11 +26,14 @@ class LadderRule:
     per_unit_grid: bool
     per_month: bool
     floor_score: float
+    per_shift: bool = False
 
-    def score(self, value: float, *, period: Period, unit_grids: int = 1) -> float:
+    def score(self, value: float, *, period: Period, unit_grids: int = 1, shifts: int | None = None) -> float:
         if self.per_unit_grid:
             value = value / max(unit_grids, 1)
-        if self.per_month:
+        if self.per_shift:
+            value = value / max(shifts or 0, 1)  # no shift on the roster: the count itself
+        elif self.per_month:
             value = value / period.months
         if self.direction == Ladder.Direction.AT_LEAST:
             for bound, score in sorted(self.steps, reverse=True):
@@ -64,7 +67,9 @@ class ScoringConfig:
                 return letter
         return self.grades[-1][1] if self.grades else None
 
-    def score(self, party: str, values: dict, *, period: Period, unit_grids: int = 1) -> float | None:
+    def score(
+        self, party: str, values: dict, *, period: Period, unit_grids: int = 1, shifts: int | None = None
+    ) -> float | None:
         total = weights = 0.0
         rated = False
         for term in self.schemes.get(party, ()):
@@ -72,7 +77,7 @@ class ScoringConfig:
             if value is None or term.weight <= 0:
                 continue
             if term.scoring == SchemeTerm.Scoring.LADDER:
-                points = term.ladder.score(value, period=period, unit_grids=unit_grids)
+                points = term.ladder.score(value, period=period, unit_grids=unit_grids, shifts=shifts)
             else:
                 rated = True
                 points = 100.0 - value if term.scoring == SchemeTerm.Scoring.INVERTED else value
@@ -91,6 +96,7 @@ def load_config() -> ScoringConfig:
             ladder.per_unit_grid,
             ladder.per_month,
             float(ladder.floor_score),
+            ladder.per_shift,
         )
     schemes: dict = {}
     for term in SchemeTerm.objects.select_related("scheme").order_by("scheme", "position", "pk"):

@@ -35,7 +35,15 @@ class Ladder(models.Model):
     name = models.CharField(_("name"), max_length=100)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     per_unit_grid = models.BooleanField(
-        _("per unit grid"), default=False, help_text=_("divide a region's count by its number of unit grids")
+        _("per unit grid"),
+        default=False,
+        help_text=_("divide a region's count by its number of unit grids (a supervisor's: the unit grids of their "
+                    "responsibility grids)"),
+    )
+    per_shift = models.BooleanField(
+        _("per duty shift"),
+        default=False,
+        help_text=_("divide a person's count by the duty shifts they worked in the period (bounds are per shift)"),
     )
     per_month = models.BooleanField(
         _("bounds are per month"),
