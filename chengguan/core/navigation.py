@@ -1,7 +1,8 @@
 """The staff menu: each app may declare `NAVIGATION` in its `navigation.py`.
 
 An entry is `(label, url_name, roles)` or `(label, url_name, roles, count)` (`url_name` may end in a query, `"cases:list?overdue=1"`):
-- `roles` is a set of role names allowed to see the entry, or None for every signed-in user;
+- `roles` is a set of role names allowed to see the entry, or None for every signed-in staff user (not a user
+  who holds only light roles — volunteer, social supervisor, police liaison — whose apps name them explicitly);
 - `count`, when given, is a function `count(user, now) -> int` (the items waiting in that queue; the menu shows
   the number beside the label and the home page lists the entries with work first). Its name `alert` marks
   counts that are warnings (overdue): the menu shows them red.
@@ -16,7 +17,12 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from chengguan.org.models import LIGHT_ROLES
 from chengguan.org.scope import sees_everything, user_roles
+
+
+def _light_only(roles: set) -> bool:
+    return bool(roles) and roles <= LIGHT_ROLES
 
 
 def _modules():
@@ -40,9 +46,12 @@ def menu_for(user, *, counts: bool = True, now=None) -> list[dict]:
     roles = user_roles(user)
     everything = sees_everything(user)
     now = now or timezone.now()
+    light = _light_only(roles) and not everything
     entries = []
     for label, url_name, allowed, *rest in _entries():
         if allowed is not None and not (roles & set(allowed)) and not everything:
+            continue
+        if allowed is None and light:
             continue
         name, _, query = url_name.partition("?")
         try:

@@ -33,3 +33,15 @@ def test_enforcement_roles_get_their_queues_with_counts(city):
     assert by_role["leader"]["enforcement:approvals"] == 0
     assert by_role["officer"]["enforcement:list"] == 0
     assert "enforcement:list" not in by_role["operator"]
+
+
+def test_entries_for_every_signed_in_user_are_staff_entries_not_for_light_roles(city):
+    """A volunteer, social supervisor or police liaison sees only the entries their apps name them in."""
+    from chengguan.core.navigation import menu_for
+    from chengguan.org.models import Role, RoleAssignment, User
+
+    volunteer = User.objects.create_user(username="volunteer1", password="x")
+    RoleAssignment.objects.create(user=volunteer, role=Role.VOLUNTEER, region=city.district_a)
+    staff_names = {e["name"] for e in menu_for(city["supervisor"], counts=False)}
+    assert "cases:list" in staff_names  # positive control: the case register is a staff entry for everyone
+    assert "cases:list" not in {e["name"] for e in menu_for(volunteer, counts=False)}
