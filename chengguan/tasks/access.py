@@ -6,8 +6,14 @@ from django.db.models import Q
 
 from chengguan.core.errors import NotFound, PermissionDenied
 from chengguan.org.models import Role
-from chengguan.org.scope import STAFF_ROLES, has_role, scope_q, sees_everything, user_covers_department, \
-    user_covers_region
+from chengguan.org.scope import (
+    STAFF_ROLES,
+    has_role,
+    scope_q,
+    sees_everything,
+    user_covers_department,
+    user_covers_region,
+)
 
 MANAGERS = frozenset({Role.LEADER.value, Role.ADMIN.value})
 # who may put a problem on the list: the managers and the command centre's shift leaders and dispatchers

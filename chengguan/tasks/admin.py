@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Meeting, Milestone, Problem, ProgressReport, Programme, Task, TaskNotice
+from .models import Category, Meeting, Milestone, Problem, Programme, ProgressReport, Task, TaskNotice
 
 
 class CategoryInline(admin.TabularInline):

@@ -166,6 +166,9 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
         ordering = ["-at", "-pk"]
 
+    def __str__(self):
+        return f"{self.task.number} {self.percent}%"
+
 
 class ProgressEvidence(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
@@ -178,6 +181,9 @@ class ProgressEvidence(models.Model):
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+
+    def __str__(self):
+        return self.original_name
 
 
 class TaskNotice(models.Model):
@@ -204,6 +210,9 @@ class TaskNotice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task"], condition=models.Q(status="open"), name="task_one_open_notice"),
         ]
+
+    def __str__(self):
+        return f"{self.task.number} {self.get_level_display()}"
 
 
 class Problem(models.Model):

@@ -14,7 +14,14 @@ from chengguan.core.workcalendar import add_working_time
 from chengguan.org.scope import user_covers_region
 
 from . import evidence
-from .access import PROBLEM_RAISERS, is_manager, may_manage, may_raise_problems, may_report, require_manager_for
+from .access import (
+    PROBLEM_RAISERS,
+    is_manager,
+    may_manage,
+    may_raise_problems,
+    may_report,
+    require_manager_for,
+)
 from .models import Meeting, Milestone, Problem, ProgressReport, Task, TaskNotice
 
 

@@ -21,7 +21,14 @@ from .access import get_task, is_manager, may_manage, may_raise_problems, may_re
 from .forms import DecisionForm, MeetingForm, MilestoneForm, ProblemForm, ProgressForm, TaskForm
 from .ladder import notice_issue, task_light
 from .models import Meeting, ProgressEvidence, Task
-from .services import meeting_decide, meeting_record, milestone_add, problem_raise, progress_report, task_create
+from .services import (
+    meeting_decide,
+    meeting_record,
+    milestone_add,
+    problem_raise,
+    progress_report,
+    task_create,
+)
 
 
 def staff_page(view):
