@@ -26,14 +26,14 @@ class TaskForm(DeadlineMixin):
 
 class ProgressForm(forms.Form):
     percent = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = forms.CharField(label=_("progress made"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     milestone = forms.IntegerField(required=False, widget=forms.HiddenInput)
     closes = forms.BooleanField(label=_("this completes the task"), required=False)
 
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("milestone"), max_length=150)
-    due = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(label=_("milestone due"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class MeetingForm(forms.Form):
@@ -46,7 +46,7 @@ class MeetingForm(forms.Form):
 
 
 class DecisionForm(DeadlineMixin):
-    title = forms.CharField(label=_("decision"), max_length=200)
+    title = forms.CharField(label=_("decision taken"), max_length=200)
     owner_department = forms.ModelChoiceField(label=_("owner unit"), queryset=Department.objects.filter(
         is_active=True))
     owner_person = forms.ModelChoiceField(label=_("person responsible"), required=False,

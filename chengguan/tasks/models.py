@@ -5,6 +5,7 @@ the programmes of numbered categories ("19 大类 82 项具体任务")."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.evaluation.models import NoticeLevel
 
@@ -139,7 +140,7 @@ class Task(models.Model):
 class Milestone(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=150)
-    due = models.DateTimeField(_("due"))
+    due = models.DateTimeField(_("milestone due"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
@@ -156,7 +157,7 @@ class ProgressReport(models.Model):
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by"))
     at = models.DateTimeField(_("reported at"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
-    text = models.TextField(_("progress"))
+    text = models.TextField(_("progress made"))
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("milestone reached"))
     closes = models.BooleanField(_("completes the task"), default=False)
@@ -172,7 +173,7 @@ class ProgressReport(models.Model):
 
 class ProgressEvidence(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="tasks/%Y/%m/")
+    file = models.FileField(pgettext_lazy("upload", "file"), upload_to="tasks/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=80)
     size = models.PositiveIntegerField()
