@@ -93,6 +93,7 @@ LOCAL_APPS = [
     "chengguan.public",
     "chengguan.sensing",
     "chengguan.tasks",
+    "chengguan.participation",
     "chengguan.dashboard",
     "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]
