@@ -26,13 +26,13 @@ class AnswerForm(forms.Form):
 class DutyForm(forms.Form):
     person = forms.ModelChoiceField(label=_("on duty"), queryset=User.objects.filter(
         role_assignments__isnull=False).distinct().order_by("username"))
-    starts_at = forms.DateTimeField(label=_("from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(label=_("duty from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("duty until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
 class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("title of the draft"), max_length=200)
-    summary = forms.CharField(label=_("summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(label=_("explanatory note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     draft_text = forms.CharField(label=_("draft text"), widget=forms.Textarea(attrs={"rows": 8}))
     department = forms.ModelChoiceField(label=_("drafting unit"), queryset=Department.objects.filter(is_active=True))
 

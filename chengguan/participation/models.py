@@ -30,7 +30,7 @@ class VolunteerPoints(models.Model):
     """The points ledger: a report earns points once per rewarded case action; administrators adjust by hand."""
 
     volunteer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("volunteer"))
-    points = models.IntegerField(_("points"))
+    points = models.IntegerField(_("points earned"))
     reason = models.CharField(_("reason"), max_length=100)
     report = models.ForeignKey(VolunteerReport, null=True, blank=True, on_delete=models.PROTECT, related_name="points")
     at = models.DateTimeField(_("at"))
@@ -56,7 +56,7 @@ class SupervisorComment(models.Model):
         OPEN = "open", _("awaiting answer")
         ANSWERED = "answered", _("answered")
 
-    supervisor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("supervisor"))
+    supervisor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("social supervisor"))
     case = models.ForeignKey("enforcement.EnforcementCase", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("enforcement case"))
     text = models.TextField(_("comment"))
@@ -113,8 +113,8 @@ class Place(models.Model):
 class DutySlot(models.Model):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="slots", verbose_name=_("place"))
     person = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("on duty"))
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("duty from"))
+    ends_at = models.DateTimeField(_("duty until"))
 
     class Meta:
         verbose_name = _("duty slot")
@@ -139,7 +139,7 @@ class Consultation(models.Model):
         RESPONDED = "responded", _("response published")
 
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("explanatory note"), blank=True)
     draft_text = models.TextField(_("draft text"))
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("drafting unit"))
@@ -170,7 +170,7 @@ class Opinion(models.Model):
     text = models.TextField(_("opinion"))
     at = models.DateTimeField(_("submitted at"))
     adopted = models.BooleanField(_("adopted"), null=True, blank=True)
-    reply = models.CharField(_("reply"), max_length=500, blank=True)
+    reply = models.CharField(_("reply to the opinion"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("opinion")
