@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.catalog.models import MatterType
 from chengguan.org.models import Department, User
+from chengguan.org.scope import STAFF_ROLES
 
 
 class VolunteerReportForm(forms.Form):
@@ -25,7 +26,7 @@ class AnswerForm(forms.Form):
 
 class DutyForm(forms.Form):
     person = forms.ModelChoiceField(label=_("on duty"), queryset=User.objects.filter(
-        role_assignments__isnull=False).distinct().order_by("username"))
+        role_assignments__role__in=STAFF_ROLES).distinct().order_by("username"))
     starts_at = forms.DateTimeField(label=_("duty from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("duty until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
