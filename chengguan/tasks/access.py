@@ -1,5 +1,5 @@
-"""Who may do what with the task lists. Tasks are seen by the leaders and administrators of the region they belong
-to, by the staff of the owner unit (its subtree) and by the person and leader named on them; light roles
+"""Who may do what with the task lists. Tasks are seen by the leaders, administrators and command centre (shift
+leaders, dispatchers) of the region they belong to, by the staff of the owner unit (its subtree) and by the person and leader named on them; light roles
 (volunteers, social supervisors, police liaisons) and people without a role see none of it."""
 
 from django.db.models import Q
@@ -34,7 +34,7 @@ def task_q(user) -> Q:
     if not user or not user.is_authenticated:
         return Q(pk__in=[])
     return (
-        scope_q(user, region_field="owner_region", department_field=None, roles=MANAGERS)
+        scope_q(user, region_field="owner_region", department_field=None, roles=PROBLEM_RAISERS)
         | scope_q(user, region_field=None, department_field="owner_department", roles=STAFF_ROLES)
         | Q(owner_person=user)
         | Q(leader=user)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.org.models import Department, Region, User
+from chengguan.org.scope import STAFF_ROLES
 
 from .models import Meeting, Problem, Task
 
@@ -19,7 +20,8 @@ class TaskForm(DeadlineMixin):
     owner_department = forms.ModelChoiceField(label=_("owner unit"), queryset=Department.objects.filter(
         is_active=True))
     owner_person = forms.ModelChoiceField(label=_("person responsible"), required=False,
-                                          queryset=User.objects.filter(role_assignments__isnull=False).distinct())
+                                          queryset=User.objects.filter(role_assignments__role__in=STAFF_ROLES)
+                                          .distinct().order_by("username"))
     leader = forms.ModelChoiceField(label=_("leading leader"), required=False,
                                     queryset=User.objects.filter(role_assignments__role="leader").distinct())
 
@@ -50,7 +52,8 @@ class DecisionForm(DeadlineMixin):
     owner_department = forms.ModelChoiceField(label=_("owner unit"), queryset=Department.objects.filter(
         is_active=True))
     owner_person = forms.ModelChoiceField(label=_("person responsible"), required=False,
-                                          queryset=User.objects.filter(role_assignments__isnull=False).distinct())
+                                          queryset=User.objects.filter(role_assignments__role__in=STAFF_ROLES)
+                                          .distinct().order_by("username"))
 
 
 class ProblemForm(DeadlineMixin):
@@ -60,6 +63,14 @@ class ProblemForm(DeadlineMixin):
     department = forms.ModelChoiceField(label=_("responsible unit"), queryset=Department.objects.filter(
         is_active=True))
     case_number = forms.CharField(label=_("case number"), required=False, max_length=32)
-    meeting = forms.IntegerField(label=_("meeting"), required=False, widget=forms.HiddenInput)
-    task = forms.IntegerField(label=_("existing task (number from the list)"), required=False,
-                              widget=forms.HiddenInput)
+    meeting = forms.ModelChoiceField(label=_("meeting"), required=False, queryset=Meeting.objects.none())
+    task = forms.ModelChoiceField(label=_("fixed by an existing task (else a new one is set)"), required=False,
+                                  queryset=Task.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        from . import selectors
+
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["meeting"].queryset = selectors.meetings(user).order_by("-held_at")
+            self.fields["task"].queryset = selectors.tasks(user).filter(status=Task.Status.OPEN).order_by("number")

@@ -28,11 +28,11 @@ def meetings(user) -> QuerySet:
     """Meetings whose decisions the user may see, and every meeting of the region for its leaders."""
     from chengguan.org.scope import scope_q
 
-    from .access import MANAGERS
+    from .access import PROBLEM_RAISERS
 
     seen = Task.objects.filter(task_q(user), meeting__isnull=False).values("meeting_id")
     return Meeting.objects.filter(
-        Q(pk__in=seen) | scope_q(user, region_field="region", department_field=None, roles=MANAGERS)
+        Q(pk__in=seen) | scope_q(user, region_field="region", department_field=None, roles=PROBLEM_RAISERS)
     ).select_related("chair", "region").annotate(decisions=Count("tasks"))
 
 

@@ -20,7 +20,7 @@ from . import selectors
 from .access import get_task, is_manager, may_manage, may_raise_problems, may_report, require_staff
 from .forms import DecisionForm, MeetingForm, MilestoneForm, ProblemForm, ProgressForm, TaskForm
 from .ladder import notice_issue, task_light
-from .models import Meeting, ProgressEvidence, Task
+from .models import ProgressEvidence, Task
 from .services import (
     meeting_decide,
     meeting_record,
@@ -218,7 +218,7 @@ def problems(request):
     from chengguan.cases.selectors import visible_cases
 
     user = request.user
-    form = ProblemForm(request.POST or None)
+    form = ProblemForm(request.POST or None, user=user)
     if request.method == "POST":
         if not may_raise_problems(user):
             raise HttpForbidden
@@ -232,10 +232,8 @@ def problems(request):
                     case = visible_cases(user).filter(number=d["case_number"].strip()).first()
                     if case is None:
                         raise DomainError(_("No such case."), field="case")
-                meeting_obj = Meeting.objects.filter(pk=d["meeting"]).first() if d["meeting"] else None
-                task = selectors.tasks(user).filter(pk=d["task"]).first() if d["task"] else None
                 p = problem_raise(actor=user, title=d["title"], source=d["source"], description=d["description"],
-                                  department=d["department"], case=case, meeting=meeting_obj, task=task,
+                                  department=d["department"], case=case, meeting=d["meeting"], task=d["task"],
                                   due=d["due"], working_days=d["working_days"])
                 messages.success(request, _("Problem %(number)s put on the list with task %(task)s.")
                                  % {"number": p.number, "task": p.task.number})

@@ -108,3 +108,19 @@ def test_the_leader_records_a_meeting_and_its_decision_on_the_pages(city, frozen
     assert login(city["dispatcher"]).post(reverse("tasks:meeting", args=[meeting.pk]), {
         "title": "越权", "owner_department": city.sanitation.pk, "working_days": 3}).status_code in (403, 404)
     assert Task.objects.filter(meeting=meeting).count() == 1
+
+
+def test_the_centre_puts_a_meeting_problem_on_the_list_on_the_page(city, story, login):
+    from chengguan.tasks.models import Problem
+
+    meeting, task = story
+    client = login(city["dispatcher"])
+    page = client.get(reverse("tasks:problems")).content.decode()
+    assert "双周例会" in page and task.number in page  # the meeting and the open task to choose from
+    client.post(reverse("tasks:problems"), {"title": "夜市油烟扰民", "source": "meeting", "meeting": meeting.pk,
+                                            "department": city.brigade_a.pk, "task": task.pk})
+    problem = Problem.objects.get(title="夜市油烟扰民")
+    assert problem.meeting == meeting and problem.task == task and problem.raised_by == city["dispatcher"]
+    refused = login(city["officer"]).post(reverse("tasks:problems"), {
+        "title": "越权", "source": "inspection", "department": city.brigade_a.pk, "working_days": 3})
+    assert refused.status_code == 403 and not Problem.objects.filter(title="越权").exists()
