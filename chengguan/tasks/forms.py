@@ -14,6 +14,8 @@ class DeadlineMixin(forms.Form):
 
 
 class TaskForm(DeadlineMixin):
+    field_order = ["title", "kind", "description", "owner_department", "owner_person", "leader", "due",
+                   "working_days"]
     title = forms.CharField(label=_("title"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=[(k, v) for k, v in Task.Kind.choices if k != "decision"])
     description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -48,6 +50,7 @@ class MeetingForm(forms.Form):
 
 
 class DecisionForm(DeadlineMixin):
+    field_order = ["title", "owner_department", "owner_person", "due", "working_days"]
     title = forms.CharField(label=_("decision taken"), max_length=200)
     owner_department = forms.ModelChoiceField(label=_("owner unit"), queryset=Department.objects.filter(
         is_active=True))
@@ -57,6 +60,8 @@ class DecisionForm(DeadlineMixin):
 
 
 class ProblemForm(DeadlineMixin):
+    field_order = ["title", "source", "description", "department", "case_number", "meeting", "task", "due",
+                   "working_days"]
     title = forms.CharField(label=_("problem"), max_length=200)
     source = forms.ChoiceField(label=_("found by"), choices=Problem.Source.choices)
     description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
