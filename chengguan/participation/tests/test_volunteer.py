@@ -46,8 +46,7 @@ def test_a_volunteer_report_filed_earns_points_once(city, frozen, media, volunte
     assert entry.report == report and entry.reason == "file"
     from chengguan.participation.volunteers import points_award
 
-    assert points_award(case_id=case.pk, action="file", at=case.updated_at if hasattr(case, "updated_at") else
-                        entry.at) is None  # the same action pays once
+    assert points_award(case_id=case.pk, action="file", at=entry.at) is None  # the same action pays once
     assert points_balance(volunteer) == 10
     assert not PointsEntry.objects.exists()  # no citizen points by phone for it
 

@@ -1,6 +1,6 @@
 """The pages as the people who use them, and every page refused to the outsider, the volunteer and nobody."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -124,3 +124,39 @@ def test_the_centre_puts_a_meeting_problem_on_the_list_on_the_page(city, story, 
     refused = login(city["officer"]).post(reverse("tasks:problems"), {
         "title": "越权", "source": "inspection", "department": city.brigade_a.pk, "working_days": 3})
     assert refused.status_code == 403 and not Problem.objects.filter(title="越权").exists()
+
+
+def test_the_leader_urges_an_overdue_task_from_its_page(city, story, login, frozen):
+    _meeting, task = story
+    url = reverse("tasks:urge", args=[task.pk])
+    assert login(city["leader"]).post(url).status_code == 302
+    task.refresh_from_db()
+    assert task.notice_level == ""  # not overdue yet: nothing issued
+    frozen.move_to(task.deadline + timedelta(hours=1))
+    assert login(city["officer"]).post(url).status_code == 403  # the owner does not urge themselves
+    login(city["leader"]).post(url)
+    task.refresh_from_db()
+    assert task.notice_level == "urge" and task.notices.get().issued_by == city["leader"]
+
+
+def test_the_task_list_costs_the_same_queries_for_3_or_12_tasks(city, story, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chengguan.tasks.services import task_create
+
+    client = login(city["leader"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("tasks:index")).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        task_create(actor=city["leader"], title=f"任务{i}", owner_department=city.roads,
+                    owner_person=city["roads_handler"], working_days=5)
+    few = count()
+    for i in range(9):
+        task_create(actor=city["leader"], title=f"更多任务{i}", owner_department=city.sanitation,
+                    owner_person=city["department_handler"], leader=city["leader"], working_days=5 + i)
+    assert count() == few
