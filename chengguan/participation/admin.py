@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import redirect
+
+from chengguan.core.errors import DomainError
 
 from .models import (
     Consultation,
@@ -44,13 +48,26 @@ class VolunteerPointsAdmin(admin.ModelAdmin):
     fields = ["volunteer", "points", "reason"]
 
     def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
         from .volunteers import points_adjust
 
-        entry = points_adjust(actor=request.user, volunteer=obj.volunteer, points=obj.points, reason=obj.reason)
+        try:
+            entry = points_adjust(actor=request.user, volunteer=obj.volunteer, points=obj.points, reason=obj.reason)
+        except DomainError as exc:
+            raise DjangoValidationError(exc.message) from exc
         obj.pk, obj.at, obj.recorded_by = entry.pk, entry.at, entry.recorded_by
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except DjangoValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
+            return redirect(request.path)
 
 
 @admin.register(SupervisorComment)
