@@ -6,9 +6,14 @@ from chengguan.org.models import Department, User
 from chengguan.org.scope import STAFF_ROLES
 
 
+class MatterChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name  # the name a person knows, not the catalogue code
+
+
 class VolunteerReportForm(forms.Form):
-    matter = forms.ModelChoiceField(label=_("what is the problem"), queryset=MatterType.objects.filter(
-        is_active=True).order_by("code"))
+    matter = MatterChoice(label=_("what is the problem"), queryset=MatterType.objects.filter(
+        is_active=True).order_by("name"))
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     lng = forms.FloatField(label=_("longitude"), widget=forms.HiddenInput)
