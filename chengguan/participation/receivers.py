@@ -1,0 +1,19 @@
+"""Volunteer points follow the case events (after they commit), like the portal's citizen points."""
+
+import logging
+
+from django.dispatch import receiver
+
+from chengguan.cases.signals import case_event_recorded
+
+log = logging.getLogger("chengguan.participation")
+
+
+@receiver(case_event_recorded, dispatch_uid="participation.volunteer_points")
+def award_volunteer_points(sender, event, **kwargs):
+    from .volunteers import points_award
+
+    try:
+        points_award(case_id=event.case_id, action=event.action, at=event.at)
+    except Exception:  # noqa: BLE001 - points never break the case loop
+        log.exception("could not award volunteer points for case event %s", event.pk)
