@@ -15,7 +15,7 @@ from .services.base import (
 )
 from .services.documents import rmb_upper
 
-LEVELS = {"light": "从轻", "general": "一般", "serious": "从重", "mitigated": "减轻", "exempt": "不予处罚"}
+LEVELS = {"minor": "轻微", "general": "一般", "serious": "较重", "severe": "严重"}
 
 
 def _event(case, act):
@@ -46,7 +46,7 @@ def approval_sheet(case) -> Sheet:
         ("适用职权事项", f"{item.code} {item.name}" if item else ""),
         ("违法条款", violated_provision_text(item) if item else ""),
         ("处罚依据", legal_basis_text(item) if item else ""),
-        ("裁量档次及情节", f"{LEVELS.get(level, level)}；{discretion}".strip("；") if level else discretion),
+        ("裁量档次及情节", "；".join(x for x in (LEVELS.get(level, level), discretion) if x)),
         ("拟处理意见", penalty_text(case, fine) if case.proposed_outcome == "penalty" else "不予行政处罚"),
         ("罚款金额", f"{fine:,.2f}元（{rmb_upper(fine)}）" if fine else "无"),
         ("承办人意见", f"{concluded.reason}（{concluded.actor} {cn_datetime(concluded.at)}）" if concluded else ""),
