@@ -46,18 +46,23 @@ def hotspot_png(region, points: list[tuple[float, float]], title: str) -> bytes:
 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.0, 4.6), dpi=150)
-    xs_all, ys_all = [], []
-    for ring in _outlines(region):
-        xs, ys = zip(*[(p[0], p[1]) for p in ring], strict=False)
-        ax.plot(xs, ys, color="#b8c2cc", linewidth=0.3)
-        xs_all += xs
-        ys_all += ys
+    from matplotlib.collections import LineCollection
+
+    rings = [[(p[0], p[1]) for p in ring] for ring in _outlines(region)]
+    xs_all = [x for ring in rings for x, _y in ring]
+    ys_all = [y for ring in rings for _x, y in ring]
+    ax.add_collection(LineCollection(rings, colors="#c3ccd5", linewidths=0.25, zorder=1))  # one artist, fast
     if points:
         lng, lat = zip(*points, strict=True)
-        cells = ax.hexbin(lng, lat, gridsize=28, mincnt=1, cmap="YlOrRd", linewidths=0.2, edgecolors="#ffffff")
+        cells = ax.hexbin(lng, lat, gridsize=36, mincnt=1, cmap="YlOrRd", vmin=0, linewidths=0.3,
+                          edgecolors="#7a1f1f", zorder=3)  # fmt: skip
         bar = fig.colorbar(cells, ax=ax, shrink=0.7)
         bar.set_label("案件数（件）", fontsize=8)
         bar.ax.tick_params(labelsize=7)
+        from matplotlib.ticker import MaxNLocator
+
+        bar.locator = MaxNLocator(integer=True)
+        bar.update_ticks()
         xs_all += list(lng)
         ys_all += list(lat)
     else:
