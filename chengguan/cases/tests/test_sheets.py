@@ -41,7 +41,7 @@ def test_the_case_page_links_the_forms_it_has_and_each_opens_for_print(walk, cit
         sheet = client.get(f"/cases/{case.pk}/sheet/{kind}/")
         text = sheet.content.decode()
         assert sheet.status_code == 200 and 'class="sheet"' in text and "core/print.css" in text
-        assert case.number in text and "?format=pdf" in text
+        assert case.number in text and 'name="format" value="pdf"' in text and "data-print" in text
     text = client.get(f"/cases/{case.pk}/sheet/dispatch/").content.decode()
     assert "城市管理派遣单" in text and city.sanitation.name in text and "处置时限" in text
     assert "需协调环卫车辆" in client.get(f"/cases/{case.pk}/sheet/request/").content.decode()
