@@ -129,6 +129,13 @@ def summary(f: dict) -> str:
         code, name, n = f["top"][0]
         text += f"高发问题为{name}（{n}件，占{_pct(n, f['total'])}）。"
     text += f"截至报告生成时，本月上报案件中超期未结{f['overdue_total']}件。" if f["overdue_total"] else "本月上报案件无超期未结。"
+    if f.get("red") and f["red"]["total"]:
+        text += f"发出红灯督办通知{f['red']['total']}份。"
+    if f.get("satisfaction") and f["satisfaction"]["total"]:
+        text += f"回访评价{f['satisfaction']['total']}件，满意率{f['satisfaction']['rate']}。"
+    if f.get("enforcement"):
+        e = f["enforcement"]
+        text += f"综合执法立案{e['filed']}件，作出处罚决定{e['decided']}件，罚款{e['fines']:,.2f}元。"
     return text
 
 

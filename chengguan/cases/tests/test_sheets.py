@@ -116,9 +116,8 @@ def test_each_form_renders_to_an_a4_pdf_within_the_margins(walk, city, login, se
 
 def check_pdf(pdf: Path, out: Path) -> None:
     """A4, every word inside the GB/T 9704 text block (or the footer's page number), page 1 kept as a PNG."""
-    from chengguan.enforcement.tests.test_document_layout import MM, pdf_words
-
     from chengguan.core.office import docs as office
+    from chengguan.enforcement.tests.test_document_layout import MM, pdf_words
 
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     w, h = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())

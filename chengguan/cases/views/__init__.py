@@ -8,8 +8,8 @@ from .desk import (
 )
 from .photos import case_photo
 from .queues import department_page, filing_page, operator_page, queue_batch
-from .sheets import case_sheet_page
 from .report import desk_report, matter_search, mobile_case, mobile_home, mobile_report
+from .sheets import case_sheet_page
 
 __all__ = [
     "case_act_page",
