@@ -69,6 +69,8 @@ CASES = [
      {"co_officer": CO, "penalty": "warning"}),
     ("order_correction", "officer", at(2026, 3, 3, 10), _investigating, "place",
      {"co_officer": CO, "requirement": "清除堆放物", "correct_by": "2026-03-10"}),
+    ("order_demolition", "officer", at(2026, 3, 3, 10), _investigating, "violation_date",
+     {"co_officer": CO, "demolish_by": "2026-03-20", "announcement": "限期自行拆除违法建设"}),
     ("notify", "officer", at(2026, 3, 5, 9), _investigated, "facts", {}),
     ("decide", "leader", at(2026, 3, 13, 9), _ready_to_decide, "court", {}),
     ("serve", "officer", at(2026, 3, 13, 15), _decided, "party_address", {"method": "direct", "recipient": "张某"}),
@@ -93,7 +95,7 @@ def test_an_act_refuses_while_its_document_lacks_a_field_then_goes_through(act, 
     if on_body:
         EnforcementBody.objects.filter(pk=case.body_id).update(**{blank: ""})
     else:
-        EnforcementCase.objects.filter(pk=case.pk).update(**{blank: ""})
+        EnforcementCase.objects.filter(pk=case.pk).update(**{blank: None if blank.endswith("_date") else ""})
     with time_machine.travel(when, tick=False):
         api = api_client(city[who]).post(f"/api/v1/enforcement/cases/{case.pk}/acts/{act}", data,
                                          content_type="application/json")
@@ -160,6 +162,8 @@ def test_every_document_declares_its_fields_and_a_complete_case_passes(walk):
     case = EnforcementCase.objects.get(pk=walk.case.pk)
     assert set(DOCUMENT_NEEDS) >= {k for kinds in ACT_DOCUMENTS.values() for k in kinds}
     check_act("decide", case)  # nothing missing: no exception
+    assert [n for n, _l in missing("inspection_record", case, {"place": " ", "findings": "堆放砂石"})] == ["place"]
+    assert missing("inspection_record", case, {"place": "北道门街", "findings": "堆放砂石"}) == []
     case.party_type = ""
     with pytest.raises(Exception) as refused:
         check_act("decide", case)
