@@ -17,7 +17,9 @@ memory is the measurement's own:
 - `openpyxl`: the same rows through openpyxl's write-only mode — the two libraries the layer was measured
   against and did not choose (both ~10 µs per cell).
 
-It prints seconds, the peak memory growth of the process (MB) and the ratio of each export to the SQL read.
+Each measurement runs several times (`--repeat`, default 5; 3 for ≥ 50,000 rows), interleaved with the others;
+it prints the medians of wall seconds, CPU seconds and the peak memory growth of the process (MB), and the ratio
+of each export's median to the SQL read's median.
 Targets (issue #16): ≤ 1 s for 20,000 rows, ≤ 30 s for 500,000 rows, memory flat between the two sizes.
 """
 
@@ -25,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -248,6 +251,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append")
     parser.add_argument("--quick", action="store_true", help="only the SQL read and the platform's export")
+    parser.add_argument("--repeat", type=int, help="runs of each measurement (default 5, 3 for ≥ 50,000 rows)")
     parser.add_argument("--child")
     parser.add_argument("--url")
     args = parser.parse_args()
@@ -262,18 +266,23 @@ def main() -> None:
                            check=True)  # fmt: skip
             print(f"\n{n:,} cases ({url.split(':')[0]}), built in {time.perf_counter() - t:.1f} s", flush=True)
             kinds = ("sql", "export") if args.quick else ("sql", "export", "xlsxwriter", "openpyxl")
-            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time grows with it; CPU "
-                  "time is the process's own)")  # fmt: skip
+            repeat = args.repeat or (5 if n <= 50_000 else 3)
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; each measurement {repeat}×, "
+                  "interleaved (sql, export, … then again), medians; the ratios are of the medians", flush=True)
+            runs = {kind: [] for kind in kinds}
+            for _round in range(repeat):  # interleaved, so that the machine's load falls on every kind alike
+                for kind in kinds:
+                    runs[kind].append(run_child(kind, url))
             print(f"{'measurement':<12} {'rows':>9} {'wall s':>8} {'× SQL':>7} {'CPU s':>8} {'× SQL':>7} "
-                  f"{'peak MB':>8} {'file MB':>8}", flush=True)  # fmt: skip
-            sql = None
+                  f"{'peak MB':>8} {'file MB':>8}   wall s of each run", flush=True)  # fmt: skip
+            med = {kind: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "cpu", "peak_mb", "file_mb")}
+                   for kind, rs in runs.items()}  # fmt: skip
             for kind in kinds:
-                r = run_child(kind, url)
-                sql = sql or r
-                print(f"{kind:<12} {r['rows']:>9,} {r['seconds']:>8.2f} {r['seconds'] / sql['seconds']:>7.1f} "
-                      f"{r['cpu']:>8.2f} {r['cpu'] / sql['cpu']:>7.1f} {r['peak_mb']:>8.1f} {r['file_mb']:>8.1f}",
-                      flush=True)  # fmt: skip
-
+                m, sql, rows = med[kind], med["sql"], runs[kind][0]["rows"]
+                each = " ".join(f"{r['seconds']:.2f}" for r in runs[kind])
+                print(f"{kind:<12} {rows:>9,} {m['seconds']:>8.2f} {m['seconds'] / sql['seconds']:>7.1f} "
+                      f"{m['cpu']:>8.2f} {m['cpu'] / sql['cpu']:>7.1f} {m['peak_mb']:>8.1f} {m['file_mb']:>8.1f}"
+                      f"   {each}", flush=True)  # fmt: skip
 
 if __name__ == "__main__":
     if "--child" in sys.argv and "build" in sys.argv:

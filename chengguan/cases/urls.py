@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/new/", views.desk_report, name="new"),
     path("cases/<int:pk>/", views.case_detail_page, name="detail"),
     path("cases/<int:pk>/act/<str:action>/", views.case_act_page, name="act"),
+    path("cases/<int:pk>/sheet/<str:kind>/", views.case_sheet_page, name="sheet"),
     path("cases/photos/<int:pk>/", views.case_photo, name="photo"),
     path("cases/queue/accept/", views.operator_page, name="operator"),
     path("cases/queue/filing/", views.filing_page, name="filing"),

@@ -187,7 +187,8 @@ def _load_cases(people, stdout) -> None:
 
     # 1. Closed and archived.
     story.clue(100, "officer", "O6", "擅自在街道两侧堆放物料", power_item=_item(17), party_type="organisation",
-               party_name="开封市某商贸有限公司", party_id_number="91410200MA48XXXX4D", place="书店街",
+               party_name="开封市某商贸有限公司", party_id_number="91410200MA48XXXX4D",
+               party_address="开封市鼓楼区书店街56号", place="书店街",
                violation_date=(today - timedelta(days=101)).isoformat(), facts="门前堆放货物约20平方米。")
     story.filed(99, "门前人行道堆放货物约20㎡。")
     story.act(95, "officer", "conclude_investigation", outcome="penalty", fine_amount="2000", area_m2="20",
@@ -202,7 +203,8 @@ def _load_cases(people, stdout) -> None:
 
     # 2. Payment overdue: late fee accruing, reminded (enforcement).
     story.clue(75, "officer", "O5", "擅自设置大型户外广告", power_item=_item(16), party_type="organisation",
-               party_name="开封市某广告传媒有限公司", party_id_number="91410200MA47XXXX3C", place="中山路北段",
+               party_name="开封市某广告传媒有限公司", party_id_number="91410200MA47XXXX3C",
+               party_address="开封市龙亭区中山路北段88号", place="中山路北段",
                violation_date=vdate, facts="未经批准设置户外广告牌约25平方米。")
     story.filed(74, "楼顶设置广告牌约25㎡，无审批手续。")
     story.act(70, "officer", "conclude_investigation", outcome="penalty", fine_amount="40000", area_m2="25",
@@ -214,7 +216,8 @@ def _load_cases(people, stdout) -> None:
 
     # 3. Decided, served and disclosed, awaiting payment.
     story.clue(40, "officer", "O4", "施工工地未采取防尘措施", power_item=_item(43), party_type="organisation",
-               party_name="开封市某置业有限公司", party_id_number="91410200MA46XXXX2B", place="汴京路南侧工地",
+               party_name="开封市某置业有限公司", party_id_number="91410200MA46XXXX2B",
+               party_address="开封市龙亭区汴京路18号", place="汴京路南侧工地",
                violation_date=(today - timedelta(days=41)).isoformat(), facts="工地裸露土方约3000平方米未覆盖。")
     story.filed(39, "裸露土方约3000㎡未覆盖，未洒水。")
     story.act(20, "officer", "conclude_investigation", outcome="penalty", fine_amount="30000", area_m2="3000",
@@ -226,7 +229,7 @@ def _load_cases(people, stdout) -> None:
 
     # 4. Prior notice given, hearing requested (large fine for a citizen).
     story.clue(30, "officer", "O3", "禁止区域露天烧烤", power_item=_item(47), party_type="person", party_name="钱伟",
-               place="西司夜市路口", violation_date=(today - timedelta(days=31)).isoformat(),
+               party_id_number="410202198805120000", party_address="开封市龙亭区西司街12号院", place="西司夜市路口", violation_date=(today - timedelta(days=31)).isoformat(),
                facts="在禁止区域露天烧烤食品，使用烧烤炉具4个。")
     story.filed(29, "现场4个烧烤炉具正在使用，油烟扩散。")
     story.act(3, "officer", "conclude_investigation", outcome="penalty", penalty_kinds=["fine", "confiscate_property"],
@@ -237,7 +240,7 @@ def _load_cases(people, stdout) -> None:
 
     # 5. Summary procedure: litter, 50 yuan collected on the spot, filed with the body, closed.
     story.clue(20, "officer", "S1", "乱扔烟头", power_item=_item(8), party_type="person", party_name="赵明",
-               place="鼓楼广场东侧", violation_date=(today - timedelta(days=20)).isoformat())
+               party_id_number="410203199203150000", party_address="开封市鼓楼区卧龙街6号", place="鼓楼广场东侧", violation_date=(today - timedelta(days=20)).isoformat())
     story.act(20, "officer", "decide_on_the_spot", co_officer=True, penalty="fine", fine_amount="50",
               collect_cash=True, receipt_number="豫财罚0012345")
     story.act(19, "officer", "file_summary_record").act(18, "leader", "close", summary="当场处罚并收缴罚款，已备案。")
@@ -246,6 +249,7 @@ def _load_cases(people, stdout) -> None:
     # 6. Ordinary procedure at investigation, with a seizure in force.
     story.clue(12, "assistant", "O2", "占用城市道路堆放建材", power_item=_item(26), party_type="organisation",
                party_name="开封市宏达建筑工程有限公司", party_id_number="91410200MA45XXXX1A",
+               party_address="开封市龙亭区北门大街100号",
                place="龙亭区北道门街西段", violation_date=(today - timedelta(days=13)).isoformat(),
                facts="未经批准占用人行道堆放砂石、钢管约40平方米。")
     story.filed(11, "人行道堆放砂石约25㎡、钢管约15㎡，未设置警示标志。")
@@ -260,7 +264,8 @@ def _load_cases(people, stdout) -> None:
 
     # 7. Criminal referral: construction waste dumped on a large scale.
     story.clue(8, "officer", "R7", "施工单位擅自倾倒建筑垃圾", power_item=_item(54), party_type="organisation",
-               party_name="开封市某土石方工程有限公司", party_id_number="91410200MA49XXXX5E", place="黄河大堤南侧",
+               party_name="开封市某土石方工程有限公司", party_id_number="91410200MA49XXXX5E",
+               party_address="开封市祥符区黄河路9号", place="黄河大堤南侧",
                violation_date=(today - timedelta(days=9)).isoformat(), facts="夜间倾倒建筑垃圾约800立方米。")
     story.filed(8, "现场建筑垃圾约800立方米，掺杂疑似危险废物。")
     story.act(6, "officer", "report_crime", co_officer=True, offence="污染环境罪（涉嫌）",

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
@@ -162,9 +162,9 @@ def suggest(item: PowerItem, facts: dict, *, party_type: str) -> Suggestion:
     base = next((b for b in reversed(bands) if b.conditions and _holds(b.conditions, facts)), None)
     if base is None:
         base = next((b for b in bands if b.level == "general"), bands[0])
-        result.reasons.append(f"基础裁量阶次：{base.get_level_display()}")
+        result.reasons.append(f"基础裁量阶次：{_level_cn(base)}")
     else:
-        result.reasons.append(f"基础裁量阶次：{base.get_level_display()}（{base.criteria or base.conditions}）")
+        result.reasons.append(f"基础裁量阶次：{_level_cn(base)}（{base.criteria or base.conditions}）")
     shift = 0
     chosen = set(facts.get("factors") or [])
     by_code = {}
@@ -219,3 +219,9 @@ def suggest_for_case(case, raw_facts: dict) -> Suggestion:
         facts["age"] = age
     return suggest(case.power_item, facts, party_type=case.party_type)
 
+
+
+def _level_cn(band) -> str:
+    """The level as the documents print it (Chinese), whatever the language of the request that computed it."""
+    with override("zh-hans"):
+        return str(band.get_level_display())

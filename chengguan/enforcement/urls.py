@@ -14,6 +14,7 @@ urlpatterns = [
     path("enforcement/cases/<int:pk>/evidence/", views.evidence_upload_page, name="evidence_upload"),
     path("enforcement/cases/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("enforcement/cases/<int:pk>/documents/<int:doc_id>/", views.document_download, name="document"),
+    path("enforcement/cases/<int:pk>/approval-form/", views.approval_sheet_page, name="approval_sheet"),
     path("enforcement/cases/<int:pk>/file-review/", views.file_review_page, name="file_review"),
     path("enforcement/review/", views.review_queue_page, name="review_queue"),
     path("enforcement/approvals/", views.approvals_page, name="approvals"),

@@ -210,6 +210,20 @@ def document_download(request, pk, doc_id):
 
 
 @login_required
+def approval_sheet_page(request, pk):
+    """执法案件审批表 as a page for print and as a PDF; whoever may open the case may print it (else 404)."""
+    from chengguan.core.office.sheets import respond
+
+    from .approval import approval_sheet
+
+    case = get_case(request.user, pk)
+    if not case.filed_at:
+        raise Http404
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "html"
+    return respond(request, approval_sheet(case), fmt, back=reverse("enforcement:detail", args=[case.pk]))
+
+
+@login_required
 def evidence_download(request, pk, evidence_id):
     case = get_case(request.user, pk)
     evidence = get_object_or_404(case.evidence.exclude(file=""), pk=evidence_id)

@@ -103,6 +103,8 @@ ACT_LIST = [
                 P("started_at", "datetime", _("started at")), P("party_present", "text", _("party or witness present")))),
     Act("record_inquiry", _("Inquiry record"), (S.INVESTIGATING,), two_officers=True,
         params=(CO, P("person", "text", _("person questioned"), required=True),
+                P("person_identity", "text", _("identity of the person questioned (ID, address)")),
+                P("place", "text", _("place of the inquiry")), P("started_at", "datetime", _("started at")),
                 P("content", "longtext", _("questions and answers"), required=True))),
     Act("order_correction", _("Order to correct"), (S.CLUE, S.INVESTIGATING), two_officers=True,
         params=(CO, P("requirement", "longtext", _("what must be corrected"), required=True),

@@ -1,8 +1,10 @@
 """月度分析报告: a month's figures for a region as a Word document in the official layout, with charts.
 
-Sections: 一、总体情况 (a summary paragraph generated from the figures), 二、案件来源, 三、问题类别,
-四、高发问题（前十位，环比、同比）, 五、办理时效, 六、街道排名, 七、超期案件. Charts are drawn with matplotlib
-(Agg, no display) in the pages' colours with a CJK font, and embedded as PNG.
+Sections: 一、总体情况 (a summary paragraph generated from the figures), 二、案件来源, 三、问题类别, 四、热点分布
+(a density map drawn from the database, nothing fetched), 五、高发问题（前十位，环比、同比）, 六、办理时效 (by step),
+七、街道排名, 八、超期案件, 九、红灯督办, 十、群众满意度, 十一、执法情况 (cases, fines, 721 split). Charts are drawn
+with matplotlib (Agg, no display) in the pages' colours with a CJK font, and embedded as PNG; `CHARTS` names
+them in order (the test checks each is in the document).
 
 `monthly_job()` (worker, 1st of each month) writes last month's report for every district to the media
 storage under `reports/monthly/<district code>/<YYYY-MM>.docx`, where it is kept for download.
@@ -22,12 +24,14 @@ from chengguan.cases.models import Case, Source
 from chengguan.core.office import docs as office
 from chengguan.org.models import Region
 
+from . import monthly_sections as sections
 from .periods import _shift_month
 
 COLOURS = ["#1f5fa8", "#2e9e6b", "#e0a526", "#c8433a", "#7a5ab5", "#4aa3c8", "#8a8a8a"]
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "AR PL UKai CN"]
-SECTIONS = ["一、总体情况", "二、案件来源", "三、问题类别", "四、高发问题（前十位）", "五、办理时效", "六、街道排名",
-            "七、超期案件"]  # fmt: skip
+SECTIONS = ["一、总体情况", "二、案件来源", "三、问题类别", "四、热点分布", "五、高发问题（前十位）", "六、办理时效",
+            "七、街道排名", "八、超期案件", "九、红灯督办", "十、群众满意度", "十一、执法情况"]  # fmt: skip
+CHARTS = ["案件来源", "问题大类", "案件热点分布", "各环节按时率", "群众满意度", "执法案件721分类"]
 
 
 def _bounds(year: int, month: int):
@@ -52,14 +56,21 @@ def _change(now: int, before: int) -> str:
     return f"{(now - before) * 100 / before:+.1f}%"
 
 
-def _chart(kind: str, labels: list, values: list, title: str) -> bytes:
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    plt.rcParams["font.sans-serif"] = CJK_FONTS + plt.rcParams["font.sans-serif"]
+    if plt.rcParams["font.sans-serif"][: len(CJK_FONTS)] != CJK_FONTS:
+        plt.rcParams["font.sans-serif"] = CJK_FONTS + plt.rcParams["font.sans-serif"]
+    plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["axes.unicode_minus"] = False
+    return plt
+
+
+def _chart(kind: str, labels: list, values: list, title: str, *, xlabel: str = "") -> bytes:
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.0, 3.0), dpi=150)
     if kind == "pie" and sum(values):
         ax.pie(values, labels=labels, colors=COLOURS[: len(values)], autopct="%1.0f%%", textprops={"fontsize": 8})
@@ -69,6 +80,8 @@ def _chart(kind: str, labels: list, values: list, title: str) -> bytes:
         ax.tick_params(labelsize=8)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+        if xlabel:
+            ax.set_xlabel(xlabel, fontsize=8)
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     out = io.BytesIO()
@@ -100,6 +113,10 @@ def figures(region: Region, year: int, month: int, *, now=None) -> dict:
         "by_source": by_source, "by_class": by_class, "top": top, "before": before, "last_year": last_year,
         "overdue": overdue, "overdue_total": qs.filter(is_open=True, deadline__lt=now).count(),
         "previous_total": sum(before.values()), "streets": streets,
+        "points": list(qs.values_list("lng", "lat")), "steps": sections.timeliness(qs),
+        "red": sections.red_lights(region, *_bounds(year, month)),
+        "satisfaction": sections.satisfaction(region, *_bounds(year, month)),
+        "enforcement": sections.enforcement(region, *_bounds(year, month)),
     }  # fmt: skip
 
 
@@ -112,7 +129,18 @@ def summary(f: dict) -> str:
         code, name, n = f["top"][0]
         text += f"高发问题为{name}（{n}件，占{_pct(n, f['total'])}）。"
     text += f"截至报告生成时，本月上报案件中超期未结{f['overdue_total']}件。" if f["overdue_total"] else "本月上报案件无超期未结。"
+    if f.get("red") and f["red"]["total"]:
+        text += f"发出红灯督办通知{f['red']['total']}份。"
+    if f.get("satisfaction") and f["satisfaction"]["total"]:
+        text += f"回访评价{f['satisfaction']['total']}件，满意率{f['satisfaction']['rate']}。"
+    if f.get("enforcement"):
+        e = f["enforcement"]
+        text += f"综合执法立案{e['filed']}件，作出处罚决定{e['decided']}件，罚款{e['fines']:,.2f}元。"
     return text
+
+
+def _picture(doc, png: bytes) -> None:
+    doc.add_picture(io.BytesIO(png), width=Mm(150))
 
 
 def build(region: Region, year: int, month: int, *, now=None) -> bytes:
@@ -125,24 +153,55 @@ def build(region: Region, year: int, month: int, *, now=None) -> bytes:
     office.plain(doc, SECTIONS[1])
     src = sorted(f["by_source"].items(), key=lambda kv: -kv[1])
     office.table(doc, [(str(sources.get(k, k)), f"{n}件（{_pct(n, f['total'])}）") for k, n in src] or [("—", "0件")])
-    doc.add_picture(io.BytesIO(_chart("pie", [str(sources.get(k, k)) for k, _n in src], [n for _k, n in src],
-                                      "案件来源")), width=Mm(150))  # fmt: skip
+    _picture(doc, _chart("pie", [str(sources.get(k, k)) for k, _n in src], [n for _k, n in src], CHARTS[0]))
     office.plain(doc, SECTIONS[2])
     office.table(doc, [(f"{code} {name}", f"{n}件") for code, name, n in f["by_class"]] or [("—", "0件")])
-    doc.add_picture(io.BytesIO(_chart("bar", [name for _c, name, _n in f["by_class"]],
-                                      [n for _c, _name, n in f["by_class"]], "问题大类")), width=Mm(150))  # fmt: skip
+    _picture(doc, _chart("bar", [name for _c, name, _n in f["by_class"]], [n for _c, _name, n in f["by_class"]],
+                         CHARTS[1], xlabel="件"))  # fmt: skip
     office.plain(doc, SECTIONS[3])
+    office.paragraph(doc, f"本月{len(f['points'])}件案件按上报位置落点统计，颜色越深案件越集中（底图为单元网格边界）。")
+    _picture(doc, sections.hotspot_png(region, f["points"], CHARTS[2]))
+    office.plain(doc, SECTIONS[4])
     office.table(doc, [(f"{i}. {name}", f"{n}件，环比{_change(n, f['before'][code])}，同比{_change(n, f['last_year'][code])}")
                        for i, (code, name, n) in enumerate(f["top"], 1)] or [("—", "0件")], label_mm=60)  # fmt: skip
-    office.plain(doc, SECTIONS[4])
-    office.table(doc, [("受理", f"{f['total']}件"), ("立案", f"{f['filed']}件"), ("结案", f"{f['closed']}件"),
-                       ("结案率", _pct(f["closed"], f["filed"])), ("超期未结", f"{f['overdue_total']}件")])  # fmt: skip
     office.plain(doc, SECTIONS[5])
+    office.table(doc, [("受理", f"{f['total']}件"), ("立案", f"{f['filed']}件"), ("结案", f"{f['closed']}件"),
+                       ("结案率", _pct(f["closed"], f["filed"])), ("超期未结", f"{f['overdue_total']}件")]
+                 + [(f"{step}环节", f"办结{n}次，按时{ok}次（{_pct(ok, n)}）") for step, n, ok in f["steps"]])  # fmt: skip
+    _picture(doc, _chart("bar", [step for step, _n, _ok in f["steps"]],
+                         [round(ok * 100 / n, 1) if n else 0 for _s, n, ok in f["steps"]], CHARTS[3], xlabel="%"))
+    office.plain(doc, SECTIONS[6])
     office.table(doc, [(f"{i}. {name}", f"上报{n}件，结案{done}件（{_pct(done, n)}）")
                        for i, (name, n, done) in enumerate(f["streets"], 1)] or [("—", "0件")], label_mm=60)  # fmt: skip
-    office.plain(doc, SECTIONS[6])
+    office.plain(doc, SECTIONS[7])
     office.table(doc, [(number, f"{name}，{street}，时限{timezone.localtime(due):%m-%d %H:%M}")
                        for number, name, street, due in f["overdue"]] or [("—", "无")], label_mm=50)  # fmt: skip
+    red = f["red"]
+    office.plain(doc, SECTIONS[8])
+    office.paragraph(doc, f"本月发出红灯督办通知{red['total']}份" + (
+        "（" + "，".join(f"{k}{v}份" for k, v in red["by_level"].items()) + f"），尚未办结{red['open']}份。"
+        if red["total"] else "。"))  # fmt: skip
+    if red["rows"]:
+        office.table(doc, red["rows"], label_mm=50)
+    sat = f["satisfaction"]
+    office.plain(doc, SECTIONS[9])
+    if sat is None:
+        office.paragraph(doc, "本系统未启用群众回访。")
+    else:
+        office.paragraph(doc, f"本月回访评价{sat['total']}件，满意率（含基本满意）{sat['rate']}。")
+        office.table(doc, [(k, f"{v}件") for k, v in sat["counts"].items()])
+    _picture(doc, _chart("pie", list((sat or {}).get("counts", {})), list((sat or {}).get("counts", {}).values()),
+                         CHARTS[4]))  # fmt: skip
+    enf = f["enforcement"]
+    office.plain(doc, SECTIONS[10])
+    if enf is None:
+        office.paragraph(doc, "本系统未启用综合执法。")
+    else:
+        office.paragraph(doc, f"本月登记执法线索{enf['registered']}件，立案{enf['filed']}件，作出行政处罚决定"
+                              f"{enf['decided']}件，罚款合计{enf['fines']:,.2f}元。按“721”工作法，"
+                              + "，".join(f"{k}{v}件" for k, v in enf["split"].items()) + "。")  # fmt: skip
+    _picture(doc, _chart("bar", list((enf or {}).get("split", {})), list((enf or {}).get("split", {}).values()),
+                         CHARTS[5], xlabel="件"))  # fmt: skip
     office.signature(doc, f"{region.name}城市管理指挥中心", f"{year}年{month}月")
     out = io.BytesIO()
     doc.save(out)

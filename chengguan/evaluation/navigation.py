@@ -8,4 +8,5 @@ NAVIGATION = [
     (_("Seeds' measures (rates, sources, 721)"), "evaluation:measures", REGION_VIEWERS),
     (_("Assessment (plus/minus scoring)"), "evaluation:assessment", REGION_VIEWERS),
     (_("Red-light notices"), "evaluation:notices", REGION_VIEWERS),
+    (_("Monthly analysis report"), "evaluation:monthly", {"leader", "admin"}),
 ]

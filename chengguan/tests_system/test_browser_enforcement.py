@@ -81,6 +81,8 @@ def test_an_officer_decides_a_fine_on_the_spot_and_the_case_is_closed_and_archiv
     b.select("#party_type", "person")
     b.css("#party_name").send_keys("王某")
     b.css("#party_phone").send_keys("13800000000")
+    b.css("#party_id_number").send_keys("410202199001010000")  # the on-the-spot decision prints both
+    b.css("#party_address").send_keys("开封市龙亭区西门大街8号")
     b.css("#facts").send_keys("当事人在西门大街路口随地乱扔烟头，经劝阻拒不拾起。")
     b.css("form.card button[type=submit]").click()
     b.wait(lambda d: "/enforcement/cases/" in d.current_url, "no case page after registering the clue")

@@ -179,7 +179,8 @@ def _enf_params(city, act, actor):
         "approve_filing": {"opinion": "同意"},
         "reject_filing": {"reason": "不予立案"},
         "record_inspection": {"co_officer": str(co.pk), "place": "现场", "findings": "堆放建筑材料"},
-        "record_inquiry": {"co_officer": str(co.pk), "person": "张某", "content": "问：是否占道？答：是。"},
+        "record_inquiry": {"co_officer": str(co.pk), "person": "张某", "content": "问：是否占道？答：是。",
+                           "person_identity": "居民身份证 410202199001010000"},
     }[act]
 
 

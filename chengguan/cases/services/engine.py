@@ -15,7 +15,7 @@ from chengguan.catalog.services import step_time_limit
 from chengguan.core.errors import Conflict, PermissionDenied
 from chengguan.core.workcalendar import NATURAL_UNITS, add_working_time, working_time_between
 
-from .. import conf, workflow
+from .. import conf, sheets, workflow
 from ..evidence import claim_attachments
 from ..models import Case, CaseDepartment, CaseEvent
 from ..notify import is_silenced, notify
@@ -204,6 +204,8 @@ def perform(
             ended = ("", None, None)
         if not locked.is_open:
             locked.assignee = None
+        if system_role is None:  # what the act's printed form (案卷单, 派遣单, 审批表) shows is there
+            sheets.check(action, locked)
         locked.save()
         if attachments:
             ctx.payload["photos"] = [a.pk for a in attachments]

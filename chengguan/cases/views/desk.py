@@ -157,7 +157,7 @@ def action_panels(user, case):
 @login_required
 def case_detail_page(request, pk):
     case = case_for(request.user, pk)
-    events = case.events.select_related("department", "assignee").prefetch_related("attachments")
+    events = list(case.events.select_related("department", "assignee").prefetch_related("attachments"))
     photos = list(case.attachments.all())
     queue_url = request.GET.get("queue") or ""
     queue_url = queue_url if queue_of(queue_url, request.get_host()) else ""
@@ -178,8 +178,22 @@ def case_detail_page(request, pk):
         "reporter": masked_reporter(case),
         "may_reveal": may_reveal_reporter(request.user) and bool(case.reporter_name or case.reporter_phone),
         "map_data": {"lng": case.lng, "lat": case.lat, "number": case.number},
+        "printable": printable_sheets(case, events),
     }
     return render(request, "cases/detail.html", context)
+
+
+def printable_sheets(case, events) -> list[tuple[str, str]]:
+    """The forms the case has to print (the viewer may open the case, so may print them)."""
+    from django.urls import reverse
+
+    done = {e.action for e in events}
+    kinds = [("case", _("Case sheet"))]
+    if "dispatch" in done:
+        kinds.append(("dispatch", _("Dispatch sheet")))
+    if done & {"request_extension", "request_hang_up"}:
+        kinds.append(("request", _("Extension / hang-up approval form")))
+    return [(label, reverse("cases:sheet", args=[case.pk, kind])) for kind, label in kinds]
 
 
 def _safe_next(request, fallback):

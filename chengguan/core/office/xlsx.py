@@ -22,6 +22,7 @@ styles, `ooxml.py` for the fixed parts) costs about 1 µs per cell; the file ope
 and openpyxl (the tests read every export back with openpyxl).
 """
 
+import math
 import re
 import tempfile
 import unicodedata
@@ -38,6 +39,9 @@ from . import ooxml
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FIT_ROWS = 500  # column widths are fitted on the header and this many rows
+TEXT_MEMO = 5_000  # distinct texts whose cell XML is kept for reuse (per sheet)
+_UNIX_NAIVE = datetime(1970, 1, 1)
+_UNIX_EPOCH_SERIAL = 25569  # 1970-01-01 as Excel's day number
 MAX_WIDTH = 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -150,6 +154,8 @@ class Sheet:
         self._out = None
         self._cells = [getattr(self, "_" + c.kind) for c in columns]
         self._tz = timezone.get_current_timezone()
+        self._tails: dict[str, str] = {}
+        self._offsets: dict[int, int] = {}
         for text, style in title_rows:
             self._raw_row([f'<c r="A{self.row + 1}" t="inlineStr" s="{style}"><is><t>{_xml_text(text)}</t></is></c>'])
         self._raw_row([])
@@ -161,6 +167,15 @@ class Sheet:
     # -- cells: (xml, width shown) ------------------------------------------------------------------------
     def _text(self, ref, value):
         text = value if value.__class__ is str else str(value)
+        tail = self._tails.get(text)
+        if tail is not None:  # a text seen before (labels, districts, departments …): its XML after the ref
+            return '<c r="' + ref + tail, text
+        xml, shown = self._text_xml(ref, text)
+        if len(self._tails) < TEXT_MEMO:  # bounded, so memory stays flat on long unique texts
+            self._tails[text] = xml[len(ref) + 6:]  # after '<c r="' and the ref
+        return xml, shown
+
+    def _text_xml(self, ref, text):
         first = text[:1]
         if first in _RISKY:
             style = f' s="{_STYLE["quoted"]}"' if first in FORMULA_PREFIXES else ""
@@ -171,11 +186,18 @@ class Sheet:
         return f'<c r="{ref}" t="inlineStr"><is><t>{_xml_text(text)}</t></is></c>', text
 
     def _serial(self, value: datetime) -> float:
-        """Local wall time as Excel's day number, whole seconds. A naive value is UTC (as Django stores it)."""
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        delta = value - EXCEL_EPOCH_UTC + value.astimezone(self._tz).utcoffset()
-        return delta.days + delta.seconds / 86400
+        """Local wall time as Excel's day number, whole seconds. A naive value is UTC (as Django stores it).
+        The zone's offset is looked up once per hour of UTC time (offsets change on the hour)."""
+        seconds = math.floor((value - _UNIX_NAIVE).total_seconds() if value.tzinfo is None else value.timestamp())
+        hour = seconds // 3600
+        offset = self._offsets.get(hour)
+        if offset is None:
+            if len(self._offsets) > 100_000:
+                self._offsets.clear()
+            offset = self._offsets[hour] = int(datetime.fromtimestamp(hour * 3600, self._tz).utcoffset()
+                                               .total_seconds())  # fmt: skip
+        days, rest = divmod(seconds + offset + _UNIX_EPOCH_SERIAL * 86400, 86400)
+        return days + rest / 86400
 
     def _datetime(self, ref, value):
         if isinstance(value, datetime):

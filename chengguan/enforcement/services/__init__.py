@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from chengguan.core.errors import NotFound
 
+from .. import needs
 from ..params import parse_params
 from ..permissions import check_actor
 from ..workflow import ACTS
@@ -117,6 +118,8 @@ def case_act(*, actor, case, act: str, data: dict, now=None, strict: bool = True
     # allowed" (403), not which parameters are missing (422). The act checks again on the locked row.
     check_actor(actor, case, spec, timezone.localtime(now or timezone.now()).date())
     params = parse_params(spec, data, strict=strict)
+    if case.state in spec.sources:  # an act outside its states hears 409 from the act itself
+        needs.check_act(act, case)  # what the act's documents print exists before it starts (422 naming the field)
     return ACT_FUNCTIONS[act](actor=actor, case=case, now=now, **params)
 
 

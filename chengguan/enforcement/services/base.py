@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from chengguan.core.errors import Conflict, ValidationError
 from chengguan.core.office.numerals import cn_articles, provision
 
+from .. import needs
 from ..audit import audit_append
 from ..models import CaseEvent, CaseOfficer, EnforcementCase
 from ..permissions import check_actor, check_co_officer
@@ -206,6 +207,7 @@ class Act:
             self.late = True
 
     def document(self, kind: str, **extra):
+        needs.check(kind, self.case, extra)
         if self.co_officer is not None:  # the second officer of a two-officer act records (记录人)
             extra.setdefault("recorder", f"{self.co_officer}（执法证号{self.co_certificate}）")
         context = case_context(self.case, self.now, **extra)

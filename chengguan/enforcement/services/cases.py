@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from chengguan.core.errors import PermissionDenied, ValidationError
 
-from .. import deadlines
+from .. import deadlines, needs
 from ..audit import audit_append
 from ..models import (
     CaseEvent,
@@ -231,6 +231,7 @@ def case_decide_on_the_spot(*, actor, case, co_officer, penalty: str, now=None, 
 def case_propose_filing(*, actor, case, co_officer, opinion: str, now=None) -> EnforcementCase:
     act = Act(actor=actor, case=case, code="propose_filing", now=now, co_officer=co_officer)
     _require_particulars(act)
+    needs.check_act("propose_filing", act.case)  # the 立案审批表 the leader signs prints all of it
     _check_limitation(act)
     act.done(to=State.PENDING_FILING, reason=opinion)
     return act.case

@@ -12,7 +12,7 @@ from docx import Document
 
 from chengguan.cases.services import case_report
 from chengguan.catalog.models import MatterType
-from chengguan.evaluation.monthly import SECTIONS, build, monthly_job, storage_name
+from chengguan.evaluation.monthly import CHARTS, SECTIONS, build, monthly_job, storage_name
 from chengguan.grids.testing import make_grids
 from chengguan.org.models import Region
 
@@ -44,7 +44,7 @@ def test_the_monthly_report_has_its_sections_summary_and_charts(city, settings, 
     assert "高发问题为暴露垃圾（3件，占75.0%）" in text
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert any("3件，环比+200.0%" in c for c in cells), cells
-    assert len(doc.inline_shapes) == 2  # the source and the class charts
+    assert len(doc.inline_shapes) == len(CHARTS) == 6  # sources, classes, hotspot map, steps, satisfaction, 721
     for shape in doc.inline_shapes:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         assert len(doc.part.related_parts[blip.embed].blob) > 5000  # a real PNG, not an empty frame
@@ -54,3 +54,30 @@ def test_the_monthly_report_has_its_sections_summary_and_charts(city, settings, 
     (out / "monthly-report.docx").write_bytes(data)  # to be looked at (rendered to PDF by hand or in CI)
     districts = Region.objects.filter(level="district").count()
     assert len(written) == districts and default_storage.exists(storage_name(city.district_a, 2026, 3))
+
+
+def test_the_report_page_is_for_leaders_lists_months_generates_and_opens_a_past_month(city, login, settings,
+                                                                                      tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    make_grids(city)
+    _report(city, MatterType.objects.get(code="06010"), "supervisor", at(3, 10))
+    with time_machine.travel(at(5, 10, month=4), tick=False):
+        client = login(city["leader"])
+        page = client.get("/evaluation/monthly/")
+        text = page.content.decode()
+        assert page.status_code == 200 and "2026年3月" in text and "2026年4月" not in text  # past months only
+        url = f"/evaluation/monthly/{city.district_a.code}/2026-03"
+        assert client.get(url + ".docx").status_code == 404  # not generated yet
+        assert client.post(url + "/generate/").status_code == 302
+        assert f'href="{url}.docx"' in client.get("/evaluation/monthly/").content.decode()
+        opened = client.get(url + ".docx")
+        assert opened.status_code == 200
+        doc = Document(io.BytesIO(b"".join(opened.streaming_content)))
+        assert any(SECTIONS[3] in p.text for p in doc.paragraphs)
+        current = f"/evaluation/monthly/{city.district_a.code}/2026-04"
+        assert client.post(current + "/generate/").status_code == 404  # the month is not over
+        for who in ("outsider", "supervisor", "dispatcher", "nobody"):
+            other = login(city[who])
+            assert other.get("/evaluation/monthly/").status_code == 403, who
+            assert other.get(url + ".docx").status_code == 403, who
+            assert other.post(url + "/generate/").status_code == 403, who

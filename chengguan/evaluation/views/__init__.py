@@ -9,6 +9,7 @@ from .assessment import (
     record_cancel,
     record_create,
 )
+from .monthly import monthly, monthly_file, monthly_generate
 from .rankings import cases, grid, index, measures, rank, region
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "grid",
     "index",
     "measures",
+    "monthly",
+    "monthly_file",
+    "monthly_generate",
     "notice_issue",
     "notices",
     "rank",
