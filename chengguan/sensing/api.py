@@ -40,11 +40,11 @@ def post_alarms(request):
 
 @router.post("/readings", auth=None, summary="A batch of sensor readings (up to 100,000)")
 def post_readings(request):
-    authenticate_vendor(request.headers, request.body)
+    vendor = authenticate_vendor(request.headers, request.body)
     payload = _json(request)
     if not isinstance(payload, dict):
         raise ValidationError(_("Send a JSON object with a 'readings' list."), field="readings")
-    out = readings_ingest(rows=payload.get("readings"))
+    out = readings_ingest(rows=payload.get("readings"), vendor=vendor)
     return {
         "stored": out.stored,
         "alarms": len(out.raised),

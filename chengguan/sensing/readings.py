@@ -69,7 +69,7 @@ def parse(rows, sensors: dict, now: datetime, prefix: str = "readings") -> list[
             raise ValidationError(_("Each reading is an object."), field=f"{prefix}[{i}]")
         sensor = sensors.get(r.get("device_id"))
         if sensor is None:
-            raise ValidationError(_("Unknown sensor."), field=f"{prefix}[{i}].device_id")
+            raise ValidationError(_("Unknown sensor (or not this vendor's)."), field=f"{prefix}[{i}].device_id")
         value = r.get("value")
         if type(value) not in (int, float) or not isfinite(value):
             raise ValidationError(_("The value is a finite number."), field=f"{prefix}[{i}].value")
@@ -87,9 +87,14 @@ def parse(rows, sensors: dict, now: datetime, prefix: str = "readings") -> list[
     return out
 
 
-def sensors_for(rows) -> dict:
+def sensors_for(rows, vendor=None) -> dict:
+    """The batch's active sensors by device id; a vendor (HTTP) sees only its own sensors, so another vendor's
+    device id is as unknown as a made-up one."""
     ids = {r.get("device_id") for r in rows if type(r) is dict and type(r.get("device_id")) is str}
-    sensors = list(Sensor.objects.filter(device_id__in=ids, is_active=True))
+    qs = Sensor.objects.filter(device_id__in=ids, is_active=True)
+    if vendor is not None:
+        qs = qs.filter(vendor=vendor)
+    sensors = list(qs)
     types = {t.pk: t for t in SensorType.objects.filter(pk__in={s.type_id for s in sensors})}
     for s in sensors:
         s.type = types[s.type_id]
@@ -247,9 +252,11 @@ def _save_state(sensors) -> None:
         )
 
 
-def readings_ingest(*, rows, now: datetime | None = None, prefix: str = "readings") -> Outcome:
+def readings_ingest(*, rows, now: datetime | None = None, prefix: str = "readings", vendor=None) -> Outcome:
+    """`vendor`: the authenticated vendor of an HTTP batch (it may write only its own sensors); None for the
+    MQTT listener, whose broker decides who may publish."""
     now = now or timezone.now()
-    sensors = sensors_for(rows if type(rows) is list else [])
+    sensors = sensors_for(rows if type(rows) is list else [], vendor)
     parsed = parse(rows, sensors, now, prefix)
     out = Outcome(stored=len(parsed))
     series: dict[int, list] = {}

@@ -86,3 +86,23 @@ def test_a_silent_sensor_goes_offline_once_and_back_online_with_a_reading(fleet,
     readings_ingest(rows=rows([1.0], start=timezone.now()))
     alarm.refresh_from_db()
     assert alarm.status == "cleared"
+
+
+def test_a_vendor_may_write_only_its_own_sensors(client, fleet):
+    """Another (authenticated) vendor posting readings for acme's sensor is refused as an unknown sensor and
+    nothing is stored; a sensor without a vendor takes readings only from the MQTT listener."""
+    from ..models import Sensor, Vendor
+
+    Vendor.objects.create(code="other", name="另一家厂商", secret="other-secret")
+    batch = {"readings": rows([1.0, 20.0, 21.0])}
+    r = post_signed(client, URL, batch, vendor="other", secret="other-secret")
+    assert r.status_code == 422, r.content
+    assert r.json()["field"] == "readings[0].device_id"
+    assert Reading.objects.count() == 0 and Alarm.objects.count() == 0
+    Sensor.objects.filter(device_id="COVER-0001").update(vendor=None)
+    assert post_signed(client, URL, batch).status_code == 422
+    assert Reading.objects.count() == 0
+    assert readings_ingest(rows=batch["readings"]).stored == 3  # the listener's path (no vendor)
+    Sensor.objects.filter(device_id="COVER-0001").update(vendor=fleet["vendor"])
+    later = rows([1.0], start=timezone.now() - timedelta(minutes=5))
+    assert post_signed(client, URL, {"readings": later}).status_code == 200  # positive control: the owner
