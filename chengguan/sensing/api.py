@@ -13,6 +13,7 @@ from . import selectors
 from .access import require_view
 from .alarms import alarms_receive
 from .models import Alarm
+from .monitor import status_receive
 from .readings import readings_ingest
 from .services import alarm_accept, alarm_reject
 from .vendors import authenticate_vendor
@@ -51,6 +52,12 @@ def post_readings(request):
         "cleared": len(out.cleared),
         "cases": [c.number for c in out.cases],
     }
+
+
+@router.post("/status", auth=None, summary="A vendor's camera heartbeat / status push")
+def post_status(request):
+    authenticate_vendor(request.headers, request.body)
+    return status_receive(payload=_json(request))
 
 
 class SensingAlarmOut(Schema):
