@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Alarm, AlarmRule, Algorithm, AnalysisRequest, AutoCheck, Camera, Sensor, SensorType, Vendor
+from .models import (
+    Alarm,
+    AlarmRule,
+    Algorithm,
+    AnalysisRequest,
+    AutoCheck,
+    Camera,
+    Sensor,
+    SensorType,
+    Vendor,
+)
 
 
 class AlgorithmInline(admin.TabularInline):

@@ -20,8 +20,8 @@ from chengguan.cases.models import Case
 from chengguan.core.errors import ValidationError
 
 from . import casework
-from .monitor import camera_seen
 from .models import Alarm, AlarmRule, Algorithm, Camera, Vendor
+from .monitor import camera_seen
 
 MAX_BATCH = 500
 MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024

@@ -3,11 +3,10 @@ automatic checks whose window passed are left to the supervisors."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
-
-from django.conf import settings
 
 from .models import Alarm, AutoCheck, Camera, Reading, Rollup, RollupDue, Sensor
 
