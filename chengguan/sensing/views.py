@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.core.errors import DomainError, PermissionDenied
-from chengguan.core.middleware import build_policy
 from chengguan.core.media import file_response
+from chengguan.core.middleware import build_policy
 from chengguan.evaluation.charts import line_chart
 from chengguan.org.models import Department, Role
 from chengguan.org.scope import has_role
