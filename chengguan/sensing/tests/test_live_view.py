@@ -20,7 +20,7 @@ def test_a_configured_camera_plays_from_the_gateway_and_others_are_404(client, c
     csp = r["Content-Security-Policy"]
     assert "media-src 'self' blob: https://video.kaifeng.example" in csp
     assert "connect-src 'self' https://video.kaifeng.example" in csp
-    assert "/sensing/cameras/%d/live/" % cam_a.pk in client.get("/sensing/").content.decode()
+    assert f"/sensing/cameras/{cam_a.pk}/live/" in client.get("/sensing/").content.decode()
     assert client.get(f"/sensing/cameras/{cam_b.pk}/live/").status_code == 404  # district B: not theirs
     for name in ("outsider", "nobody", "department_handler"):
         client.force_login(city[name])
