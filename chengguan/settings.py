@@ -92,6 +92,7 @@ LOCAL_APPS = [
     "chengguan.patrol",
     "chengguan.public",
     "chengguan.sensing",
+    "chengguan.assets",
     "chengguan.dashboard",
     "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]
