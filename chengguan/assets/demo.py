@@ -52,12 +52,12 @@ def _route(grids, start: int, length: int) -> list[tuple[float, float]]:
 def _points(route, start, prefix):
     points, t = [], start
     for (x1, y1), (x2, y2) in zip(route, route[1:], strict=False):
-        steps = max(1, int(math.hypot(x2 - x1, y2 - y1) / 0.0012))  # ≈ every 120 m
+        steps = max(1, int(math.hypot(x2 - x1, y2 - y1) / 0.0003))  # ≈ every 30 m
         for k in range(steps):
             f = k / steps
             points.append({"id": f"{prefix}-{len(points)}", "t": t, "lng": x1 + (x2 - x1) * f,
                            "lat": y1 + (y2 - y1) * f, "speed": 25.0})
-            t += timedelta(seconds=20)
+            t += timedelta(seconds=5)
     return points
 
 
