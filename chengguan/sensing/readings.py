@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
 
-from . import casework
-from .models import Alarm, RollupDue, Sensor, SensorType
+from . import casework, rollups
+from .models import Alarm, Sensor, SensorType
 
 UTC = UTC
 MAX_BATCH = 100_000
@@ -161,9 +161,9 @@ def _ensure_partitions(moments) -> None:
             _partitions.add((y, m))
 
 
-def _copy_pg(batch: Batch) -> None:
-    """COPY straight into the partitioned table; a batch holding a reading stored before (a replay) goes
-    through a staging table and INSERT … ON CONFLICT DO NOTHING instead."""
+def _copy_pg(batch: Batch) -> bool:
+    """COPY straight into the partitioned table (True: every row was new); a batch holding a reading stored
+    before (a replay) goes through a staging table and INSERT … ON CONFLICT DO NOTHING instead (False)."""
     from psycopg.errors import UniqueViolation
 
     data = "".join([f"{pk}\t{text}\t{v!r}\n" for pk, text, v in zip(batch.pks, batch.texts, batch.values, strict=True)])
@@ -173,7 +173,7 @@ def _copy_pg(batch: Batch) -> None:
                 "COPY sensing_reading (sensor_id, at, value) FROM STDIN"
             ) as copy:
                 copy.write(data)
-            return
+            return True
         except UniqueViolation:
             pass
         cur.execute(
@@ -184,19 +184,24 @@ def _copy_pg(batch: Batch) -> None:
             copy.write(data)
         cur.execute("INSERT INTO sensing_reading SELECT * FROM sensing_reading_in ON CONFLICT DO NOTHING")
         cur.execute("DELETE FROM sensing_reading_in")
+    return False
 
 
 def store(batch: Batch) -> None:
-    moments = set(batch.ats)
+    """Store the readings and roll them up: incrementally when every row was new, else (a replay) by marking
+    their hours for the job (`rollups`)."""
     if connection.vendor == "postgresql":
-        _ensure_partitions(moments)
-        _copy_pg(batch)
+        _ensure_partitions(set(batch.ats))
+        all_new = _copy_pg(batch)
     else:
         with connection.cursor() as cur:
             cur.executemany("INSERT OR IGNORE INTO sensing_reading (sensor_id, at, value) VALUES (%s, %s, %s)",
                             list(zip(batch.pks, batch.texts, batch.values, strict=True)))
-    hours = {at.astimezone(UTC).replace(minute=0, second=0, microsecond=0) for at in moments}
-    RollupDue.objects.bulk_create([RollupDue(hour=h) for h in hours], ignore_conflicts=True)
+            all_new = cur.rowcount == len(batch)
+    if all_new:
+        rollups.add(batch.pks, batch.ats, batch.values)
+    else:
+        rollups.mark(batch.ats)
 
 
 def _run_machine(sensor: Sensor, series, events: list) -> None:

@@ -69,14 +69,27 @@ def test_an_outsider_vendor_is_refused(client, fleet):
 
 
 def test_rollups_per_hour_and_day(fleet, frozen):
+    """New readings are rolled up in the batch (incrementally, across batches); a replayed batch marks its hours
+    and the job recomputes them from the stored readings, so nothing is counted twice."""
     start = timezone.now() - timedelta(hours=2)
-    readings_ingest(rows=rows([1.0, 3.0, 5.0], start=start) + rows([7.0], start=start + timedelta(hours=1)))
-    assert rollup_due() == 2
-    hours = list(Rollup.objects.filter(period="hour").order_by("start"))
-    assert [(h.count, h.minimum, h.maximum, h.mean) for h in hours] == [(3, 1.0, 5.0, 3.0), (1, 7.0, 7.0, 7.0)]
-    day = Rollup.objects.get(period="day")
-    assert (day.count, day.minimum, day.maximum, day.total) == (4, 1.0, 7.0, 16.0)
-    assert rollup_due() == 0
+    readings_ingest(rows=rows([1.0, 3.0], start=start))
+    readings_ingest(rows=rows([5.0], start=start + timedelta(minutes=2)) + rows([7.0], start=start + timedelta(hours=1)))
+    assert rollup_due() == 0  # nothing left for the job
+
+    def rolled():
+        hours = list(Rollup.objects.filter(period="hour").order_by("start"))
+        day = Rollup.objects.get(period="day")
+        return ([(h.count, h.minimum, h.maximum, h.mean) for h in hours],
+                (day.count, day.minimum, day.maximum, day.total))
+
+    expected = ([(3, 1.0, 5.0, 3.0), (1, 7.0, 7.0, 7.0)], (4, 1.0, 7.0, 16.0))
+    assert rolled() == expected
+    # a replay holding one new reading: its hour is recomputed by the job, not added to
+    readings_ingest(rows=rows([1.0, 3.0], start=start) + rows([9.0], start=start + timedelta(minutes=3)))
+    assert rolled() == expected  # not yet: the job recomputes
+    assert rollup_due() == 1
+    assert rolled() == ([(4, 1.0, 9.0, 4.5), (1, 7.0, 7.0, 7.0)], (5, 1.0, 9.0, 25.0))
+    assert Reading.objects.count() == 5
 
 
 def test_a_silent_sensor_goes_offline_once_and_back_online_with_a_reading(fleet, frozen):
