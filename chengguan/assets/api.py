@@ -29,7 +29,7 @@ class VehicleOut(Schema):
     last_lat: float | None
 
 
-class PointIn(Schema):
+class VehiclePointIn(Schema):
     id: str = Field(..., description="client-generated id, unique per vehicle (e.g. a UUID)")
     t: datetime = Field(..., description="when the terminal took the fix, with its UTC offset")
     lng: float
@@ -37,24 +37,24 @@ class PointIn(Schema):
     speed: float | None = Field(None, description="km/h")
 
 
-class BatchIn(Schema):
+class VehicleBatchIn(Schema):
     crs: str = "wgs84"
-    points: list[PointIn]
+    points: list[VehiclePointIn]
 
 
-class RejectedOut(Schema):
+class VehicleRejectedOut(Schema):
     index: int
     id: str
     code: str
 
 
-class BatchOut(Schema):
+class VehicleBatchOut(Schema):
     accepted: int
     duplicates: int
-    rejected: list[RejectedOut]
+    rejected: list[VehicleRejectedOut]
 
 
-class TrackPointOut(Schema):
+class VehicleTrackPointOut(Schema):
     t: datetime
     lng: float
     lat: float
@@ -88,16 +88,16 @@ def vehicle_detail(request, vehicle_id: int):
     return _out(_vehicle(request.auth, vehicle_id))
 
 
-@router.post("/{vehicle_id}/track/points", response=BatchOut,
+@router.post("/{vehicle_id}/track/points", response=VehicleBatchOut,
              summary="Upload a batch of a vehicle's GPS points (idempotent per point id)")
-def vehicle_track_upload(request, vehicle_id: int, payload: BatchIn):
+def vehicle_track_upload(request, vehicle_id: int, payload: VehicleBatchIn):
     vehicle = _vehicle(request.auth, vehicle_id)
     result = vehicle_points_upload(actor=request.auth, vehicle=vehicle,
                                    points=[p.model_dump() for p in payload.points], crs=payload.crs)
     return {"accepted": result.accepted, "duplicates": result.duplicates, "rejected": result.rejected}
 
 
-@router.get("/{vehicle_id}/track", response=list[TrackPointOut], summary="A vehicle's track of one day (GCJ-02)")
+@router.get("/{vehicle_id}/track", response=list[VehicleTrackPointOut], summary="A vehicle's track of one day (GCJ-02)")
 def vehicle_track(request, vehicle_id: int, day: date | None = None):
     vehicle = _vehicle(request.auth, vehicle_id)
     return [{"t": p.recorded_at, "lng": p.lng, "lat": p.lat, "speed": p.speed_kmh,
