@@ -94,6 +94,7 @@ LOCAL_APPS = [
     "chengguan.sensing",
     "chengguan.tasks",
     "chengguan.participation",
+    "chengguan.assets",
     "chengguan.dashboard",
     "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]
@@ -281,6 +282,8 @@ MAP_CENTER = tuple(float(v) for v in env_list("CHENGGUAN_MAP_CENTER", "114.341,3
 # Geocoder: how often a process checks whether grids changed elsewhere; largest batch per API request.
 GRID_INDEX_CHECK_SECONDS = float(os.environ.get("CHENGGUAN_GRID_INDEX_CHECK_SECONDS", "1"))
 GEO_BATCH_LIMIT = int(os.environ.get("CHENGGUAN_GEO_BATCH_LIMIT", "10000"))
+# A camera with no alarm, clear or status push for this long goes offline (an offline alarm); see docs/sensing.md.
+SENSING_CAMERA_OFFLINE_MINUTES = int(os.environ.get("CHENGGUAN_SENSING_CAMERA_OFFLINE_MINUTES", "60"))
 
 # Leaflet's JS/CSS come from the installed django-leaflet package. The app itself is not installed because
 # its admin pulls in GeoDjango (GDAL); we only need its static files ({% static 'leaflet/leaflet.js' %}).

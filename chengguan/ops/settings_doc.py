@@ -86,6 +86,7 @@ SETTINGS = {
     "CHENGGUAN_MAP_CENTER": ("114.341,34.797", "where a map opens (GCJ-02 lng,lat)"),
     "CHENGGUAN_MAP_FONT": ("empty", "font file for `chengguan maps build-demo` labels (default: Noto CJK from fonts-noto-cjk)"),
     "CHENGGUAN_GEO_BATCH_LIMIT": ("10000", "largest batch of points per geocoding API request"),
+    "CHENGGUAN_SENSING_CAMERA_OFFLINE_MINUTES": ("60", "a camera with no alarm, clear or status push for this long goes offline with an offline alarm"),
     # tests
     "CHENGGUAN_TEST_DATABASE_NAME": ("test_<name>", "tests only: the throwaway PostgreSQL database the tests create"),
     "CHENGGUAN_TEST_MEDIA_ROOT": ("/tmp/chengguan-test-media", "tests only: media directory of the test run"),

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Alarm, AlarmRule, Algorithm, AutoCheck, Camera, Sensor, SensorType, Vendor
+from .models import (
+    Alarm,
+    AlarmRule,
+    Algorithm,
+    AnalysisRequest,
+    AutoCheck,
+    Camera,
+    Sensor,
+    SensorType,
+    Vendor,
+)
 
 
 class AlgorithmInline(admin.TabularInline):
@@ -10,7 +20,7 @@ class AlgorithmInline(admin.TabularInline):
 
 @admin.register(Vendor)
 class VendorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "is_active"]
+    list_display = ["code", "name", "callback_url", "is_active"]
     inlines = [AlgorithmInline]
 
 
@@ -30,9 +40,9 @@ class SensorTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Sensor)
 class SensorAdmin(admin.ModelAdmin):
-    list_display = ["device_id", "name", "type", "community", "is_online", "in_alarm", "last_value", "battery",
+    list_display = ["device_id", "name", "type", "vendor", "community", "is_online", "in_alarm", "last_value", "battery",
                     "last_seen_at"]
-    list_filter = ["type", "is_online", "in_alarm"]
+    list_filter = ["type", "vendor", "is_online", "in_alarm"]
     search_fields = ["device_id", "name"]
     readonly_fields = ["unit_grid", "community", "is_online", "in_alarm", "last_value", "battery", "last_seen_at"]
 
@@ -60,6 +70,20 @@ class AlarmAdmin(admin.ModelAdmin):
 @admin.register(AutoCheck)
 class AutoCheckAdmin(admin.ModelAdmin):
     list_display = ["case", "status", "opened_at", "due_at", "decided_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnalysisRequest)
+class AnalysisRequestAdmin(admin.ModelAdmin):
+    """Visible, not edited: the job sends and retries them."""
+
+    list_display = ["pk", "vendor", "auto_check", "status", "attempts", "next_try_at", "sent_at", "last_error"]
+    list_filter = ["status", "vendor"]
 
     def has_add_permission(self, request):
         return False

@@ -21,6 +21,7 @@ from chengguan.core.errors import ValidationError
 
 from . import casework
 from .models import Alarm, AlarmRule, Algorithm, Camera, Vendor
+from .monitor import camera_seen
 
 MAX_BATCH = 500
 MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024
@@ -242,7 +243,7 @@ def _receive(vendor: Vendor, payload, now: datetime) -> list[dict]:
                 alarm, duplicate = Alarm.objects.select_related("case").get(pk=known[item.vendor_alarm_id]), True
             else:
                 alarm, duplicate = _handle(vendor, item, now), False
-                Camera.objects.filter(pk=item.camera.pk).update(is_online=True, last_seen_at=now)
+                camera_seen([item.camera.pk], now)
             results.append(
                 {
                     "id": item.vendor_alarm_id,

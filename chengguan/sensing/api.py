@@ -13,6 +13,7 @@ from . import selectors
 from .access import require_view
 from .alarms import alarms_receive
 from .models import Alarm
+from .monitor import status_receive
 from .readings import readings_ingest
 from .services import alarm_accept, alarm_reject
 from .vendors import authenticate_vendor
@@ -40,17 +41,23 @@ def post_alarms(request):
 
 @router.post("/readings", auth=None, summary="A batch of sensor readings (up to 100,000)")
 def post_readings(request):
-    authenticate_vendor(request.headers, request.body)
+    vendor = authenticate_vendor(request.headers, request.body)
     payload = _json(request)
     if not isinstance(payload, dict):
         raise ValidationError(_("Send a JSON object with a 'readings' list."), field="readings")
-    out = readings_ingest(rows=payload.get("readings"))
+    out = readings_ingest(rows=payload.get("readings"), vendor=vendor)
     return {
         "stored": out.stored,
         "alarms": len(out.raised),
         "cleared": len(out.cleared),
         "cases": [c.number for c in out.cases],
     }
+
+
+@router.post("/status", auth=None, summary="A vendor's camera heartbeat / status push")
+def post_status(request):
+    authenticate_vendor(request.headers, request.body)
+    return status_receive(payload=_json(request))
 
 
 class SensingAlarmOut(Schema):

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from chengguan.cases.signals import case_events_written
 
+from .callbacks import request_for
 from .casework import DEFAULT_CHECK_WINDOW, open_check
 from .models import Alarm, AutoCheck
 
@@ -23,7 +24,9 @@ def on_case_events(sender, events, **kwargs):
                 from datetime import timedelta
 
                 window = timedelta(minutes=first.rule.check_window_minutes)
-            open_check(case=case, at=event.at, window=window)
+            check = open_check(case=case, at=event.at, window=window)
+            if check is not None:
+                request_for(check)
         elif event.from_state == "checking":
             AutoCheck.objects.filter(case_id=event.case_id, status=AutoCheck.Status.WAITING).update(
                 status=AutoCheck.Status.MOOT, decided_at=event.at

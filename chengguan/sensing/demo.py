@@ -47,6 +47,7 @@ def load(*, stdout) -> None:
         if matter in matters:
             Algorithm.objects.create(vendor=vendor, code=code, name=name, matter=matters[matter],
                                      enforceable=enforceable)
+    iot = Vendor.objects.create(code="demo-iot", name="示例物联网监测平台", secret=DEMO_SECRET)
     rng = random.Random(19)
     picked = rng.sample(grids, min(len(grids), 60))
     owner = Department.objects.filter(code="KF-CENTRE").first()
@@ -70,6 +71,7 @@ def load(*, stdout) -> None:
         Sensor.objects.create(
             device_id=f"KF-{stype.code.upper()}-{i + 1:03d}", name=f"{stype.name}监测点{i + 1:02d}",
             type=stype, lng=lng + 0.0004, lat=lat + 0.0003, unit_grid=grid, community_id=grid.community_id,
+            vendor=iot,
         )
     AlarmRule.objects.create(name="全市默认", auto_file_confidence=0.9, review_confidence=0.6,
                              suppress_minutes=60, suppress_metres=30, check_window_minutes=240)

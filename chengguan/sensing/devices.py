@@ -1,7 +1,7 @@
 """The device registry: create or update cameras and sensors (placed in their unit grid, so in someone's scope),
 and import them from CSV or GeoJSON — all rows valid, or nothing is written (the error names row and column).
 
-CSV columns: kind (camera|sensor), device_id, name, lng, lat[, type, direction, live_url, owner]; GeoJSON:
+CSV columns: kind (camera|sensor), device_id, name, lng, lat[, type, direction, live_url, owner, vendor]; GeoJSON:
 Point features whose properties carry the same names. Coordinates are GCJ-02 unless `crs` says otherwise."""
 
 import csv
@@ -15,7 +15,7 @@ from chengguan.core.errors import ValidationError
 from chengguan.grids.geocoder import OutsideCity, locate
 from chengguan.org.models import Department
 
-from .models import GB28181_RE, Camera, Sensor, SensorType
+from .models import GB28181_RE, Camera, Sensor, SensorType, Vendor
 
 
 def _place(device, lng, lat, crs, field):
@@ -53,6 +53,11 @@ def device_save(*, row: dict, crs: str = "gcj02", where: str = "") -> Camera | S
             raise ValidationError(_("Unknown sensor type."), field=f"{where}type")
         device = Sensor.objects.filter(device_id=device_id).first() or Sensor(device_id=device_id)
         device.type = stype
+        vendor = (row.get("vendor") or "").strip()
+        if vendor:  # the vendor whose HTTP pushes may write this sensor's readings
+            device.vendor = Vendor.objects.filter(code=vendor).first()
+            if device.vendor is None:
+                raise ValidationError(_("Unknown vendor."), field=f"{where}vendor")
     else:
         raise ValidationError(_("The kind is 'camera' or 'sensor'."), field=f"{where}kind")
     device.name = name[:100]

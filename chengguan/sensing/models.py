@@ -25,6 +25,10 @@ class Vendor(models.Model):
         _("secret"), max_length=128, help_text=_("Bearer token and HMAC-SHA256 key of this vendor.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    callback_url = models.URLField(
+        _("fresh-analysis URL"), blank=True,
+        help_text=_("Asked for a fresh analysis of the camera when a department replies on a camera case."),
+    )
 
     class Meta:
         verbose_name = _("vendor")
@@ -136,6 +140,10 @@ class SensorType(models.Model):
 class Sensor(Device):
     device_id = models.CharField(_("device id"), max_length=40, unique=True)
     type = models.ForeignKey(SensorType, on_delete=models.PROTECT, verbose_name=_("type"))
+    vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="sensors", verbose_name=_("vendor"),
+        help_text=_("Only this vendor may post the sensor's readings over HTTP."),
+    )
     battery = models.PositiveSmallIntegerField(_("battery (%)"), null=True, blank=True)
     last_value = models.FloatField(_("last value"), null=True, blank=True)
     in_alarm = models.BooleanField(_("in alarm"), default=False)
@@ -333,3 +341,30 @@ class RollupDue(models.Model):
 
     def __str__(self):
         return f"{self.hour:%Y-%m-%d %H:%M}"
+
+
+class AnalysisRequest(models.Model):
+    """A request to the camera's vendor for a fresh analysis after a department's reply (智能核查), POSTed by the
+    job `sensing.vendor_requests`, signed like the vendor's own pushes, retried with backoff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to send")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed, gave up")
+
+    auto_check = models.ForeignKey(AutoCheck, on_delete=models.CASCADE, related_name="requests")
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="+", verbose_name=_("vendor"))
+    url = models.URLField(_("URL"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_try_at = models.DateTimeField(_("next try"), db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("fresh-analysis request")
+        verbose_name_plural = _("fresh-analysis requests")
+
+    def __str__(self):
+        return f"{self.vendor_id} {self.status}"

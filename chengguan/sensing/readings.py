@@ -6,6 +6,7 @@ last one (a replay) is stored at most once and never moves the machine again."""
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -13,14 +14,17 @@ from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
 
-from . import casework
-from .models import Alarm, RollupDue, Sensor, SensorType
+from . import casework, rollups
+from .models import Alarm, Sensor, SensorType
 
 UTC = UTC
 MAX_BATCH = 100_000
 MAX_AGE = timedelta(days=7)
 MAX_AHEAD = timedelta(minutes=5)
 _partitions: set[tuple[int, int]] = set()
+
+
+_first = itemgetter(0)
 
 
 @dataclass
@@ -53,23 +57,63 @@ def _time(value, f: str, lo: datetime, hi: datetime, sqlite: bool) -> tuple[date
     return at, (str(at.astimezone(UTC).replace(tzinfo=None)) if sqlite else at.isoformat())
 
 
-def parse(rows, sensors: dict, now: datetime, prefix: str = "readings") -> list[tuple]:
-    """(sensor, at, value, battery, time text) per row; the first bad row raises naming its field. Fleets report
-    on the same ticks, so each distinct time value is parsed once per batch."""
+@dataclass
+class Batch:
+    """A parsed batch as columns (one list per field, no object per row): sensor pk, time, value, battery, and the
+    time as text for the database."""
+
+    pks: list
+    ats: list
+    values: list
+    batteries: list
+    texts: list
+
+    def __len__(self):
+        return len(self.pks)
+
+
+def parse(rows, sensors: dict, now: datetime, prefix: str = "readings") -> Batch:
+    """The batch as columns. Set-wise first: each column is pulled out with one comprehension, the values checked
+    with one pass, each distinct time (fleets report on the same ticks) and battery parsed once. Only if something
+    is wrong does the row-by-row pass (`_parse_rows`) run, to name the first bad row's field."""
     if type(rows) is not list or not 0 < len(rows) <= MAX_BATCH:
         raise ValidationError(_("Send 1–100,000 readings."), field=prefix)
     lo, hi = now - MAX_AGE, now + MAX_AHEAD
     sqlite = connection.vendor != "postgresql"
+    pk_of = {d: s.pk for d, s in sensors.items()}
+    try:
+        pks = [pk_of[r["device_id"]] for r in rows]
+        values = [r["value"] for r in rows]
+        raws = [r["at"] for r in rows]
+        batteries = [r.get("battery") for r in rows]
+        if not all([type(v) is float or type(v) is int for v in values]) or not math.isfinite(math.fsum(values)):
+            raise TypeError
+        for b in set(batteries):
+            if b is not None and (type(b) not in (int, float) or not 0 <= b <= 100):
+                raise TypeError
+        times = {raw: _time(raw, "", lo, hi, sqlite) for raw in set(raws)}
+        if any(type(raw) not in (str, int, float) or type(raw) is bool for raw in times):
+            raise TypeError
+    except (TypeError, KeyError, AttributeError, ValidationError, OverflowError):
+        return _parse_rows(rows, sensors, lo, hi, sqlite, prefix)
+    return Batch(
+        pks=pks, values=[float(v) for v in values], batteries=batteries,
+        ats=[times[raw][0] for raw in raws], texts=[times[raw][1] for raw in raws],
+    )
+
+
+def _parse_rows(rows, sensors, lo, hi, sqlite, prefix) -> Batch:
+    """Row by row: the first bad row raises naming its field (also the fallback when the set-wise pass balks at
+    something it cannot place, e.g. a sum of finite values overflowing)."""
+    out = Batch([], [], [], [], [])
     times: dict = {}
-    out = []
-    append = out.append
     isfinite = math.isfinite
     for i, r in enumerate(rows):
         if type(r) is not dict:
             raise ValidationError(_("Each reading is an object."), field=f"{prefix}[{i}]")
-        sensor = sensors.get(r.get("device_id"))
+        sensor = sensors.get(r.get("device_id")) if type(r.get("device_id")) is str else None
         if sensor is None:
-            raise ValidationError(_("Unknown sensor."), field=f"{prefix}[{i}].device_id")
+            raise ValidationError(_("Unknown sensor (or not this vendor's)."), field=f"{prefix}[{i}].device_id")
         value = r.get("value")
         if type(value) not in (int, float) or not isfinite(value):
             raise ValidationError(_("The value is a finite number."), field=f"{prefix}[{i}].value")
@@ -83,13 +127,22 @@ def parse(rows, sensors: dict, now: datetime, prefix: str = "readings") -> list[
             parsed = _time(raw, f"{prefix}[{i}].at", lo, hi, sqlite)
             if key is not None:
                 times[key] = parsed
-        append((sensor, parsed[0], float(value), battery, parsed[1]))
+        out.pks.append(sensor.pk)
+        out.ats.append(parsed[0])
+        out.values.append(float(value))
+        out.batteries.append(battery)
+        out.texts.append(parsed[1])
     return out
 
 
-def sensors_for(rows) -> dict:
+def sensors_for(rows, vendor=None) -> dict:
+    """The batch's active sensors by device id; a vendor (HTTP) sees only its own sensors, so another vendor's
+    device id is as unknown as a made-up one."""
     ids = {r.get("device_id") for r in rows if type(r) is dict and type(r.get("device_id")) is str}
-    sensors = list(Sensor.objects.filter(device_id__in=ids, is_active=True))
+    qs = Sensor.objects.filter(device_id__in=ids, is_active=True)
+    if vendor is not None:
+        qs = qs.filter(vendor=vendor)
+    sensors = list(qs)
     types = {t.pk: t for t in SensorType.objects.filter(pk__in={s.type_id for s in sensors})}
     for s in sensors:
         s.type = types[s.type_id]
@@ -108,19 +161,19 @@ def _ensure_partitions(moments) -> None:
             _partitions.add((y, m))
 
 
-def _copy_pg(parsed) -> None:
-    """COPY straight into the partitioned table; a batch holding a reading stored before (a replay) goes
-    through a staging table and INSERT … ON CONFLICT DO NOTHING instead."""
+def _copy_pg(batch: Batch) -> bool:
+    """COPY straight into the partitioned table (True: every row was new); a batch holding a reading stored
+    before (a replay) goes through a staging table and INSERT … ON CONFLICT DO NOTHING instead (False)."""
     from psycopg.errors import UniqueViolation
 
-    data = "".join([f"{s.pk}\t{text}\t{v!r}\n" for s, _at, v, _b, text in parsed])
+    data = "".join([f"{pk}\t{text}\t{v!r}\n" for pk, text, v in zip(batch.pks, batch.texts, batch.values, strict=True)])
     with connection.cursor() as cur:
         try:
             with transaction.atomic(), cur.cursor.copy(
                 "COPY sensing_reading (sensor_id, at, value) FROM STDIN"
             ) as copy:
                 copy.write(data)
-            return
+            return True
         except UniqueViolation:
             pass
         cur.execute(
@@ -131,19 +184,24 @@ def _copy_pg(parsed) -> None:
             copy.write(data)
         cur.execute("INSERT INTO sensing_reading SELECT * FROM sensing_reading_in ON CONFLICT DO NOTHING")
         cur.execute("DELETE FROM sensing_reading_in")
+    return False
 
 
-def store(parsed) -> None:
-    moments = {at for _s, at, _v, _b, _t in parsed}
+def store(batch: Batch) -> None:
+    """Store the readings and roll them up: incrementally when every row was new, else (a replay) by marking
+    their hours for the job (`rollups`)."""
     if connection.vendor == "postgresql":
-        _ensure_partitions(moments)
-        _copy_pg(parsed)
+        _ensure_partitions(set(batch.ats))
+        all_new = _copy_pg(batch)
     else:
-        rows = [(s.pk, text, v) for s, _at, v, _b, text in parsed]
         with connection.cursor() as cur:
-            cur.executemany("INSERT OR IGNORE INTO sensing_reading (sensor_id, at, value) VALUES (%s, %s, %s)", rows)
-    hours = {at.astimezone(UTC).replace(minute=0, second=0, microsecond=0) for at in moments}
-    RollupDue.objects.bulk_create([RollupDue(hour=h) for h in hours], ignore_conflicts=True)
+            cur.executemany("INSERT OR IGNORE INTO sensing_reading (sensor_id, at, value) VALUES (%s, %s, %s)",
+                            list(zip(batch.pks, batch.texts, batch.values, strict=True)))
+            all_new = cur.rowcount == len(batch)
+    if all_new:
+        rollups.add(batch.pks, batch.ats, batch.values)
+    else:
+        rollups.mark(batch.ats)
 
 
 def _run_machine(sensor: Sensor, series, events: list) -> None:
@@ -151,6 +209,11 @@ def _run_machine(sensor: Sensor, series, events: list) -> None:
     threshold by the hysteresis clear. Anything in between resets the streak."""
     t = sensor.type
     need = max(t.debounce, 1)
+    if not sensor.in_alarm:  # set-wise: a sensor none of whose values breaches only resets its streak
+        values = [v for _at, v in series]
+        if (t.alarm_high is None or max(values) <= t.alarm_high) and (t.alarm_low is None or min(values) >= t.alarm_low):
+            sensor.streak = 0
+            return
     for at, value in series:
         if not sensor.in_alarm:
             sensor.streak = sensor.streak + 1 if t.breaches(value) else 0
@@ -247,25 +310,32 @@ def _save_state(sensors) -> None:
         )
 
 
-def readings_ingest(*, rows, now: datetime | None = None, prefix: str = "readings") -> Outcome:
+def readings_ingest(*, rows, now: datetime | None = None, prefix: str = "readings", vendor=None) -> Outcome:
+    """`vendor`: the authenticated vendor of an HTTP batch (it may write only its own sensors); None for the
+    MQTT listener, whose broker decides who may publish."""
     now = now or timezone.now()
-    sensors = sensors_for(rows if type(rows) is list else [])
-    parsed = parse(rows, sensors, now, prefix)
-    out = Outcome(stored=len(parsed))
+    sensors = sensors_for(rows if type(rows) is list else [], vendor)
+    batch = parse(rows, sensors, now, prefix)
+    out = Outcome(stored=len(batch))
     series: dict[int, list] = {}
-    for s, at, v, b, _t in parsed:
-        series.setdefault(s.pk, []).append((at, v, b))
+    for pk, at, v, b in zip(batch.pks, batch.ats, batch.values, batch.batteries, strict=True):
+        got = series.get(pk)
+        if got is None:
+            series[pk] = [(at, v, b)]
+        else:
+            got.append((at, v, b))
     touched, events, woke = [], [], []
     by_pk = {s.pk: s for s in sensors.values()}
     with transaction.atomic():
-        store(parsed)
+        store(batch)
         for pk, points in series.items():
             sensor = by_pk[pk]
-            fresh = sorted((p for p in points if sensor.last_seen_at is None or p[0] > sensor.last_seen_at),
-                           key=lambda p: p[0])
+            seen = sensor.last_seen_at
+            fresh = points if seen is None or min(p[0] for p in points) > seen else [p for p in points if p[0] > seen]
             if not fresh:
                 continue
-            _run_machine(sensor, ((at, v) for at, v, _b in fresh), events)
+            fresh.sort(key=_first)
+            _run_machine(sensor, [(at, v) for at, v, _b in fresh], events)
             last = fresh[-1]
             sensor.last_seen_at, sensor.last_value = last[0], last[1]
             battery = next((b for _a, _v, b in reversed(fresh) if b is not None), None)

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from .alarms import alarms_receive
 from .models import Alarm, Camera, Sensor, Vendor
-from .monitor import offline_sweep, rollup_due
+from .monitor import camera_seen, offline_sweep, rollup_due
 from .readings import readings_ingest
 
 
@@ -147,5 +147,9 @@ def simulate(*, minutes: int = 60, mqtt: str = "", prefix: str = "chengguan/sens
             out = readings_ingest(rows=rows[i: i + 20_000], now=now)
             stdout.write(f"simulate: {out.stored} readings, {len(out.raised)} alarms, {len(out.cleared)} clears, "
                          f"cases {', '.join(c.number for c in out.cases) or '—'}")
-    stdout.write(f"simulate: {offline_sweep(now)} sensors went offline; {rollup_due()} hours rolled up")
+    cams = list(Camera.objects.filter(is_active=True).order_by("device_id").values_list("pk", flat=True))
+    if len(cams) > 8:  # the vendor's heartbeat for all but the last camera, which fell silent two hours ago
+        camera_seen(cams[:-1], now)
+        Camera.objects.filter(pk=cams[-1]).update(is_online=True, last_seen_at=now - timedelta(hours=2))
+    stdout.write(f"simulate: {offline_sweep(now)} sensors and cameras went offline; {rollup_due()} hours rolled up")
     _vendor(now, stdout)

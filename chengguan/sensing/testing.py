@@ -39,7 +39,7 @@ def make_fleet(city):
     )
     sensor = Sensor.objects.create(
         device_id="COVER-0001", name="西门大街雨水井盖", type=cover_type, lng=114.3070, lat=34.8070,
-        community=city.community_a1,
+        community=city.community_a1, vendor=vendor,
     )
     return {
         "vendor": vendor, "garbage": algo_garbage, "vending": algo_vending, "camera_a": cam_a,

@@ -3,18 +3,21 @@ review queue (accept / reject with one click), an alarm's snapshot, and GeoJSON 
 command-centre dashboard."""
 
 import functools
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.core.errors import DomainError, PermissionDenied
 from chengguan.core.media import file_response
+from chengguan.core.middleware import build_policy
 from chengguan.evaluation.charts import line_chart
 from chengguan.org.models import Department, Role
 from chengguan.org.scope import has_role
@@ -63,6 +66,7 @@ def index(request):
     stream = list(selectors.alarms(user)[:30])
     return render(request, "sensing/index.html", {
         "cameras": selectors.cameras(user).count(),
+        "camera_list": list(selectors.cameras(user).order_by("is_online", "name")[:100]),
         "online_cameras": selectors.cameras(user).filter(is_online=True).count(),
         "sensors": sensors,
         "online_sensors": sum(1 for s in sensors if s.is_online),
@@ -139,7 +143,8 @@ def _feature(lng, lat, props):
 def devices_geojson(request):
     features = [
         _feature(c.lng, c.lat, {"kind": "camera", "name": c.name, "id": c.device_id,
-                                "state": "online" if c.is_online else "offline"})
+                                "state": "online" if c.is_online else "offline",
+                                "live": reverse("sensing:live", args=[c.pk]) if c.live_url else None})
         for c in selectors.cameras(request.user)
     ] + [
         _feature(s.lng, s.lat, {"kind": "sensor", "name": s.name, "id": s.device_id, "type": s.type.name,
@@ -163,3 +168,29 @@ def alarms_geojson(request):
             "status": a.get_status_display(), "at": timezone.localtime(a.occurred_at).strftime("%H:%M"),
         }))
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _live_kind(url: str) -> str:
+    path = urlsplit(url).path.lower()
+    if path.endswith(".m3u8"):
+        return "hls"
+    if path.endswith(".flv"):
+        return "flv"
+    if urlsplit(url).scheme in ("webrtc", "rtc") or "webrtc" in path:
+        return "webrtc"
+    return "video"
+
+
+@require_GET
+@monitoring
+def live(request, pk: int):
+    """The camera's live view from the city's video gateway: only for a camera with a live-view URL. The page
+    plays HLS natively or with the vendored hls.js (nothing fetched from the internet); FLV and WebRTC streams
+    need the gateway's own player, linked. The page's CSP lets media and XHR reach the gateway's origin only."""
+    camera = get_object_or_404(selectors.cameras(request.user).exclude(live_url=""), pk=pk)
+    parts = urlsplit(camera.live_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    response = render(request, "sensing/live.html", {"camera": camera, "kind": _live_kind(camera.live_url)})
+    policy = build_policy().replace("media-src 'self' blob:", f"media-src 'self' blob: {origin}")
+    response["Content-Security-Policy"] = policy.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    return response

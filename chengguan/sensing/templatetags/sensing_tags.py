@@ -15,5 +15,5 @@ def sensing_case(case):
     from ..models import Alarm, AutoCheck
 
     alarms = Alarm.objects.filter(case=case).select_related("camera", "sensor__type", "matter").order_by("occurred_at")
-    checks = AutoCheck.objects.filter(case=case).order_by("opened_at")
+    checks = AutoCheck.objects.filter(case=case).prefetch_related("requests__vendor").order_by("opened_at")
     return {"alarms": list(alarms[:20]), "checks": list(checks)}

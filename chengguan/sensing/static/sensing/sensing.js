@@ -18,6 +18,7 @@
     onEachFeature: function (f, l) {
       var p = f.properties;
       l.bindTooltip(p.name + (p.value !== undefined && p.value !== null ? " · " + p.value + (p.unit || "") : ""));
+      if (p.live) { l.on("click", function () { window.location.href = p.live; }); }
     }
   }).addTo(map);
   var alarms = L.geoJSON(null, {
