@@ -92,6 +92,8 @@ LOCAL_APPS = [
     "chengguan.patrol",
     "chengguan.public",
     "chengguan.sensing",
+    "chengguan.permits",
+    "chengguan.buildings",
     "chengguan.dashboard",
     "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]
