@@ -184,6 +184,9 @@ class BuildingEvent(models.Model):
         verbose_name_plural = _("ledger events")
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.building_id} {self.act}"
+
     @property
     def act_label(self) -> str:
         return str(ACT_LABELS.get(self.act, self.act))

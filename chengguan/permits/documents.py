@@ -3,7 +3,6 @@
 import io
 
 from django.utils import timezone
-
 from django.utils.translation import gettext as _
 
 from chengguan.core.office import docs as office

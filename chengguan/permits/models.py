@@ -184,6 +184,9 @@ class ApplicationEvent(models.Model):
         verbose_name_plural = _("application events")
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.application_id} {self.act}"
+
     @property
     def act_label(self) -> str:
         return str(ACT_LABELS.get(self.act, self.act))
@@ -214,3 +217,6 @@ class Finding(models.Model):
         verbose_name = _("unpermitted finding")
         verbose_name_plural = _("unpermitted findings")
         ordering = ["-found_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.address}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from chengguan.core.privacy import mask_name
 
 from .access import require_handle, scope
-from .models import Application, ApplicantType, Finding, VendingZone
+from .models import ApplicantType, Application, Finding, VendingZone
 from .services.zones import occupancy
 
 

@@ -18,7 +18,7 @@ from chengguan.org.models import Role, RoleAssignment
 from chengguan.org.selectors import valid_certificate
 
 from ..access import may, require
-from ..models import BuildingEvent, Category, IllegalBuilding, Source, Status, Use
+from ..models import BuildingEvent, Category, IllegalBuilding, Source, Use
 from ..workflow import LEADERS, OFFICERS, REGISTRARS, TRANSITIONS
 
 CLUE_SOURCES = {Source.REPORT: ClueSource.COMPLAINT, Source.REFERRAL: ClueSource.REFERRAL}

@@ -13,7 +13,7 @@ from chengguan.core.errors import Conflict, ValidationError
 from chengguan.enforcement.services.cases import body_for
 from chengguan.enforcement.services.documents import next_number
 
-from ..models import Application, ApplicantType, Channel, Kind, VendingZone
+from ..models import ApplicantType, Application, Channel, Kind, VendingZone
 from .base import (
     ACCEPT_DAYS,
     DECIDE_DAYS,
