@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from chengguan.core.errors import NotFound, ValidationError
 from chengguan.enforcement.models import EnforcementCase
@@ -198,7 +198,7 @@ def create_building(request, body: IllegalBuildingIn):
         project=_lookup(DemolitionProject, body.project, "project", _("demolition project")),
         campaign=_lookup(Campaign, body.campaign, "campaign", _("campaign")),
     )
-    return 201, _out(b)
+    return Status(201, _out(b))
 
 
 @router.get("/projects", response=list[DemolitionProjectOut], summary="Demolition projects with their progress")

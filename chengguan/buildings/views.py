@@ -84,7 +84,7 @@ def geojson(request):
                                 "status_label": str(b.get_status_display()), "area": float(b.area_m2),
                                 "category": str(b.get_category_display()), "url": reverse("buildings:detail", args=[b.pk])}}
                 for b in rows[:2000]]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False})
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from chengguan.core.errors import NotFound, ValidationError
 from chengguan.org.models import Region
@@ -205,7 +205,7 @@ def create_permit(request, body: PermitApplicationIn):
         description=body.description, size=body.size, zone=_zone(body.zone), stall_number=body.stall_number,
         requested_from=body.requested_from, requested_to=body.requested_to, materials=body.materials,
     )
-    return 201, _out(a)
+    return Status(201, _out(a))
 
 
 @router.get("/register", response=list[PermitRegisterOut], auth=None,
@@ -233,7 +233,7 @@ def check(request, kind: str, lng: float, lat: float):
 def create_finding(request, body: PermitFindingIn):
     f = finding_record(actor=request.user, kind=body.kind, region=_region(body.region), lng=body.lng, lat=body.lat,
                        address=body.address, description=body.description)
-    return 201, _finding_out(f)
+    return Status(201, _finding_out(f))
 
 
 @router.post("/findings/{finding_id}/clue", response=PermitFindingOut,
@@ -299,4 +299,4 @@ def refuse(request, application_id: int, body: PermitReasonIn):
 def renew(request, application_id: int, body: PermitRenewIn):
     a = permit_renew(actor=request.user, permit=_get(request, application_id), requested_to=body.requested_to,
                      channel="counter")
-    return 201, _out(a)
+    return Status(201, _out(a))

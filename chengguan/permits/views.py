@@ -215,4 +215,4 @@ def register_geojson(request):
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [z.lng, z.lat]},
                          "properties": {"kind": "zone", "name": z.name, "capacity": z.capacity, "free": z.free,
                                         "hours": f"{z.opens_at:%H:%M}–{z.closes_at:%H:%M}"}})
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False})

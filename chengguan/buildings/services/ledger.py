@@ -164,9 +164,10 @@ def building_open_clue(*, actor, building, now=None) -> EnforcementCase:
     unit = _officer_unit(actor, b.region)
     if unit is None:
         raise PermissionDenied(_("You serve in no enforcement unit for this area."), field="actor")
+    label = _("illegal building")
     clue = case_register_clue(
         actor=actor, region=b.region, department=unit, source=CLUE_SOURCES.get(b.source, ClueSource.PATROL), now=now,
-        title=f"{_('illegal building')}：{b.address}，{b.area_m2}㎡"[:200], source_reference=b.number,
+        title=f"{label}：{b.address}，{b.area_m2}㎡"[:200], source_reference=b.number,
         lng=b.lng, lat=b.lat, place=b.address, facts=b.description or b.address,
         party_name=b.party_name, violation_date=b.discovered_on,
     )

@@ -88,10 +88,11 @@ def finding_open_clue(*, actor, finding: Finding, now=None):
     unit = _officer_unit(actor, finding.region)
     if unit is None:
         raise PermissionDenied(_("You serve in no enforcement unit for this area."), field="actor")
+    without, check = _("without a permit"), _("permit check")
     clue = case_register_clue(
         actor=actor, region=finding.region, department=unit, source=Source.PATROL, now=now,
-        title=f"{_('without a permit')}：{finding.get_kind_display()}，{finding.address}"[:200],
-        source_reference=f"{_('permit check')} #{finding.pk}"[:100], lng=finding.lng, lat=finding.lat,
+        title=f"{without}：{finding.get_kind_display()}，{finding.address}"[:200],
+        source_reference=f"{check} #{finding.pk}"[:100], lng=finding.lng, lat=finding.lat,
         place=finding.address, facts=finding.description, violation_date=timezone.localdate(finding.found_at),
     )
     finding.clue = clue
