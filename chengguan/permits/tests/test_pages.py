@@ -104,4 +104,4 @@ def test_register_map_data_carries_no_personal_data(city, body, client, submit):
                                                                             now=at(2026, 3, 2)), now=at(2026, 3, 3))
     with time_machine.travel(at(2026, 4, 1), tick=False):
         text = client.get("/permits/register.geojson").content.decode()
-    assert "赵**" in text and "赵六" not in text and "13900001111" not in text
+    assert "赵*" in text and "赵六" not in text and "13900001111" not in text
