@@ -38,6 +38,11 @@ def building(user, pk: int) -> IllegalBuilding:
         raise Http404 from exc
 
 
+def _m2(value) -> Decimal:
+    """A sum of areas to the square centimetre (SQLite sums decimals as floats)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 @dataclass
 class SameDay:
     new: int
@@ -63,7 +68,9 @@ def totals(rows) -> dict:
         stock=Count("pk", filter=Q(category=Category.STOCK)), new=Count("pk", filter=Q(category=Category.NEW)),
         retained=Count("pk", filter=Q(status=Status.RETAINED)),
     )
-    return {k: (v or 0) for k, v in agg.items()}
+    out = {k: (v or 0) for k, v in agg.items()}
+    out["area"], out["demolished_area"] = _m2(out["area"]), _m2(out["demolished_area"])
+    return out
 
 
 @dataclass
@@ -88,7 +95,7 @@ def project_progress(project: DemolitionProject) -> Progress:
     rows = project.buildings.all()
     done = rows.filter(status=Status.DEMOLISHED).aggregate(h=Sum("households"), a=Sum("demolished_area_m2"),
                                                            n=Count("pk"))
-    return Progress(done["h"] or 0, done["a"] or Decimal(0), rows.count(), done["n"] or 0,
+    return Progress(done["h"] or 0, _m2(done["a"]), rows.count(), done["n"] or 0,
                     project.target_households, project.target_area_m2)
 
 
@@ -115,7 +122,7 @@ def campaign_tally(campaign) -> dict:
     matters = [{"matter": t.matter.name, "code": t.matter.code, "target": t.target_count, "achieved": agg["n"] or 0}
                for t in campaign.targets.select_related("matter") if t.matter.code in LEDGER_MATTERS]
     return {
-        "items": agg["n"] or 0, "area_m2": agg["a"] or Decimal(0), "in_ledger": rows.count(),
+        "items": agg["n"] or 0, "area_m2": _m2(agg["a"]), "in_ledger": rows.count(),
         "discovered": rows.filter(discovered_on__gte=campaign.starts_on, discovered_on__lte=campaign.ends_on).count(),
         "target_items": target.items if target else None, "target_area_m2": target.area_m2 if target else None,
         "matter_targets": matters, "same_day": same_day_rate(rows.filter(discovered_on__gte=campaign.starts_on,

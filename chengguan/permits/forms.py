@@ -24,8 +24,8 @@ class ApplicationForm(forms.Form):
     lat = forms.FloatField(label=_("latitude"), required=False, widget=forms.HiddenInput)
     description = forms.CharField(label=_("what is applied for"), widget=forms.Textarea(attrs={"rows": 3}))
     size = forms.CharField(label=_("size (e.g. 6 m × 1.2 m)"), max_length=60, required=False)
-    requested_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    requested_to = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    requested_from = forms.DateField(label=_("requested from"), widget=forms.DateInput(attrs={"type": "date"}))
+    requested_to = forms.DateField(label=_("requested until"), widget=forms.DateInput(attrs={"type": "date"}))
     materials = forms.CharField(label=_("materials handed in (one per line)"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
 
