@@ -91,7 +91,7 @@ def building_register(*, actor, region, address: str, lng: float, lat: float, ar
 
 
 def _locked(building) -> IllegalBuilding:
-    return IllegalBuilding.objects.select_for_update().select_related("region").get(pk=building.pk)
+    return IllegalBuilding.objects.select_for_update(of=("self",)).select_related("region").get(pk=building.pk)
 
 
 def _transition(actor, b: IllegalBuilding, act: str):

@@ -106,7 +106,7 @@ def application_submit(*, actor, channel: str, kind: str, region, applicant_type
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("region", "zone").get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("region", "zone").get(pk=application.pk)
 
 
 @transaction.atomic

@@ -75,7 +75,7 @@ def _officer_unit(actor, region):
 def finding_open_clue(*, actor, finding: Finding, now=None):
     """Open an enforcement clue (线索登记) for a finding with no valid permit: a certified officer of the region."""
     now = now or timezone.now()
-    finding = Finding.objects.select_for_update().select_related("region").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("region").get(pk=finding.pk)
     if not may(actor, {Role.OFFICER.value}, finding.region):
         raise PermissionDenied(_("Only an officer of this area may open an enforcement clue."), field="actor")
     if valid_certificate(actor, timezone.localdate(now)) is None:
