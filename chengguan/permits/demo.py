@@ -96,7 +96,7 @@ def _place(grids, i):
 def _in_progress(grids, officer, leader, now, today) -> None:
     base = dict(applicant_type="organisation", applicant_phone="0371-23561234", requested_from=today + timedelta(days=10),
                 requested_to=today + timedelta(days=375))
-    rows = [("shop_sign", "汴味轩酒楼", "门头牌匾更换", 6, "submitted"),
+    rows = [("shop_sign", "汴味轩酒楼", "门头牌匾更换", 9, "submitted"),
             ("advertising", "开封文旅传媒有限公司", "楼顶户外广告设置", 2, "submitted"),
             ("road_occupation", "开封市第三建筑公司", "临时占用西门大街人行道堆放材料 30 ㎡", 3, "notice"),
             ("green_stamp", "金明置业有限公司", "金明苑小区绿地建设审核（绿地率 35%）", 12, "accepted"),
