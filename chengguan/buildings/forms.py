@@ -7,7 +7,7 @@ from .models import Category, DemolitionProject, Source, Use
 
 
 class BuildingForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("district or street"), queryset=Region.objects.none())
+    region = forms.ModelChoiceField(label=_("district, street or community"), queryset=Region.objects.none())
     address = forms.CharField(label=_("address"), max_length=200)
     lng = forms.FloatField(label=_("longitude"))
     lat = forms.FloatField(label=_("latitude"))

@@ -4,6 +4,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from chengguan.core.office import docs as office
 from chengguan.enforcement.services.cases import body_for
@@ -34,7 +35,7 @@ def permit_docx(application: Application) -> bytes:
     if application.zone_id:
         rows.append((_("vending zone"), f"{application.zone.name} {application.stall_number}".strip()))
         rows.append((_("opening hours"), f"{application.zone.opens_at:%H:%M}–{application.zone.closes_at:%H:%M}"))
-    rows.append((_("valid"), f"{_date(application.valid_from)}—{_date(application.valid_to)}"))
+    rows.append((pgettext("permit", "valid"), f"{_date(application.valid_from)}—{_date(application.valid_to)}"))
     office.table(doc, rows)
     office.paragraph(doc, _(
         "Keep to what is permitted. To continue after the end date, apply for renewal thirty days before it "

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -18,8 +19,8 @@ class Kind(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("online")
-    COUNTER = "counter", _("at the counter")
+    ONLINE = "online", pgettext_lazy("permit", "online")
+    COUNTER = "counter", pgettext_lazy("permit", "at the counter")
 
 
 class ApplicantType(models.TextChoices):
@@ -63,11 +64,11 @@ class Application(models.Model):
         NOTICE = "notice", _("one-time notice issued, awaiting the missing items")
         ACCEPTED = "accepted", _("accepted, under review")
         NOT_ACCEPTED = "not_accepted", _("not accepted")
-        GRANTED = "granted", _("granted")
-        REFUSED = "refused", _("refused")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        EXPIRED = "expired", _("expired")
-        REVOKED = "revoked", _("revoked")
+        GRANTED = "granted", pgettext_lazy("permit", "granted")
+        REFUSED = "refused", pgettext_lazy("permit", "refused")
+        WITHDRAWN = "withdrawn", pgettext_lazy("permit", "withdrawn")
+        EXPIRED = "expired", pgettext_lazy("permit", "expired")
+        REVOKED = "revoked", pgettext_lazy("permit", "revoked")
 
     number = models.CharField(_("application number"), max_length=24, unique=True)
     kind = models.CharField(_("permit kind"), max_length=16, choices=Kind.choices)
@@ -159,10 +160,10 @@ ACT_LABELS = {
     "not_accept": _("not accepted"),
     "extend": _("decision period extended"),
     "grant": _("permit granted"),
-    "refuse": _("refused"),
-    "withdraw": _("withdrawn"),
-    "expire": _("expired"),
-    "revoke": _("revoked"),
+    "refuse": pgettext_lazy("permit", "refused"),
+    "withdraw": pgettext_lazy("permit", "withdrawn"),
+    "expire": pgettext_lazy("permit", "expired"),
+    "revoke": pgettext_lazy("permit", "revoked"),
 }
 
 
