@@ -105,3 +105,26 @@ def test_the_pages_walk_an_item(city, body, login, project, register):
     assert "2 / 34" in project_page
     geo = c.get("/buildings/map.geojson").json()
     assert geo["features"][0]["properties"]["number"] == b.number
+
+
+def test_projects_and_campaign_tallies_are_for_the_region_only(city, body, api_client, login, project, campaign):
+    officer = api_client(city["officer"])
+    assert [p["code"] for p in officer.get(f"{URL}/projects").json()] == ["XM-01"]
+    assert officer.get(f"{URL}/campaigns/{campaign.pk}").json()["target_items"] == 3
+    assert login(city["officer"]).get(f"/buildings/campaigns/{campaign.pk}/").status_code == 200
+    other = User.objects.create_user(username="officer_b")
+    RoleAssignment.objects.create(user=other, role=Role.OFFICER, region=city.district_b, department=city.brigade_b)
+    assert api_client(other).get(f"{URL}/projects").json() == []
+    assert api_client(other).get(f"{URL}/campaigns/{campaign.pk}").status_code == 404
+    assert login(other).get(f"/buildings/projects/{project.pk}/").status_code == 404
+    assert login(other).get(f"/buildings/campaigns/{campaign.pk}/").status_code == 404
+    for who in ("outsider", "supervisor", "nobody"):
+        assert api_client(city[who]).get(f"{URL}/projects").status_code == 403
+        assert api_client(city[who]).get(f"{URL}/campaigns/{campaign.pk}").status_code == 403
+        assert login(city[who]).get(f"/buildings/campaigns/{campaign.pk}/").status_code == 403
+
+
+def test_the_openapi_document_lists_the_resource(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/illegal-buildings", "/api/v1/illegal-buildings/{building_id}/demolish"} <= set(paths)
+    assert {"/api/v1/permits", "/api/v1/permits/{application_id}/extend", "/api/v1/permits/register"} <= set(paths)
