@@ -24,7 +24,7 @@ _overdue.alert = True
 
 NAVIGATION = [
     (_("Permit applications"), "permits:index", CLERKS, _open),
-    (_("Permits past their statutory deadline"), "permits:index?status=open", CLERKS, _overdue),
+    (_("Permits past their statutory deadline"), "permits:index?overdue=1", CLERKS, _overdue),
     (_("Vending zones"), "permits:zones", CLERKS),
     (_("Permit check on patrol"), "permits:check", CLERKS | {"assistant"}),
 ]

@@ -5,6 +5,7 @@ import functools
 from datetime import date
 
 from django.contrib import messages
+from django.db.models import Q
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import HttpResponse, JsonResponse
@@ -51,7 +52,10 @@ def index(request):
     now = timezone.now()
     status = request.GET.get("status", "open")
     kind = request.GET.get("kind", "")
-    rows = list(selectors.applications(request.user, status=status, kind=kind, q=request.GET.get("q", ""))[:200])
+    rows = selectors.applications(request.user, status=status, kind=kind, q=request.GET.get("q", ""))
+    if request.GET.get("overdue"):
+        rows = rows.filter(Q(status="submitted", acceptance_due__lt=now) | Q(status="accepted", decision_due__lt=now))
+    rows = list(rows[:200])
     for a in rows:
         a.light = light(a, now)
     return render(request, "permits/index.html", {
