@@ -69,8 +69,6 @@ def application_submit(*, actor, channel: str, kind: str, region, applicant_type
         raise ValidationError(_("Not a valid choice: %(value)s") % {"value": kind}, field="kind")
     if applicant_type not in ApplicantType.values:
         raise ValidationError(_("Not a valid choice: %(value)s") % {"value": applicant_type}, field="applicant_type")
-    if region is None:
-        raise ValidationError(_("Choose the district or street."), field="region")
     phone = text(applicant_phone, "applicant_phone", 20)
     if not phone.replace("-", "").isdigit() or len(phone) < 7:
         raise ValidationError(_("Give a phone number of digits."), field="applicant_phone")
@@ -85,6 +83,8 @@ def application_submit(*, actor, channel: str, kind: str, region, applicant_type
         address = address or zone.address or zone.name
     elif zone is not None:
         raise ValidationError(_("Only stall permits are bound to a vending zone."), field="zone")
+    if region is None:
+        raise ValidationError(_("Choose the district or street."), field="region")
     application = Application(
         number=f"tmp-{uuid.uuid4().hex[:16]}", kind=kind, channel=channel, region=region,
         department=handling_department(region), applicant_type=applicant_type,
