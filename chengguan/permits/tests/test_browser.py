@@ -22,7 +22,7 @@ def zone(city):
                                       lng=114.305, lat=34.81, capacity=2, opens_at=time(17), closes_at=time(23))
 
 
-def test_a_citizen_applies_for_a_stall_on_a_phone(city, body, zone, browser):
+def test_a_citizen_applies_for_a_stall_on_a_phone(city, body, zone, browser):  # noqa: F811 (the fixture imported above)
     browser.phone()
     browser.get("/p/permits/apply/")
     assert not browser.page_overflow()
@@ -46,7 +46,7 @@ def test_a_citizen_applies_for_a_stall_on_a_phone(city, body, zone, browser):
     assert "西门夜市疏导点" in browser.css("main").text
 
 
-def test_the_staff_maps_draw_and_fit(city, body, zone, browser):
+def test_the_staff_maps_draw_and_fit(city, body, zone, browser):  # noqa: F811 (the fixture imported above)
     with time_machine.travel(at(2026, 5, 12), tick=True):
         building_register(actor=city["officer"], region=city.community_a1, address="西门大街88号", lng=114.305,
                           lat=34.811, area_m2="120", floors=1, households=1, use="storage", category="new",
