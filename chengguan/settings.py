@@ -95,6 +95,8 @@ LOCAL_APPS = [
     "chengguan.tasks",
     "chengguan.participation",
     "chengguan.assets",
+    "chengguan.permits",
+    "chengguan.buildings",
     "chengguan.dashboard",
     "chengguan.ops",  # serve, worker, setup, /metrics (last: it reads the other apps)
 ]
