@@ -100,6 +100,19 @@ def may_open(user, url_name: str) -> bool:
     return sees_everything(user) or bool(user_roles(user) & declared)
 
 
+def portal_links() -> list[dict]:
+    """The citizen portal's links to other apps' public pages: apps declare `PORTAL = [(label, url_name)]` in
+    navigation.py (the public app lists them on its home page without importing those apps)."""
+    links = []
+    for module in _modules():
+        for label, url_name in getattr(module, "PORTAL", []):
+            try:
+                links.append({"label": label, "url": reverse(url_name)})
+            except NoReverseMatch:
+                continue
+    return links
+
+
 def phone_home(user) -> str | None:
     """The phone page a user lands on after signing in on a phone: apps declare `PHONE_HOME = {role: url_name}`
     in navigation.py (the first app's entry for any of the user's roles wins)."""

@@ -22,3 +22,8 @@ ACCESS = {
     "participation:outcomes": {SOCIAL_SUPERVISOR, *ANSWERERS},
 }
 PHONE_HOME = {VOLUNTEER: "participation:volunteer", SOCIAL_SUPERVISOR: "participation:outcomes"}
+
+PORTAL = [
+    (_("Public consultations on draft rules"), "participation:portal_consultations"),
+    (_("Community studios and service booths"), "participation:portal_places"),
+]

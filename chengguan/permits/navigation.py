@@ -33,3 +33,9 @@ ACCESS = {
     "permits:new": CLERKS,
     "permits:detail": CLERKS,
 }
+
+PORTAL = [
+    (_("Apply for a permit"), "permits:public-apply"),
+    (_("Follow a permit application"), "permits:public-follow"),
+    (_("Register of permits"), "permits:public-register"),
+]

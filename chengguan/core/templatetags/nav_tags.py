@@ -4,6 +4,7 @@ may follow it (the roles come from the apps' navigation.py, NAVIGATION entries a
 from django import template
 
 from chengguan.core.navigation import may_open as _may_open
+from chengguan.core.navigation import portal_links as _portal_links
 
 register = template.Library()
 
@@ -11,3 +12,9 @@ register = template.Library()
 @register.filter
 def may_open(user, url_name):
     return _may_open(user, url_name)
+
+
+@register.simple_tag
+def portal_links():
+    """`{% portal_links as links %}`: the other apps' public pages (PORTAL in their navigation.py)."""
+    return _portal_links()
