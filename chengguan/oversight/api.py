@@ -5,7 +5,7 @@ outside the caller's scope answers 404; a role without access to complaints 403.
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from chengguan.core.errors import PermissionDenied, ValidationError
 from chengguan.org.models import Department, Region, User
@@ -133,7 +133,7 @@ def complaint_create(request, payload: ComplaintIn):
                           officer=_user(payload.officer_id, "officer_id"), officer_hint=payload.officer_hint,
                           place=payload.place, occurred_on=payload.occurred_on,
                           hotline_reference=payload.hotline_reference)
-    return 201, c
+    return Status(201, c)
 
 
 @router.post("/{complaint_id}/assign", response=ComplaintOut, summary="Assign an investigator (leader)")

@@ -1,0 +1,3 @@
+"""The enforcement fixtures (body, power items, a clue and the walk helper) for the oversight tests."""
+
+from chengguan.enforcement.tests.conftest import body, clue, items, walk  # noqa: F401
