@@ -102,6 +102,10 @@ class Complaint(models.Model):
             self.state, None if self.state == State.REPLIED else self.reply_due)
 
 
+ACT_LABELS = {"receive": _("received"), "assign": _("assigned to an investigator"), "investigate": _("investigated"),
+              "conclude": _("concluded"), "reply": _("replied to the complainant")}
+
+
 class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     act = models.CharField(_("act"), max_length=16)
@@ -117,6 +121,10 @@ class ComplaintEvent(models.Model):
 
     def __str__(self):
         return f"{self.complaint} {self.act}"
+
+    @property
+    def act_label(self) -> str:
+        return str(ACT_LABELS.get(self.act, self.act))
 
 
 class AssistantPermit(models.Model):

@@ -7,11 +7,12 @@ Per officer (a handler, 承办人, of the cases) and per squad (the case's handl
 - overturned: remedy proceedings (administrative review, lawsuit) ended in the period whose result revoked,
   changed or found the decision unlawful; overturn rate = overturned ÷ proceedings ended;
 - complaints: complaints about the officer received, and concluded substantiated, in the period;
-- timeliness: the officer's acts with a statutory deadline done in time ÷ all such acts in the period.
+- timeliness: the acts with a statutory deadline the officer did or co-signed in time ÷ all such acts in the period.
 
 Score = 30 % legal-review pass rate + 30 % timeliness + 20 % (100 − overturn rate) + 20 % complaint score
 (100 − 25 per substantiated complaint, at least 0); a term without a value drops out and the rest are
-re-weighted, as in the evaluation app; an officer without any case or act in the period has no score ("—").
+re-weighted, as in the evaluation app; an officer without any case or act in the period, or with no rated term
+besides the complaints, has no score ("—").
 Grades are the evaluation app's grade bands (admin → 评价等级).
 """
 
@@ -78,6 +79,8 @@ class Rated:
         terms = {"legal_pass_rate": self.legal_pass_rate, "on_time_rate": self.on_time_rate,
                  "not_overturned": None if overturn is None else 100 - overturn,
                  "complaint_score": self.complaint_score}
+        if terms["legal_pass_rate"] is None and terms["on_time_rate"] is None and terms["not_overturned"] is None:
+            return  # nothing rated but the complaints: no score, as in the evaluation app ("—")
         got = {k: v for k, v in terms.items() if v is not None}
         weight = sum(WEIGHTS[k] for k in got)
         self.score = round(sum(WEIGHTS[k] * v for k, v in got.items()) / weight, 1) if weight else None
@@ -125,12 +128,11 @@ def officer_ratings(viewer, period: Period) -> list[Rated]:
     _reviews(officer_cases, LegalReview.objects.filter(case__in=cases, reviewed_at__gte=start, reviewed_at__lt=end),
              lambda uid: row(uid))
     _remedies(officer_cases, cases, period, lambda uid: row(uid))
-    acts = (CaseEvent.objects.filter(case__in=cases, at__gte=start, at__lt=end, deadline__isnull=False,
-                                     actor_role="officer")
-            .values("actor_id").annotate(n=Count("pk"), late=Count("pk", filter=Q(late=True))))
-    for a in acts:
-        if a["actor_id"] in rows:
-            r = rows[a["actor_id"]]
+    timed = CaseEvent.objects.filter(case__in=cases, at__gte=start, at__lt=end, deadline__isnull=False)
+    for who in ("actor_id", "co_officer_id"):  # both officers of a two-officer act answer for its timeliness
+        for a in timed.filter(**{f"{who}__in": list(rows)}).values(who).annotate(
+                n=Count("pk"), late=Count("pk", filter=Q(late=True))):
+            r = rows[a[who]]
             r.m["acts_with_deadline"] += a["n"]
             r.m["acts_on_time"] += a["n"] - a["late"]
     for c in Complaint.objects.filter(officer_id__in=list(rows), received_at__gte=start, received_at__lt=end):

@@ -81,7 +81,9 @@ def test_a_complaint_from_the_portal_reaches_the_officer_file_and_the_evaluation
     rows = {r.key: r for r in officer_ratings(city["leader"], parse_period("2026"))}
     mine, other = rows[city["officer"].pk], rows[city["officer2"].pk]
     assert (mine.m["complaints"], mine.m["substantiated"], mine.complaint_score) == (1, 1, 75)
-    assert other.complaint_score == 100 and other.score > mine.score
+    assert mine.legal_pass_rate is None and mine.overturn_rate is None  # no legal review, no remedy in this case
+    assert mine.score == round((30 * mine.on_time_rate + 20 * 75) / 50, 1)
+    assert other.complaint_score == 100 and other.m["substantiated"] == 0
     page = leader.get("/oversight/ratings/?period=2026").content.decode()
     assert f'/oversight/officers/{city["officer"].pk}/' in page and "执法办案评议考核" in page
 
