@@ -214,8 +214,9 @@ def presence_page(request):
 @login_required
 def rotation_page(request):
     _need(request, READERS)
-    return render(request, "oversight/rotation.html", {
-        "rows": rotation_due_for(request.user, timezone.localdate())})
+    rows = rotation_due_for(request.user, timezone.localdate())
+    overdue = sum(1 for r in rows if r.overdue)
+    return render(request, "oversight/rotation.html", {"rows": rows, "overdue": overdue, "soon": len(rows) - overdue})
 
 
 @login_required
