@@ -340,11 +340,11 @@ def _judicial_linkage(story, people, today, stdout):
     from .services.linkage import case_brief, run_escalations
     from .services.review import CRITERIA, case_file_review
 
-    escalated = run_escalations(now=_moment(0, 8))
     unit = Department.objects.get(code="KF-PSB-LT")
     case_brief(actor=people["officer"], case=story.case, police_department=unit, court="开封市龙亭区人民法院",
                subject="涉嫌污染环境案件情况通报", text="黄河大堤南侧倾倒建筑垃圾约800立方米，疑含危险废物，已移送龙亭分局，请关注。",
                now=_moment(6, 11))
+    escalated = run_escalations(now=_moment(0, 8))
     archived = EnforcementCase.objects.filter(state="archived", source_reference__startswith="DEMO-").first()
     if archived is not None and not CaseFileReview.objects.filter(case=archived).exists():
         scores = {code: maximum for code, _label, maximum in CRITERIA} | {"procedure": 20, "documents": 8}

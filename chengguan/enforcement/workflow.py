@@ -207,7 +207,11 @@ ACT_LIST = [
 ACTS = {a.code: a for a in ACT_LIST}
 # Recorded acts that are not transitions of the table.
 OTHER_ACT_LABELS = {"register_clue": _("Register the clue"), "add_evidence": _("Add evidence"),
-                    "recompute_deadline": _("Deadline recomputed (holiday arrangement entered)")}
+                    "recompute_deadline": _("Deadline recomputed (holiday arrangement entered)"),
+                    "escalate_referral": _("Overdue police reply escalated, copied to the procuratorate"),
+                    "procuratorate_record": _("Procuratorate supervision recorded"),
+                    "police_acknowledge": _("Referral received by the police"), "brief": _("Case briefing sent"),
+                    "file_review": _("Case file reviewed")}
 
 
 def acts_from(state: str) -> list[Act]:
