@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from chengguan.core.errors import DomainError
 from chengguan.org.models import Department
-from chengguan.org.scope import has_role
+from chengguan.org.scope import has_role, sees_everything
 
 from .models import CaseBriefing, CriminalReferral, ProcuratorateRecord
 from .permissions import get_case
@@ -34,7 +34,7 @@ from .services.linkage import (
 
 
 def _police(request):
-    if not has_role(request.user, POLICE):
+    if not (has_role(request.user, POLICE) or sees_everything(request.user)):
         raise PermissionDenied
 
 
@@ -44,6 +44,7 @@ def police_page(request):
     return render(request, "enforcement/police.html", {
         "referrals": police_referrals(request.user),
         "briefings": police_briefings(request.user),
+        "is_police": has_role(request.user, POLICE),
     })
 
 
@@ -66,6 +67,7 @@ def police_referral_page(request, pk):
     case = referral.case
     return render(request, "enforcement/police_referral.html", {
         "referral": referral, "case": case, "evidence": case.evidence.all(),
+        "is_police": has_role(request.user, POLICE),
     })
 
 

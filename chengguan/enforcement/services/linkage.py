@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
 from chengguan.org.models import Department, RoleAssignment
-from chengguan.org.scope import department_paths
+from chengguan.org.scope import department_paths, has_role, sees_everything
 
 from ..audit import audit_append
 from ..models import CaseBriefing, CriminalReferral, EnforcementCase, ProcuratorateRecord, State
@@ -32,6 +32,8 @@ BRIEFING_SERIES = "通报"
 
 
 def _police_q(user, field: str) -> Q:
+    if sees_everything(user):  # the system administrator reads every unit's page (and answers none)
+        return Q()
     paths = department_paths(user, [POLICE])
     if not paths:
         return Q(pk__in=[])
@@ -58,6 +60,11 @@ def police_referral(user, pk) -> CriminalReferral:
         raise Http404 from exc
 
 
+def _require_police(actor) -> None:
+    if not has_role(actor, POLICE):
+        raise PermissionDenied(_("only the police unit's liaison answers for it"), field="actor")
+
+
 def may_download_package(user, referral: CriminalReferral) -> bool:
     case = referral.case
     if covering_roles(user, region=case.region, department=case.department) & {OFFICER, LEGAL, LEADER}:
@@ -69,6 +76,7 @@ def may_download_package(user, referral: CriminalReferral) -> bool:
 def referral_acknowledge(*, actor, referral: CriminalReferral, now=None) -> CriminalReferral:
     """The police unit confirms receipt of the referral (签收)."""
     now = now or timezone.now()
+    _require_police(actor)
     referral = police_referral(actor, referral.pk)
     referral = CriminalReferral.objects.select_for_update().get(pk=referral.pk)
     if referral.acknowledged_at is None:
@@ -84,6 +92,7 @@ def referral_police_reply(*, actor, referral: CriminalReferral, accepted: bool, 
     """The police unit's decision (立案 or 不予立案, 第8条), entered by its liaison: it ends the referral."""
     from .base import Act
 
+    _require_police(actor)
     referral = police_referral(actor, referral.pk)
     if referral.replied_at is not None:
         raise Conflict(_("this referral has been answered already"), field="referral", code="already_answered")
@@ -226,6 +235,7 @@ def case_brief(*, actor, case: EnforcementCase, subject: str, text: str, police_
 
 @transaction.atomic
 def briefing_acknowledge(*, actor, briefing: CaseBriefing, now=None) -> CaseBriefing:
+    _require_police(actor)
     try:
         briefing = police_briefings(actor).select_for_update(of=("self",)).get(pk=briefing.pk)
     except CaseBriefing.DoesNotExist as exc:

@@ -205,3 +205,14 @@ def test_an_assistant_without_a_valid_work_permit_is_not_put_on_a_case(city, bod
         ok = case_register_clue(actor=city["assistant"], region=city.community_a1, department=city.brigade_a,
                                 source="patrol", title="占道经营")
         assert ok.registered_by == city["assistant"]
+
+
+def test_the_administrator_reads_the_police_page_but_answers_nothing(walk, city, police):
+    referral = _referred(walk, police)
+    admin = Client()
+    admin.force_login(city["admin"])
+    assert walk.case.number in admin.get("/enforcement/police/").content.decode()
+    with pytest.raises(PermissionDenied):
+        referral_police_reply(actor=city["admin"], referral=referral, accepted=True, text="x")
+    referral.refresh_from_db()
+    assert referral.replied_at is None
