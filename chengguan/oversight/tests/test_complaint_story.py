@@ -130,3 +130,18 @@ def test_a_complaint_not_substantiated_leaves_no_mark(city):
                            measure="warning")
     assert c.substantiated is False and c.measure == "" and c.accountability is None
     assert not AccountabilityRecord.objects.exists()
+
+
+def test_complaint_deadlines_remind_the_areas_leaders_once(city):
+    from chengguan.cases.models import Notification
+    from chengguan.oversight.reminders import run
+
+    with time_machine.travel(at(2026, 3, 6, 10), tick=False):
+        c = complaint_receive(actor=city["supervisor"], channel="supervisor", region=city.district_a,
+                              conduct="rude", text="x", phone="13800000000")
+    assert run(now=at(2026, 3, 6, 11)) == 0  # assign by Tuesday 10 March: not yet within two days
+    assert run(now=at(2026, 3, 9, 9)) == 1  # the leader (city) is told; the outsider (district B) is not
+    assert Notification.objects.filter(user=city["leader"], key=f"complaint:{c.pk}:received:soon").exists()
+    assert run(now=at(2026, 3, 9, 15)) == 0
+    assert run(now=at(2026, 3, 11, 9)) == 1  # overdue now
+    assert not Notification.objects.filter(user=city["outsider"]).exists()
