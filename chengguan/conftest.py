@@ -165,6 +165,16 @@ def city(db) -> City:
             valid_to=date(2029, 12, 31),
             exam_passed_on=date(2023, 11, 1),
         )
+    from django.apps import apps
+
+    if apps.is_installed("chengguan.oversight"):  # the assistant holds a work permit (持证上岗), as in service
+        from django.utils import timezone
+
+        from chengguan.oversight.models import AssistantPermit
+
+        AssistantPermit.objects.create(user=users["assistant"], number="XG410202-2024-0001", region=da,
+                                       issuer="开封市城市管理局", valid_from=date(2024, 1, 1),
+                                       valid_to=date(2029, 12, 31), issued_at=timezone.now())
     return City(
         c,
         da,

@@ -88,6 +88,7 @@ LOCAL_APPS = [
     "chengguan.catalog",
     "chengguan.cases",
     "chengguan.evaluation",
+    "chengguan.oversight",  # before enforcement: its demo issues the assistants' work permits the cases need
     "chengguan.enforcement",
     "chengguan.patrol",
     "chengguan.public",

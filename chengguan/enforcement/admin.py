@@ -11,6 +11,7 @@ from chengguan.core.errors import DomainError
 
 from .models import (
     AuditRecord,
+    CaseBriefing,
     CaseDocument,
     CaseEvent,
     DiscretionBand,
@@ -21,6 +22,7 @@ from .models import (
     EnforcementCase,
     PowerItem,
     PowerTransfer,
+    ProcuratorateRecord,
 )
 from .services.documents import validate_template
 
@@ -132,3 +134,16 @@ class AuditAdmin(ReadOnlyAdmin):
     list_display = ("seq", "at", "subject_type", "subject_id", "act", "actor_name", "hash")
     list_filter = ("subject_type", "act")
     search_fields = ("subject_id", "hash")
+
+
+@admin.register(ProcuratorateRecord)
+class ProcuratorateRecordAdmin(admin.ModelAdmin):
+    list_display = ("document_number", "kind", "procuratorate", "dated", "referral")
+    list_filter = ("kind",)
+    readonly_fields = ("referral", "recorded_at", "recorded_by")
+
+
+@admin.register(CaseBriefing)
+class CaseBriefingAdmin(admin.ModelAdmin):
+    list_display = ("number", "case", "police_department", "court", "sent_at", "acknowledged_at")
+    readonly_fields = ("case", "number", "sent_at", "sent_by", "acknowledged_at", "acknowledged_by")

@@ -263,16 +263,19 @@ def _load_cases(people, stdout) -> None:
 
 
     # 7. Criminal referral: construction waste dumped on a large scale.
-    story.clue(8, "officer", "R7", "施工单位擅自倾倒建筑垃圾", power_item=_item(54), party_type="organisation",
+    # Handed over 7 days ago: the police reply (3 days) is overdue, so the referral is escalated below.
+    story.clue(11, "officer", "R7", "施工单位擅自倾倒建筑垃圾", power_item=_item(54), party_type="organisation",
                party_name="开封市某土石方工程有限公司", party_id_number="91410200MA49XXXX5E",
                party_address="开封市祥符区黄河路9号", place="黄河大堤南侧",
-               violation_date=(today - timedelta(days=9)).isoformat(), facts="夜间倾倒建筑垃圾约800立方米。")
-    story.filed(8, "现场建筑垃圾约800立方米，掺杂疑似危险废物。")
-    story.act(6, "officer", "report_crime", co_officer=True, offence="污染环境罪（涉嫌）",
+               violation_date=(today - timedelta(days=12)).isoformat(), facts="夜间倾倒建筑垃圾约800立方米。")
+    story.filed(10, "现场建筑垃圾约800立方米，掺杂疑似危险废物。")
+    story.act(8, "officer", "report_crime", co_officer=True, offence="污染环境罪（涉嫌）",
               report="倾倒数量巨大且疑含危险废物，已达追诉标准，建议移送公安机关。")
-    story.act(5, "leader", "decide_referral", approve=True).act(5, "officer", "hand_over", hour=16,
+    story.act(7, "leader", "decide_referral", approve=True).act(7, "officer", "hand_over", hour=16,
                                                                    police_unit="开封市公安局龙亭分局")
 
+
+    _judicial_linkage(story, people, today, stdout)
 
     # 8. A fresh clue registered by the assistant.
     story.clue(0, "assistant", "C8", "占用城市道路设摊经营", power_item=_item(26), place="鼓楼街夜市", party_type="person",
@@ -287,13 +290,14 @@ def load(*, stdout) -> None:
         return
     EnforcementBody.objects.get_or_create(department=bureau, defaults={
         "name": BUREAU, "short_name": "汴城管", "review_authority": "开封市人民政府",
-        "court": "开封市龙亭区人民法院", "bank": "中国工商银行开封分行（罚没款代收）",
+        "court": "开封市龙亭区人民法院", "procuratorate": "开封市龙亭区人民检察院", "bank": "中国工商银行开封分行（罚没款代收）",
         "address": "开封市城市管理局", "phone": "12319"})
     if EnforcementCase.objects.filter(source_reference__startswith="DEMO-").exists():
         stdout.write("demo enforcement already loaded; reusing it")
         return
     _load_powers(stdout)
     people = _people()
+    _police_liaison()
     _load_cases(people, stdout)
     _clue_from_a_digital_case(people, stdout)
 
@@ -316,3 +320,39 @@ def _clue_from_a_digital_case(people, stdout) -> None:
         return
     stdout.write(f"demo enforcement: case {case.number} opened as clue {clue.clue_number} "
                  f"with {clue.evidence.count()} photos as evidence")
+
+
+POLICE_UNIT = "开封市公安局龙亭分局"
+
+
+def _police_liaison():
+    """The 龙亭分局 liaison: a light `police` login that sees only the referrals and briefings sent to its unit."""
+    from django.contrib.auth.hashers import make_password
+
+    psb = Department.objects.filter(code="KF-PSB").first()
+    unit, _ = Department.objects.get_or_create(code="KF-PSB-LT", defaults={
+        "name": POLICE_UNIT, "kind": "police", "parent": psb, "region": Region.objects.get(code="410202000000")})
+    user, created = User.objects.get_or_create(username="police", defaults={
+        "full_name": "龙亭分局联络民警", "password": make_password(DEMO_PASSWORD)})
+    RoleAssignment.objects.get_or_create(user=user, role=Role.POLICE, department=unit)
+    return unit
+
+
+def _judicial_linkage(story, people, today, stdout):
+    """The referral of story 7 waits for the police past its 3 days: escalated (leader notice, procuratorate copy
+    recorded as 检察监督); a briefing goes to the police unit and the court; the archived case's file is reviewed."""
+    from .models import CaseFileReview
+    from .services.linkage import case_brief, run_escalations
+    from .services.review import CRITERIA, case_file_review
+
+    unit = Department.objects.get(code="KF-PSB-LT")
+    case_brief(actor=people["officer"], case=story.case, police_department=unit, court="开封市龙亭区人民法院",
+               subject="涉嫌污染环境案件情况通报", text="黄河大堤南侧倾倒建筑垃圾约800立方米，疑含危险废物，已移送龙亭分局，请关注。",
+               now=_moment(6, 11))
+    escalated = run_escalations(now=_moment(0, 8))
+    archived = EnforcementCase.objects.filter(state="archived", source_reference__startswith="DEMO-").first()
+    if archived is not None and not CaseFileReview.objects.filter(case=archived).exists():
+        scores = {code: maximum for code, _label, maximum in CRITERIA} | {"procedure": 20, "documents": 8}
+        case_file_review(actor=people["legal_reviewer"], case=archived, scores=scores,
+                         comments="程序基本规范，送达回证签收日期书写不清。", now=_moment(30, 10))
+    stdout.write(f"demo enforcement: {escalated} overdue referral escalated, 1 briefing, 1 case file reviewed")

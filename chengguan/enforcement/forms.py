@@ -37,6 +37,11 @@ VALUE_LABELS = {
     "cash": _("cash on the spot"),
     "court": _("court enforcement"),
     "review": _("administrative review"),
+    "upheld": _("decision upheld"),
+    "revoked": _("decision revoked"),
+    "changed": _("decision changed"),
+    "illegal": _("decision confirmed unlawful"),
+    "withdrawn": _("withdrawn or settled"),
     "lawsuit": _("administrative lawsuit"),
 }
 INPUT_TYPES = {"decimal": "number", "int": "number", "date": "date", "datetime": "datetime-local", "text": "text",

@@ -23,7 +23,16 @@ def to_approve(user, now):
     return sum(qs.order_by().count() for qs in leader_queue(user).values())
 
 
+def referrals_waiting(user, now):
+    from .services.linkage import police_referrals
+
+    return police_referrals(user).filter(replied_at__isnull=True).count()
+
+
+referrals_waiting.alert = True
+
 NAVIGATION = [
+    (_("Referrals and briefings received"), "enforcement:police", {"police"}, referrals_waiting),
     (_("Enforcement cases"), "enforcement:list", {"officer", "assistant", "legal_reviewer", "leader"}),
     (_("Deadlines due"), "enforcement:list", {"officer", "assistant", "leader"}, deadlines_due),
     (_("Register a clue"), "enforcement:clue_new", {"officer", "assistant"}),

@@ -22,6 +22,30 @@ from .workflow import ASSISTANT, ENFORCEMENT_ROLES, LEADER, LEGAL, OFFICER, Act
 
 CASE_ROLES = (OFFICER, ASSISTANT, LEGAL, LEADER)
 
+# Conditions an assistant must meet, on the day, to be put on a case (registering a clue, attaching material):
+# callables (user, day) -> (message, code) or None, registered by other apps (the oversight app's work permit,
+# 持证上岗) from their AppConfig.ready, so this app does not import them.
+ASSISTANT_CHECKS: list = []
+
+
+def register_assistant_check(check) -> None:
+    if check not in ASSISTANT_CHECKS:
+        ASSISTANT_CHECKS.append(check)
+
+
+def assistant_denial(user, day: date) -> tuple[str, str] | None:
+    for check in ASSISTANT_CHECKS:
+        found = check(user, day)
+        if found:
+            return found
+    return None
+
+
+def require_assistant_may_act(user, day: date, *, field: str = "actor") -> None:
+    found = assistant_denial(user, day)
+    if found:
+        raise PermissionDenied(found[0], field=field, code=found[1])
+
 
 def visible_cases(user) -> QuerySet:
     return EnforcementCase.objects.filter(
@@ -62,6 +86,8 @@ def denial(user, case: EnforcementCase, act: Act, today: date) -> tuple[str, str
             return (_("assistants may record clues and assist, but may not perform, sign or decide enforcement acts"),
                     "assistant_not_allowed")
         return _("your role may not do this on this case"), "role_not_allowed"
+    if allowed == {ASSISTANT} and (found := assistant_denial(user, today)):
+        return found
     if act.certified and allowed == {OFFICER} and valid_certificate(user, today) is None:
         return (_("you hold no valid enforcement certificate on %(day)s") % {"day": f"{today:%Y-%m-%d}"},
                 "no_certificate")

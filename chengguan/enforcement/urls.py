@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public_views, views
+from . import linkage_views, public_views, views
 
 app_name = "enforcement"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("enforcement/reports/idle/", views.idle_report_page, name="idle_report"),
     path("enforcement/powers/", views.powers_admin_page, name="powers_admin"),
     path("enforcement/powers/<str:what>.csv", views.powers_export, name="powers_export"),
+    path("enforcement/cases/<int:pk>/briefings/", linkage_views.case_brief_page, name="brief"),
+    path("enforcement/cases/<int:pk>/referrals/<int:referral_id>/procuratorate/", linkage_views.procuratorate_record_page,
+         name="procuratorate_record"),
+    path("enforcement/referrals/<int:pk>/package.zip", linkage_views.referral_package, name="referral_package"),
+    path("enforcement/police/", linkage_views.police_page, name="police"),
+    path("enforcement/police/referrals/<int:pk>/", linkage_views.police_referral_page, name="police_referral"),
+    path("enforcement/police/briefings/<int:pk>/ack/", linkage_views.police_briefing_ack, name="police_briefing_ack"),
     # public, no login
     path("enforcement/public/powers/", public_views.powers_page, name="public_powers"),
     path("enforcement/public/powers/<str:code>/", public_views.power_detail_page, name="public_power"),

@@ -18,6 +18,7 @@ from chengguan.org.scope import department_paths, region_paths, sees_everything
 from .audit import records_for
 from .discretion import suggest_for_case
 from .forms import act_fields, form_data
+from .linkage_views import linkage_context
 from .models import Evidence, PowerItem, Source, State
 from .permissions import get_case
 from .selectors import (
@@ -148,7 +149,7 @@ def case_detail_page(request, pk, *, open_act="", values=None, error=None, statu
         "documents": case.documents.all(),
         "evidence": case.evidence.select_related("collected_by"),
         "measures": case.measures.all(),
-        "referrals": case.referrals.all(),
+        "referrals": case.referrals.prefetch_related("procuratorate_records"),
         "reviews": case.legal_reviews.select_related("reviewer"),
         "payments": case.payments.all(),
         "remedies": case.remedies.all(),
@@ -157,6 +158,7 @@ def case_detail_page(request, pk, *, open_act="", values=None, error=None, statu
         "evidence_kinds": Evidence.Kind.choices,
         "audit": records_for(SUBJECT, case.pk),
         "file_reviews": case.file_reviews.select_related("reviewer"),
+        **linkage_context(case),
     }
     return render(request, "enforcement/case_detail.html", context, status=status)
 

@@ -185,7 +185,8 @@ ACT_LIST = [
         params=(P("kind", "choice", _("kind"), required=True, choices=("review", "lawsuit")),
                 P("started_on", "date", _("started on"), required=True))),
     Act("end_remedy", _("Record end of review or lawsuit"), (S.SERVED, S.ENFORCING),
-        params=(P("ended_on", "date", _("ended on"), required=True), P("outcome", "text", _("outcome"), required=True))),
+        params=(P("ended_on", "date", _("ended on"), required=True), P("outcome", "text", _("outcome"), required=True),
+                P("result", "choice", _("result"), choices=("upheld", "revoked", "changed", "illegal", "withdrawn")))),
     Act("urge", _("Remind to perform"), (S.SERVED,), (S.ENFORCING,)),
     Act("apply_to_court", _("Apply to the court for enforcement"), (S.ENFORCING,), roles=(LEADER,), certified=False),
     Act("decide_forced_demolition", _("Decide forced demolition"), (S.SERVED, S.ENFORCING), roles=(LEADER,),
@@ -209,7 +210,11 @@ ACT_LIST = [
 ACTS = {a.code: a for a in ACT_LIST}
 # Recorded acts that are not transitions of the table.
 OTHER_ACT_LABELS = {"register_clue": _("Register the clue"), "add_evidence": _("Add evidence"),
-                    "recompute_deadline": _("Deadline recomputed (holiday arrangement entered)")}
+                    "recompute_deadline": _("Deadline recomputed (holiday arrangement entered)"),
+                    "escalate_referral": _("Overdue police reply escalated, copied to the procuratorate"),
+                    "procuratorate_record": _("Procuratorate supervision recorded"),
+                    "police_acknowledge": _("Referral received by the police"), "brief": _("Case briefing sent"),
+                    "file_review": _("Case file reviewed")}
 
 
 def acts_from(state: str) -> list[Act]:

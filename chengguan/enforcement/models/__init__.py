@@ -21,6 +21,7 @@ from .cases import (
     State,
 )
 from .documents import CaseDocument, DocumentCounter, DocumentKind, DocumentTemplate
+from .linkage import CaseBriefing, ProcuratorateRecord
 from .powers import (
     LEVEL_ORDER,
     AmountBasis,
@@ -41,6 +42,7 @@ __all__ = [
     "AmountBasis",
     "AuditHead",
     "AuditRecord",
+    "CaseBriefing",
     "CaseDocument",
     "CaseEvent",
     "CaseFileReview",
@@ -65,6 +67,7 @@ __all__ = [
     "PowerLevel",
     "PowerTransfer",
     "PowerType",
+    "ProcuratorateRecord",
     "Procedure",
     "RemedyProceeding",
     "Resolution",

@@ -23,6 +23,7 @@ class EnforcementBody(models.Model):
     short_name = models.CharField(_("document prefix"), max_length=20, help_text=_("e.g. 汴城管"))
     review_authority = models.CharField(_("administrative review authority"), max_length=120, blank=True)
     court = models.CharField(_("court"), max_length=120, blank=True)
+    procuratorate = models.CharField(_("procuratorate"), max_length=120, blank=True)
     bank = models.CharField(_("bank for fines"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("supervision phone"), max_length=40, blank=True)
@@ -445,6 +446,13 @@ class CriminalReferral(models.Model):
     handover_due = models.DateTimeField(_("hand over by"), null=True, blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
     police_unit = models.CharField(_("police unit"), max_length=120, blank=True)
+    police_department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="received_referrals",
+        verbose_name=_("police unit (liaison account)"), limit_choices_to={"kind": "police"},
+    )
+    acknowledged_at = models.DateTimeField(_("received by the police at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     reply_due = models.DateTimeField(_("police reply due"), null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     police_accepted = models.BooleanField(null=True)
@@ -500,9 +508,17 @@ class RemedyProceeding(models.Model):
 
     case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="remedies")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    class Result(models.TextChoices):
+        UPHELD = "upheld", _("decision upheld")
+        REVOKED = "revoked", _("decision revoked")
+        CHANGED = "changed", _("decision changed")
+        ILLEGAL = "illegal", _("decision confirmed unlawful")
+        WITHDRAWN = "withdrawn", _("withdrawn or settled")
+
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
 
     class Meta:
         verbose_name = _("remedy proceeding")
@@ -511,6 +527,11 @@ class RemedyProceeding(models.Model):
 
     def __str__(self):
         return f"{self.case} · {self.get_kind_display()}"
+
+    @property
+    def overturned(self) -> bool:
+        """Revoked, changed or confirmed unlawful by the review body or the court (纠错)."""
+        return self.result in (self.Result.REVOKED, self.Result.CHANGED, self.Result.ILLEGAL)
 
 
 class CaseFileReview(models.Model):

@@ -21,7 +21,7 @@ from ..models import (
     Source,
     State,
 )
-from ..permissions import can_register, covering_roles
+from ..permissions import can_register, covering_roles, require_assistant_may_act
 from ..workflow import PARTY
 from .base import SUBJECT, Act, cn_datetime
 from .documents import CLUE_SERIES, next_number
@@ -76,6 +76,8 @@ def case_register_clue(*, actor, region, department, source: str, title: str, no
     now = now or timezone.now()
     if not can_register(actor, region=region, department=department):
         raise PermissionDenied(_("only officers and assistants of this area may register clues"), field="actor")
+    if "officer" not in covering_roles(actor, region=region, department=department):
+        require_assistant_may_act(actor, timezone.localtime(now).date())
     if source not in Source.values:
         raise ValidationError(_("source must be one of %(values)s") % {"values": ", ".join(Source.values)},
                               field="source")

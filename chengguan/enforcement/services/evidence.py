@@ -10,7 +10,7 @@ from chengguan.core.errors import PermissionDenied, ValidationError
 
 from ..audit import audit_append, file_entry, sha256_file
 from ..models import CaseEvent, Evidence, State
-from ..permissions import check_co_officer, covering_roles
+from ..permissions import check_co_officer, covering_roles, require_assistant_may_act
 from .base import SUBJECT
 
 MAX_EVIDENCE_BYTES = 500 * 1024 * 1024
@@ -31,6 +31,7 @@ def evidence_add(*, actor, case, kind: str, description: str, now=None, file=Non
         role = "officer"
     elif "assistant" in roles and case.state == State.CLUE:
         role = "assistant"
+        require_assistant_may_act(actor, today)
     else:
         raise PermissionDenied(_("only certified officers add evidence; assistants may attach material to a clue"),
                                field="actor")

@@ -149,15 +149,18 @@ def case_start_remedy(*, actor, case, kind: str, started_on, now=None):
 
 
 @transaction.atomic
-def case_end_remedy(*, actor, case, ended_on, outcome: str, now=None):
+def case_end_remedy(*, actor, case, ended_on, outcome: str, now=None, result: str = ""):
+    """`result` (upheld, revoked, changed, illegal, withdrawn) counts an overturned decision in the officers'
+    evaluation (oversight app)."""
     act = Act(actor=actor, case=case, code="end_remedy", now=now)
     remedy = act.case.remedies.filter(ended_on__isnull=True).first()
     if remedy is None:
         act.refuse(_("no review or lawsuit is running"), field="act")
     act.require(remedy.started_on <= ended_on <= act.today, _("the end date is not plausible"), field="ended_on")
-    remedy.ended_on, remedy.outcome = ended_on, outcome
-    remedy.save(update_fields=["ended_on", "outcome"])
-    act.done(reason=outcome, payload={"kind": remedy.kind, "ended_on": ended_on})
+    act.require(result in ("", *RemedyProceeding.Result.values), _("unknown result"), field="result")
+    remedy.ended_on, remedy.outcome, remedy.result = ended_on, outcome, result or ""
+    remedy.save(update_fields=["ended_on", "outcome", "result"])
+    act.done(reason=outcome, payload={"kind": remedy.kind, "ended_on": ended_on, "result": result or ""})
     return act.case
 
 

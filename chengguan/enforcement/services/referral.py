@@ -45,14 +45,23 @@ def case_decide_referral(*, actor, case, now=None, approve: bool = False, reason
     return act.case
 
 
+def police_department_named(name: str):
+    """The police unit with a liaison account (org department of kind police) of this name, if there is one."""
+    from chengguan.org.models import Department
+
+    return Department.objects.filter(kind="police", name=(name or "").strip(), is_active=True).first()
+
+
 @transaction.atomic
 def case_hand_over(*, actor, case, police_unit: str, now=None, late_reason: str = ""):
     act = Act(actor=actor, case=case, code="hand_over", now=now)
     referral = _open_referral(act)
     act.on_time(referral.handover_due, late_reason, _("hand the case over (24 hours)"))
     referral.handed_over_at, referral.police_unit = act.now, police_unit
+    # A unit with a liaison account receives the referral on its own page (enforcement:police).
+    referral.police_department = police_department_named(police_unit)
     referral.reply_due = deadlines.due("police_reply", act.now)
-    referral.save(update_fields=["handed_over_at", "police_unit", "reply_due"])
+    referral.save(update_fields=["handed_over_at", "police_unit", "police_department", "reply_due"])
     act.document("referral_letter", police_unit=police_unit, offence=referral.offence)
     act.done(to=State.REFERRED, reason=late_reason, deadline=referral.reply_due, payload={"police_unit": police_unit})
     return act.case
@@ -61,7 +70,12 @@ def case_hand_over(*, actor, case, police_unit: str, now=None, late_reason: str 
 @transaction.atomic
 def case_record_police_reply(*, actor, case, text: str, now=None, accepted: bool = False):
     act = Act(actor=actor, case=case, code="record_police_reply", now=now)
-    referral = _open_referral(act)
+    return apply_police_reply(act, _open_referral(act), text=text, accepted=accepted)
+
+
+def apply_police_reply(act: Act, referral: CriminalReferral, *, text: str, accepted: bool):
+    """The police decision closes the referral: a criminal case closes ours, a refusal resumes the penalty path."""
+    act.require(bool((text or "").strip()), _("the police reply is required"), field="text")
     referral.replied_at, referral.police_accepted, referral.reply_text = act.now, accepted, text
     referral.save(update_fields=["replied_at", "police_accepted", "reply_text"])
     c = act.case

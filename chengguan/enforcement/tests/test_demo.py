@@ -6,6 +6,9 @@ from chengguan.enforcement import demo
 from chengguan.enforcement.audit import audit_verify
 from chengguan.enforcement.models import EnforcementCase, PowerItem, PowerTransfer
 from chengguan.org import demo as org_demo
+from chengguan.oversight import (
+    demo as oversight_demo,  # the assistants' work permits (runs before, as in LOCAL_APPS)
+)
 
 from .conftest import at
 
@@ -14,6 +17,7 @@ def test_the_demo_loads_powers_and_cases_in_several_states_once(db):
     out = io.StringIO()
     with time_machine.travel(at(2026, 6, 15, 16), tick=False):
         org_demo.load(stdout=out)
+        oversight_demo.load(stdout=out)
         demo.load(stdout=out)
         demo.load(stdout=out)
     assert PowerItem.objects.count() == 70  # the national items of the sample catalogue (kaifeng.py)
@@ -38,6 +42,7 @@ def test_the_demo_power_list_holds_no_other_regions_local_regulation(db):
     assert all(mark in raw for mark in ("北京", "上海", "BJSR", "SHSR", "同上"))  # the check finds them (control)
     with time_machine.travel(at(2026, 6, 15, 16), tick=False):
         org_demo.load(stdout=io.StringIO())
+        oversight_demo.load(stdout=io.StringIO())
         demo.load(stdout=io.StringIO())
     fields = ("name", "sub_item", "legal_basis", "law", "article", "violated_provision", "penalty_text", "note",
               "implementing_body")
