@@ -88,11 +88,11 @@ LOCAL_APPS = [
     "chengguan.catalog",
     "chengguan.cases",
     "chengguan.evaluation",
-    "chengguan.oversight",  # before enforcement: its demo issues the assistants' work permits the cases need
     "chengguan.enforcement",
     "chengguan.patrol",
     "chengguan.public",
     "chengguan.sensing",
+    "chengguan.oversight",  # its demo runs before enforcement's (RUN_BEFORE): the assistants' work permits
     "chengguan.tasks",
     "chengguan.participation",
     "chengguan.assets",

@@ -17,6 +17,10 @@ from .services import (
     complaint_reply,
 )
 
+# The enforcement demo puts the assistants on cases: their work permits come first (the app itself sits after
+# patrol in LOCAL_APPS so that enforcement's and patrol's words win where the two apps use one English word).
+RUN_BEFORE = "chengguan.enforcement"
+
 
 def _moment(days_ago: int, hour: int = 10) -> datetime:
     day = timezone.localdate() - timedelta(days=days_ago)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -25,7 +26,7 @@ class Conduct(models.TextChoices):
 
 
 class State(models.TextChoices):
-    RECEIVED = "received", _("received")
+    RECEIVED = "received", pgettext_lazy("oversight", "received")
     ASSIGNED = "assigned", _("assigned to an investigator")
     INVESTIGATED = "investigated", _("investigated")
     CONCLUDED = "concluded", _("concluded")
@@ -57,19 +58,19 @@ class Complaint(models.Model):
                                          verbose_name=_("related enforcement case"))
     hotline_reference = models.CharField(_("hotline work order"), max_length=60, blank=True)
 
-    received_at = models.DateTimeField(_("received at"), db_index=True)
+    received_at = models.DateTimeField(pgettext_lazy("oversight", "received at"), db_index=True)
     received_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("received by"))
+                                    verbose_name=pgettext_lazy("oversight", "received by"))
     assign_due = models.DateTimeField(_("assign by"))
     reply_due = models.DateTimeField(_("reply by"), db_index=True)
     investigator = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("investigator"))
-    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(pgettext_lazy("oversight", "assigned at"), null=True, blank=True)
     investigation_due = models.DateTimeField(_("investigate by"), null=True, blank=True)
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("oversight", "findings"), blank=True)
     investigated_at = models.DateTimeField(_("investigated at"), null=True, blank=True)
     substantiated = models.BooleanField(_("substantiated"), null=True)
-    conclusion = models.TextField(_("conclusion"), blank=True)
+    conclusion = models.TextField(pgettext_lazy("oversight", "conclusion"), blank=True)
     measure = models.CharField(_("accountability measure"), max_length=12, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     concluded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -102,7 +103,7 @@ class Complaint(models.Model):
             self.state, None if self.state == State.REPLIED else self.reply_due)
 
 
-ACT_LABELS = {"receive": _("received"), "assign": _("assigned to an investigator"), "investigate": _("investigated"),
+ACT_LABELS = {"receive": pgettext_lazy("oversight", "received"), "assign": _("assigned to an investigator"), "investigate": _("investigated"),
               "conclude": _("concluded"), "reply": _("replied to the complainant")}
 
 
@@ -133,7 +134,7 @@ class AssistantPermit(models.Model):
 
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="assistant_permits",
                              verbose_name=_("assistant"))
-    number = models.CharField(_("permit number"), max_length=24, unique=True)
+    number = models.CharField(pgettext_lazy("oversight", "permit number"), max_length=24, unique=True)
     region = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     issuer = models.CharField(_("issuer"), max_length=100)
     valid_from = models.DateField(_("valid from"))

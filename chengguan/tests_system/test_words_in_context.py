@@ -39,3 +39,11 @@ def test_the_plain_words_keep_the_first_apps_meaning(zh):
     assert translation.gettext("from") == "开始"
     assert translation.pgettext("enforcement", "Case") == "案件"
     assert translation.gettext("Case") == "案卷"
+
+
+def test_oversight_and_enforcement_keep_their_own_words(zh):
+    from chengguan.oversight.models import State
+
+    assert str(State.RECEIVED.label) == "已受理"  # a complaint is received for handling
+    assert translation.gettext("received") == "已签收"  # a document served is signed for (enforcement)
+    assert translation.gettext("permit number") == "许可证号"  # permits' word, not the assistant work permit's

@@ -45,3 +45,17 @@ def test_entries_for_every_signed_in_user_are_staff_entries_not_for_light_roles(
     staff_names = {e["name"] for e in menu_for(city["supervisor"], counts=False)}
     assert "cases:list" in staff_names  # positive control: the case register is a staff entry for everyone
     assert "cases:list" not in {e["name"] for e in menu_for(volunteer, counts=False)}
+
+
+def test_a_demo_may_run_before_an_app_it_prepares_while_the_app_stays_later():
+    """oversight's demo issues the assistants' work permits before enforcement's demo puts them on cases, yet
+    oversight stays after enforcement and patrol in LOCAL_APPS, so their words win on their pages."""
+    from django.conf import settings
+
+    from chengguan.core.management.commands.demo import demo_loaders
+
+    order = [app for app, _load in demo_loaders()]
+    assert order.index("chengguan.oversight") < order.index("chengguan.enforcement")
+    apps = settings.LOCAL_APPS
+    assert apps.index("chengguan.oversight") > apps.index("chengguan.patrol") > apps.index("chengguan.enforcement")
+    assert order.index("chengguan.cases") < order.index("chengguan.enforcement")  # control: the rest keep their order

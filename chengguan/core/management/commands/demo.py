@@ -12,7 +12,10 @@ DEMO_PASSWORD = "Demo@2026"
 
 
 def demo_loaders():
-    """Each app may have a `demo.py` with `load(*, stdout)`; they run in LOCAL_APPS order and are idempotent."""
+    """Each app may have a `demo.py` with `load(*, stdout)`; they run in LOCAL_APPS order and are idempotent. A demo
+    module may declare `RUN_BEFORE = "chengguan.<app>"` to run before that app's demo (its data is needed there)
+    while the app itself stays later in LOCAL_APPS (which also orders the translations: the first app's word wins)."""
+    loaders = []
     for app in settings.LOCAL_APPS:
         try:
             module = importlib.import_module(f"{app}.demo")
@@ -20,6 +23,13 @@ def demo_loaders():
             if exc.name != f"{app}.demo":
                 raise
             continue
+        loaders.append((app, module))
+    for app, module in list(loaders):
+        before = getattr(module, "RUN_BEFORE", None)
+        if before and before in [a for a, _m in loaders]:
+            loaders.remove((app, module))
+            loaders.insert([a for a, _m in loaders].index(before), (app, module))
+    for app, module in loaders:
         yield app, module.load
 
 
