@@ -13,7 +13,7 @@ from chengguan.tests_system.browser import browser, chromium, requires_chromium 
 
 from .conftest import at
 
-pytestmark = [requires_chromium, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [requires_chromium, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
