@@ -16,10 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 from django.utils import timezone
-from docx.shared import Mm
 
 from chengguan.cases.models import Case, Source
-from chengguan.core.office import docs as office
 from chengguan.org.models import Region
 
 from .periods import _shift_month
@@ -116,6 +114,10 @@ def summary(f: dict) -> str:
 
 
 def build(region: Region, year: int, month: int, *, now=None) -> bytes:
+    from docx.shared import Mm  # python-docx on first use: ~15 MB a web worker need not hold
+
+    from chengguan.core.office import docs as office
+
     f = figures(region, year, month, now=now)
     sources = dict(Source.choices)
     doc = office.new_document()
