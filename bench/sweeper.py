@@ -121,6 +121,8 @@ def main():
             import cProfile
             import pstats
 
+            connection.force_debug_cursor = True
+            connection.queries_log.clear()
             profiler = cProfile.Profile()
             profiler.enable()
         started = time.monotonic()
@@ -128,7 +130,9 @@ def main():
         tick = time.monotonic() - started
         if args.profile:
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            for q in sorted(connection.queries, key=lambda q: -float(q["time"]))[:8]:
+                print(f"  {float(q['time']):7.3f} s  {q['sql'][:150]}")
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(30)
         started = time.monotonic()
         again = sweep(now=now)
         second = time.monotonic() - started
