@@ -201,6 +201,7 @@ def insert_open_cases(n, city):
         "deadline": "CASE WHEN i % 100 < 5 THEN now() - interval '1 hour' ELSE now() + interval '2 days' END",
         "escalate_at": "CASE WHEN i % 100 = 0 THEN now() - interval '10 minutes' ELSE now() + interval '5 days' END",
         "limit_amount": "3", "limit_unit": "'working_days'", "overdue_notified": "false", "escalated": "false",
+        "deadline_provisional": "false",
         "supervised": "false", "urge_count": "0", "rework_count": "0", "extension_count": "0",
         "hang_up_count": "0", "return_count": "0", "number": "'B' || lpad(i::text, 8, '0')",
     }  # fmt: skip

@@ -26,6 +26,18 @@ def _default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _process_caches():
+    """Per-process memos (matter types, time limits) are forgotten between tests: a test's rollback sends no
+    signal, so a row it changed would otherwise outlive it in the memo."""
+    from chengguan.cases.services.engine import forget_time_limits
+    from chengguan.catalog.services import forget_matters
+
+    forget_matters()
+    forget_time_limits()
+    yield
+
+
 def square(x0, y0, x1, y1) -> dict:
     return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
 

@@ -117,6 +117,8 @@ def attachments_create(*, actor, files, kind: str = Attachment.Kind.BEFORE, at=N
     for file in files:
         data = _read(file)
         checked.append((file, data, inspect_image(data)))
+    if not checked:
+        return []  # nothing to store, nothing to count against the quota (a report without photos)
     check_quota(actor, len(checked))
     stored = []
     for file, data, info in checked:

@@ -3,7 +3,9 @@
 These are reads over configuration; the admin is where the configuration changes.
 """
 
+import copy
 import re
+import time
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -121,11 +123,39 @@ def _unknown(code: str) -> DomainError:
     )
 
 
+# Active matter types by code, memoised per process: every intake names one, and the catalogue changes a few
+# times a year. A change in this process clears it at once (`forget_matters`, connected to MatterType's save and
+# delete); other processes see it within MATTER_CACHE_SECONDS.
+MATTER_CACHE_SECONDS = 60
+_matters: dict = {}
+_matters_loaded_at = 0.0
+
+
+def forget_matters(**kwargs) -> None:
+    _matters.clear()
+
+
 def _active_matter(code: str, original: str) -> MatterType:
-    matter = MatterType.objects.filter(code=code, is_active=True).first()
+    matter = active_matter(code)
     if matter is None:
         raise _unknown(original)
     return matter
+
+
+def active_matter(code: str) -> MatterType | None:
+    """The active matter type with this 5-digit code (a copy of the memoised row), or None."""
+    global _matters_loaded_at
+    now = time.monotonic()
+    if now - _matters_loaded_at > MATTER_CACHE_SECONDS:
+        _matters.clear()
+        _matters_loaded_at = now
+    matter = _matters.get(code)
+    if matter is None:
+        matter = MatterType.objects.filter(code=code, is_active=True).first()
+        if matter is None:
+            return None
+        _matters[code] = matter
+    return copy.copy(matter)  # callers may set attributes on theirs
 
 
 def matter_for_code(code: str, *, kind: str | None = None) -> MatterType:

@@ -6,8 +6,6 @@ table cell, e.g. {{party_name}}.
 
 from pathlib import Path
 
-from chengguan.core.office import docs as office
-
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "docx"
 
 PARTY_TABLE = [
@@ -164,6 +162,8 @@ TEMPLATES = {
 def build(kind: str):
     """A template in the official layout (chengguan.core.office.docs): the body's name and the title in
     小标宋, the number, the text in 仿宋 三号, and the body's name and date where the seal is pressed."""
+    from chengguan.core.office import docs as office  # python-docx on first use (~15 MB per process)
+
     title, blocks = TEMPLATES[kind]
     doc = office.new_document()
     office.heading(doc, "{{body_name}}")

@@ -559,6 +559,22 @@ def _changes(old: dict, new: dict) -> dict:
     return {k: v for k, v in new.items() if old.get(k) != v}
 
 
+class _Unhashable(tuple):
+    """A change whose values cannot be a dict key: its own group (hash by identity)."""
+
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+
+def _frozen(changed: dict) -> tuple:
+    items = tuple(sorted(changed.items()))
+    try:
+        hash(items)
+    except TypeError:
+        return _Unhashable(items)
+    return items
+
+
 def facts_apply(events) -> None:
     """Advance the facts of the events' cases by these events (already written, in this transaction). Reads the
     cases' fact rows (one query each for case and step rows), writes only the rows that changed. A case without a
@@ -591,6 +607,7 @@ def facts_apply(events) -> None:
         if ev["action"] == "void":
             voids[ev["from_state"] == State.ACCEPTED] = True
         entry[2] = _advance_fact(fact, case, ev, replayer.steps)
+    case_updates, step_updates, all_new_rows = defaultdict(list), defaultdict(list), []
     for case_id, (case, replayer, fact, voids, loaded) in state.items():
         steps = replayer.steps
         _mark_faults(steps, voids[0], voids[1])
@@ -602,7 +619,7 @@ def facts_apply(events) -> None:
         else:
             changed = _changes(before, fact)
             if changed:
-                CaseFact.objects.filter(pk=case_id).update(**changed)
+                case_updates[_frozen(changed)].append(case_id)
         new_rows = []
         for s in steps:
             row = _step_row(case, is_public, s)
@@ -612,9 +629,16 @@ def facts_apply(events) -> None:
             old = loaded[s.seq - 1]
             changed = _changes(old, row)
             if changed:
-                StepFact.objects.filter(pk=old["id"]).update(**changed)
-        if new_rows:
-            StepFact.objects.bulk_create(new_rows)
+                step_updates[_frozen(changed)].append(old["id"])
+        all_new_rows.extend(new_rows)
+    # Set-wise: one UPDATE per distinct change (a sweeper batch's thousands of urges change the same columns to
+    # the same values), one INSERT for the new step rows.
+    for model, updates in ((CaseFact, case_updates), (StepFact, step_updates)):
+        for changed, pks in updates.items():
+            for lo in range(0, len(pks), 5000):
+                model.objects.filter(pk__in=pks[lo : lo + 5000]).update(**dict(changed))
+    if all_new_rows:
+        StepFact.objects.bulk_create(all_new_rows, batch_size=2000)
     if rebuild:
         _refresh_in_transaction(sorted(rebuild))
 

@@ -18,10 +18,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 from django.utils import timezone
-from docx.shared import Mm
 
 from chengguan.cases.models import Case, Source
-from chengguan.core.office import docs as office
 from chengguan.org.models import Region
 
 from . import monthly_sections as sections
@@ -144,6 +142,10 @@ def _picture(doc, png: bytes) -> None:
 
 
 def build(region: Region, year: int, month: int, *, now=None) -> bytes:
+    from docx.shared import Mm  # python-docx on first use: ~15 MB a web worker need not hold
+
+    from chengguan.core.office import docs as office
+
     f = figures(region, year, month, now=now)
     sources = dict(Source.choices)
     doc = office.new_document()

@@ -11,8 +11,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9]+|[a-z]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Words that only mark a house number, building or room: 201号 and 201 mean the same to a caller.
@@ -56,6 +54,8 @@ def initials(text: str) -> str:
     cjk = "".join(_CJK.findall(normalize(text)))
     if not cjk:
         return ""
+    from pypinyin import Style, lazy_pinyin  # here, not at import: its dictionaries take ~55 MB per process
+
     return "".join(p[:1] for p in lazy_pinyin(cjk, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
 

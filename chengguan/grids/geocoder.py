@@ -373,3 +373,11 @@ def locate_arrays(lngs, lats, crs: str = "gcj02") -> LocatedArrays:
 def describe(location: Location) -> dict:
     """The location with codes and names of its community, street, district and responsibility grid."""
     return current_index().describe(location)
+
+
+def index_memo() -> dict:
+    """A per-process dict that lives as long as the current index: it is dropped whenever grids or regions change
+    (in this process at once, elsewhere within `GRID_INDEX_CHECK_SECONDS`), so callers may keep rows derived from
+    grids and regions in it (the intake's unit grids and region rows) without a query per request. Take a key of
+    your own (`index_memo().setdefault("app.what", {})`)."""
+    return current_index().__dict__.setdefault("_memo", {})

@@ -4,15 +4,22 @@ Stored coordinates are GCJ-02 lon/lat. GCJ-02 shifts WGS84 by a smooth offset of
 changes lengths and areas by far less than 0.01 %, so areas are computed on the WGS84 ellipsoid directly.
 """
 
+import functools
 import json
 import math
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
 from shapely.geometry import shape
 
-GEOD = Geod(ellps="WGS84")
+
+@functools.cache
+def _geod():
+    """pyproj is imported on first use (~24 MB per process that a web worker placing points never needs)."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
 COORDINATE_DECIMALS = 7  # ≈ 1 cm; keeps stored GeoJSON small
 
 
@@ -42,14 +49,16 @@ def area_m2(geom) -> float:
     """Geodesic area of a lon/lat polygon or multipolygon in m²."""
     if geom.is_empty:
         return 0.0
-    area, _perimeter = GEOD.geometry_area_perimeter(
+    area, _perimeter = _geod().geometry_area_perimeter(
         shapely.geometry.polygon.orient(geom) if geom.geom_type == "Polygon" else geom
     )
     return abs(area)
 
 
-def equal_area_transformer(lng0: float, lat0: float) -> Transformer:
+def equal_area_transformer(lng0: float, lat0: float):
     """Lambert azimuthal equal-area centred on a point: metres, areas exact, shapes good within a city."""
+    from pyproj import Transformer
+
     return Transformer.from_crs(
         "+proj=longlat +ellps=WGS84 +no_defs",
         f"+proj=laea +lat_0={lat0} +lon_0={lng0} +ellps=WGS84 +units=m +no_defs",

@@ -1,18 +1,19 @@
 """Intake: a report from any source becomes a case awaiting acceptance."""
 
+import copy
 import re
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType, Severity
 from chengguan.catalog.services import area_class_for
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
-from chengguan.grids.geocoder import locate
+from chengguan.grids.geocoder import index_memo, locate
 from chengguan.grids.models import Component, UnitGrid
-from chengguan.org.models import Role
+from chengguan.org.models import Region, Role
 from chengguan.org.scope import has_role, sees_everything
 
 from .. import conf
@@ -42,18 +43,57 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 
 def allocate_number(at: datetime) -> str:
-    """The next number of the city's year (`KF2026-000123`), taken under a row lock: never twice."""
+    """The next number of the city's year (`KF2026-000123`), taken under a row lock: never twice.
+
+    One statement on PostgreSQL (the counter's UPDATE … RETURNING, with the check that an imported case does not
+    hold the number already); elsewhere an UPDATE … RETURNING and the check. The year's counter row is created on
+    its first use."""
     prefix = conf.number_prefix()
     year = timezone.localtime(at).year
-    with transaction.atomic():
-        counter, _created = CaseCounter.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    table, cases = CaseCounter._meta.db_table, Case._meta.db_table
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         while True:
-            counter.last += 1
-            number = f"{prefix}{year}-{counter.last:06d}"
-            if not Case.objects.filter(number=number).exists():  # an imported case may hold it already
-                break
-        counter.save(update_fields=["last"])
-    return number
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"WITH c AS (UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s "
+                    "RETURNING last) SELECT c.last, EXISTS(SELECT 1 FROM " + cases + " WHERE number = "
+                    "%s || CASE WHEN c.last < 1000000 THEN lpad(c.last::text, 6, '0') ELSE c.last::text END) FROM c",
+                    [prefix, year, f"{prefix}{year}-"],
+                )
+                row = cursor.fetchone()
+                taken = row[1] if row else False
+            else:
+                cursor.execute(
+                    f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last",
+                    [prefix, year],
+                )
+                row = cursor.fetchone()
+                taken = None
+            if row is None:
+                CaseCounter.objects.get_or_create(prefix=prefix, year=year)  # the year's first case
+                continue
+            number = f"{prefix}{year}-{row[0]:06d}"
+            if taken is None:
+                taken = Case.objects.filter(number=number).exists()
+            if not taken:  # an imported case may hold it already: take the next
+                return number
+
+
+def _placed(location) -> tuple[UnitGrid, tuple]:
+    """The unit grid (id, code and management level: enough for the case row and its area class) and copies of
+    the community, street and district rows, memoised with the grid index (dropped when grids or regions
+    change), so an intake reads neither table."""
+    memo = index_memo()
+    grids = memo.setdefault("cases.unit_grids", {})
+    pk = location.unit_grid_id
+    if pk not in grids:
+        grids[pk] = UnitGrid.objects.only("code", "management_level", "community_id").get(pk=pk)
+    regions = memo.setdefault("cases.regions", {})
+    wanted = (location.community_id, location.street_id, location.district_id)
+    missing = [i for i in wanted if i is not None and i not in regions]
+    if missing:
+        regions.update(Region.objects.defer("boundary").in_bulk(missing))
+    return copy.copy(grids[pk]), tuple(copy.copy(regions[i]) if i is not None else None for i in wanted)
 
 
 def _reporter_role(actor, source: str) -> str:
@@ -214,14 +254,16 @@ def case_report(
     role = system_role or _reporter_role(actor, source)
     backdated = _check_backdating(actor, reported_at, at, importing=bool(system_role))
     location = locate(lng, lat, crs)
-    unit_grid = UnitGrid.objects.get(pk=location.unit_grid_id)
-    with transaction.atomic():
-        if number and Case.objects.filter(number=number).exists():
-            raise Conflict(
-                _("A case numbered %(number)s exists already.") % {"number": number},
-                field="number",
-                code="duplicate_number",
-            )
+    unit_grid, regions = _placed(location)
+    if number and Case.objects.filter(number=number).exists():
+        raise Conflict(
+            _("A case numbered %(number)s exists already.") % {"number": number},
+            field="number",
+            code="duplicate_number",
+        )
+    # Without photos nothing in the block is expected to fail but the database itself: no savepoint of its own
+    # (two round trips); a caller that needs to survive a failure wraps the call in its own atomic block.
+    with transaction.atomic(savepoint=bool(photos)):
         case = Case(
             number=number or allocate_number(at),
             source=source,
@@ -246,6 +288,7 @@ def case_report(
             reported_at=reported_at or at,
             created_at=at,
         )
+        case.community, case.street, case.district = regions  # from memory: the answer names them
         start_step(case, at)
         case.save()
         attachments = claim_attachments(actor=actor, ids=photos, kind="before")

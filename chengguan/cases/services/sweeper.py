@@ -11,11 +11,11 @@ It writes the same event rows as a person's `urge` / `supervise` (actor none, ro
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from chengguan.org.models import RoleAssignment
+from chengguan.org.models import Department, Region, RoleAssignment
 
 from ..channels import Message, deliver
 from ..models import Case, CaseEvent, Notification
@@ -35,7 +35,8 @@ POOL_ROLE = {
 
 
 class Directory:
-    """Role assignments loaded once per sweep, to find who is responsible for many cases without a query each."""
+    """Role assignments and region/department paths loaded once per sweep, to find who is responsible for many
+    cases without a query each (answers memoised per role and place: cases share a few hundred communities)."""
 
     def __init__(self):
         self.by_region = defaultdict(list)  # role → [(region path, user id)]
@@ -48,36 +49,62 @@ class Directory:
                 self.handlers.append((dept_path, user_id))
             elif region_path:
                 self.by_region[role].append((region_path, user_id))
+        self.region_paths = dict(Region.objects.values_list("pk", "path"))
+        self.department_paths = dict(Department.objects.values_list("pk", "path"))
+        self._memo = {}
 
-    def over(self, role: str, path: str) -> set[int]:
-        return {u for p, u in self.by_region.get(role, ()) if path.startswith(p)}
+    def over(self, role: str, path: str) -> frozenset[int]:
+        key = (role, path)
+        if key not in self._memo:
+            self._memo[key] = frozenset(u for p, u in self.by_region.get(role, ()) if path.startswith(p))
+        return self._memo[key]
 
-    def handlers_of(self, dept_path: str) -> set[int]:
-        return {u for p, u in self.handlers if dept_path.startswith(p)}
+    def handlers_of(self, dept_path: str) -> frozenset[int]:
+        key = ("", dept_path)
+        if key not in self._memo:
+            self._memo[key] = frozenset(u for p, u in self.handlers if dept_path.startswith(p))
+        return self._memo[key]
 
-    def responsible(self, case: Case) -> set[int]:
+    def community_path(self, case: Case) -> str:
+        return self.region_paths.get(case.community_id, "")
+
+    def responsible(self, case: Case) -> frozenset[int]:
         if case.state == State.DISPATCHED and case.current_department_id:
-            return self.handlers_of(case.current_department.path)
+            return self.handlers_of(self.department_paths.get(case.current_department_id, ""))
         if case.assignee_id:
-            return {case.assignee_id}
-        return self.over(POOL_ROLE.get(case.state, "dispatcher"), case.community.path)
+            return frozenset({case.assignee_id})
+        return self.over(POOL_ROLE.get(case.state, "dispatcher"), self.community_path(case))
 
 
 def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict) -> list[Case]:
-    ids = list(
+    """Claim up to `batch` due rows (skipping rows another sweeper holds) and set their flag: on PostgreSQL one
+    UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING id; elsewhere select, then update."""
+    due = (
         Case.objects.select_for_update(skip_locked=True)
         .filter(**{"is_open": True, flag: False, f"{time_field}__lt": now})
         .order_by(time_field)
-        .values_list("pk", flat=True)[:batch]
+        .values("pk")[:batch]
     )
+    if connection.vendor == "postgresql":
+        sub, params = due.query.sql_with_params()
+        table, qn = Case._meta.db_table, connection.ops.quote_name
+        sets = [f"{qn(flag)} = true"]
+        if "urge_count" in extra:
+            sets.append(f"{qn('urge_count')} = {qn('urge_count')} + 1")
+        if "supervised" in extra:
+            sets.append(f"{qn('supervised')} = true")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {qn('id')}", params
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+    else:
+        ids = [row["pk"] for row in due]
+        if ids:
+            Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
     if not ids:
         return []
-    Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
-    return list(
-        Case.objects.filter(pk__in=ids)
-        .select_related("community", "current_department", "matter")
-        .order_by("pk")
-    )
+    return list(Case.objects.filter(pk__in=ids).select_related("matter").order_by("pk"))
 
 
 def _write(cases, *, action: str, now, reason: str, recipients, kind: str, text) -> list[CaseEvent]:
@@ -97,7 +124,7 @@ def _write(cases, *, action: str, now, reason: str, recipients, kind: str, text)
                 deadline=c.deadline,
                 limit_amount=c.limit_amount,
                 limit_unit=c.limit_unit,
-                department=c.current_department,
+                department_id=c.current_department_id,
                 assignee_id=c.assignee_id,
                 reason=reason,
                 payload={"auto": True, "deadline": c.deadline.isoformat() if c.deadline else None},
@@ -140,8 +167,8 @@ def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH
     def recipients(c):
         return (
             directory.responsible(c)
-            | directory.over("dispatcher", c.community.path)
-            | directory.over("leader", c.community.path)
+            | directory.over("dispatcher", directory.community_path(c))
+            | directory.over("leader", directory.community_path(c))
         )
 
     while True:

@@ -9,7 +9,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
 
 from chengguan.core.errors import ValidationError
 
@@ -129,6 +128,8 @@ def _paragraphs(doc):
 
 
 def render(template: bytes, context: dict) -> bytes:
+    from docx import Document  # on first use: python-docx takes ~15 MB per process
+
     doc = Document(io.BytesIO(template))
     for paragraph in _paragraphs(doc):
         _fill_paragraph(paragraph, context)
@@ -139,6 +140,8 @@ def render(template: bytes, context: dict) -> bytes:
 
 def validate_template(data: bytes) -> None:
     """An uploaded template must be a .docx that python-docx opens."""
+    from docx import Document
+
     try:
         Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any parse failure means "not a usable .docx"

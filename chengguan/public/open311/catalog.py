@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import FilingCondition, MatterType, Severity
+from chengguan.catalog.services import active_matter
 from chengguan.grids.models import Component
 
 from .render import Open311Error
@@ -20,7 +21,7 @@ def service_for(code: str) -> MatterType:
     code = (code or "").strip()
     if not code:
         raise Open311Error(400, "service_code was not provided", code="service_code_missing")
-    matter = active_matters().filter(code=code).first()
+    matter = active_matter(code)  # memoised per process (catalog.services)
     if matter is None:
         raise Open311Error(404, f"service_code {code} not found", code="service_code_not_found")
     return matter
@@ -62,10 +63,11 @@ def service_list() -> list[dict]:
     return [service_dict(m, by_matter.get(m.pk, [])) for m in matters]
 
 
-def attributes_for(matter) -> list[dict]:
-    """The questions of a service. Codes are stable; `order` is unique within the service."""
+def attributes_for(matter, *, conditions: bool = True) -> list[dict]:
+    """The questions of a service. Codes are stable; `order` is unique within the service. `conditions=False`
+    leaves out the filing conditions (an informational, non-variable attribute: a POST needs no query for it)."""
     attributes = []
-    texts = _conditions(matter)
+    texts = _conditions(matter) if conditions else []
     if texts:
         attributes.append(
             {
@@ -124,7 +126,7 @@ def service_definition(matter) -> dict:
 def parse_attribute_values(matter, raw: dict) -> dict:
     """Check posted `attribute[code]` values against the definition. Unknown codes are kept as given (clients
     such as FixMyStreet send their own, e.g. `fixmystreet_id`); known ones must be valid."""
-    definition = {a["code"]: a for a in attributes_for(matter) if a["variable"]}
+    definition = {a["code"]: a for a in attributes_for(matter, conditions=False) if a["variable"]}
     for code, attribute in definition.items():
         if attribute["required"] and not raw.get(code):
             raise Open311Error(400, f"attribute[{code}] is required", code="attribute_required")

@@ -89,7 +89,7 @@ def open311_submit(
     at = at or timezone.now()
     located = lat is not None and long is not None
     with transaction.atomic():
-        submission = Open311Submission.objects.create(
+        submission = Open311Submission(
             key=key,
             token=secrets.token_hex(16),
             status=Open311Submission.Status.CREATED if located else Open311Submission.Status.PENDING,
@@ -114,9 +114,9 @@ def open311_submit(
             },
             received_at=at,
         )
-        if located:
+        if located:  # the case first, so that the submission is one INSERT with its case
             submission.case = _register(submission, lng=long, lat=lat, crs="wgs84", at=at)
-            submission.save(update_fields=["case"])
+        submission.save(force_insert=True)
     return submission
 
 

@@ -9,7 +9,7 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -38,15 +38,24 @@ def _window(now: datetime, seconds: int) -> datetime:
 
 
 def _increment(scope: str, key: str, start: datetime) -> int:
+    """One statement when the window's row exists (UPDATE … RETURNING: PostgreSQL, SQLite ≥ 3.35)."""
+    table, qn = RateCounter._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(table)} SET {qn('count')} = {qn('count')} + 1 "
+            f"WHERE {qn('scope')} = %s AND {qn('key')} = %s AND {qn('window_start')} = %s RETURNING {qn('count')}",
+            [scope, key, connection.ops.adapt_datetimefield_value(start)],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
     rows = RateCounter.objects.filter(scope=scope, key=key, window_start=start)
-    with transaction.atomic():
-        if rows.update(count=F("count") + 1):
-            return rows.values_list("count", flat=True).get()
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(scope=scope, key=key, window_start=start, count=1)
-            return 1
-        except IntegrityError:  # a concurrent first hit created the row
+    try:
+        with transaction.atomic():
+            RateCounter.objects.create(scope=scope, key=key, window_start=start, count=1)
+        return 1
+    except IntegrityError:  # a concurrent first hit created the row
+        with transaction.atomic():
             rows.update(count=F("count") + 1)
             return rows.values_list("count", flat=True).get()
 

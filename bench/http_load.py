@@ -1,0 +1,269 @@
+"""Closed-loop HTTP load: the live write path and Open311 against /healthz and a one-row floor, same server, same run.
+
+    CHENGGUAN_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python bench/http_load.py \
+        [--seconds 5] [--rounds 3] [--clients 8] [--workers 2] [--seed-cases 1000]
+
+Creates a throw-away PostgreSQL database (`bench_http`: migrations, the test city with its grids, `--seed-cases`
+citizen cases through Open311, ANALYZE), starts gunicorn (`--workers` sync workers) with bench/floor_settings.py
+(the production settings plus `POST /bench/floor` and rate limits a load generator does not trip), and drives it
+with `--clients` closed-loop client threads (each sends its next request when the last one answered), `--seconds`
+per endpoint, the endpoints interleaved round by round (`--rounds`) so that the noise of a shared machine falls on
+all of them alike:
+
+  GET  /healthz                        the trivial endpoint (one `SELECT 1`)
+  POST /bench/floor                    the floor of a write: one row INSERTed in one transaction
+  POST /api/v1/cases                   a supervisor's report (token, scope, geocoding, number, deadline, facts)
+  POST /open311/v2/requests.json       a FixMyStreet-shaped citizen report (key, rate counter, case, submission)
+  GET  /open311/v2/requests.json       100 items (page_size=100)
+
+Prints per endpoint the median req/s over the rounds, p50/p99 latency over all requests, the ratio to /healthz
+and to the floor, and each web worker's RSS after the warm-up and at the end.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("CHENGGUAN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+if not DB_URL.startswith("postgres"):
+    sys.exit("bench/http_load.py needs PostgreSQL: set CHENGGUAN_DATABASE_URL=postgresql://…")
+os.environ["CHENGGUAN_DATABASE_URL"] = DB_URL
+os.environ["CHENGGUAN_TEST_DATABASE_NAME"] = "bench_http"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chengguan.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+WGS_A = (114.3040, 34.8115)  # inside district A of the test city, roughly (WGS-84 of a GCJ-02 point there)
+
+
+def seed(n_cases: int):
+    from chengguan import conftest
+    from chengguan.catalog.models import MatterType
+    from chengguan.core.coords import gcj02_to_wgs84
+    from chengguan.grids.testing import make_grids
+    from chengguan.org.services import token_create
+    from chengguan.public.services.open311 import open311_key_create, open311_submit
+
+    city = conftest.city.__wrapped__(None)
+    make_grids(city)
+    _token, bearer = token_create(user=city["supervisor"])
+    key, raw_key = open311_key_create(name="bench")
+    matter = MatterType.objects.get(code="06010")
+    rng = random.Random(1)
+    for i in range(n_cases):
+        lng, lat = gcj02_to_wgs84(rng.uniform(114.3005, 114.3195), rng.uniform(34.8005, 34.8195))
+        open311_submit(key=key, matter=matter, lat=lat, long=lng, description=f"seed {i}", phone="13912341234")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_floor (id bigserial PRIMARY KEY, at timestamptz NOT NULL, body text)")
+        cursor.execute("ANALYZE")
+    return bearer, raw_key
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db_name: str, workers: int, var_dir: str):
+    port = free_port()
+    base = DB_URL.rsplit("/", 1)[0]
+    env = dict(
+        os.environ,
+        CHENGGUAN_DATABASE_URL=f"{base}/{db_name}",
+        DJANGO_SETTINGS_MODULE="bench.floor_settings",
+        PYTHONPATH=str(ROOT),
+        CHENGGUAN_SECRET_KEY="bench-only-not-a-secret",
+        CHENGGUAN_ALLOWED_HOSTS="127.0.0.1,localhost",
+        CHENGGUAN_VAR_DIR=var_dir,
+        CHENGGUAN_LOG_LEVEL="WARNING",
+    )
+    env.pop("CHENGGUAN_TEST_DATABASE_NAME", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "chengguan.wsgi:application", "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    for _ in range(300):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            if c.getresponse().status == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    sys.exit("the server did not start")
+
+
+def worker_rss(master_pid: int) -> list[float]:
+    """RSS (MB) of the gunicorn master's children."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("PPid", "0").strip()) == master_pid:
+            found.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(found)
+
+
+def drive(port, seconds, clients, make_request):
+    """`clients` closed-loop threads for `seconds`; returns (req/s, errors, latencies in ms)."""
+    stop = time.monotonic() + seconds
+    latencies, errors, lock = [], [0], threading.Lock()
+
+    def client(i):
+        rng = random.Random(i * 7919 + int(time.monotonic() * 1000))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], 0
+        while time.monotonic() < stop:
+            method, path, body, headers = make_request(rng)
+            t = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status in (200, 201)
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            mine.append((time.perf_counter() - t) * 1000)
+            bad += not ok
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies) / (time.monotonic() - started), errors[0], latencies
+
+
+def endpoints(bearer: str, key: str) -> dict:
+    auth = {"Authorization": f"Bearer {bearer}", "Content-Type": "application/json"}
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def health(rng):
+        return "GET", "/healthz", None, {}
+
+    def floor(rng):
+        return "POST", "/bench/floor", b'{"description": "bench floor"}', {"Content-Type": "application/json"}
+
+    def cases(rng):
+        body = {
+            "source": "supervisor", "matter_code": "06010", "lng": rng.uniform(114.3005, 114.3195),
+            "lat": rng.uniform(34.8005, 34.8195), "description": "bench: 暴露垃圾", "address": "西门大街",
+        }  # fmt: skip
+        return "POST", "/api/v1/cases", json.dumps(body, ensure_ascii=False).encode(), auth
+
+    def open311_post(rng):
+        body = {
+            "api_key": key, "jurisdiction_id": "", "service_code": "06010",
+            "lat": f"{rng.uniform(34.8020, 34.8180):.6f}", "long": f"{rng.uniform(114.2960, 114.3130):.6f}",
+            "description": "bench: 路边垃圾", "phone": "13912341234", "first_name": "三", "last_name": "张",
+            "attribute[fixmystreet_id]": str(rng.randrange(10**9)),
+        }  # fmt: skip
+        return "POST", "/open311/v2/requests.json", urllib.parse.urlencode(body).encode(), form
+
+    def open311_get(rng):
+        return "GET", "/open311/v2/requests.json?page_size=100", None, {}
+
+    return {
+        "GET /healthz": health,
+        "POST /bench/floor (1 row)": floor,
+        "POST /api/v1/cases": cases,
+        "POST open311 requests.json": open311_post,
+        "GET open311 requests.json 100": open311_get,
+    }
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed-cases", type=int, default=1000)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
+    try:
+        bearer, key = seed(args.seed_cases)
+        connection.close()
+        with tempfile.TemporaryDirectory() as var_dir:
+            proc, port = start_server(connection.settings_dict["NAME"], args.workers, var_dir)
+            try:
+                plan = endpoints(bearer, key)
+                for make in plan.values():  # warm-up: every worker imports everything, builds its index
+                    _rate, errors, _lat = drive(port, 2, args.clients, make)
+                    if errors:
+                        sys.exit(f"warm-up failed: {errors} errors")
+                rss_warm = worker_rss(proc.pid)
+                rates = {name: [] for name in plan}
+                lats = {name: [] for name in plan}
+                errs = dict.fromkeys(plan, 0)
+                for _round in range(args.rounds):
+                    for name, make in plan.items():
+                        rate, errors, latencies = drive(port, args.seconds, args.clients, make)
+                        rates[name].append(rate)
+                        lats[name].extend(latencies)
+                        errs[name] += errors
+                rss_end = worker_rss(proc.pid)
+            finally:
+                proc.terminate()
+                proc.wait(10)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(
+        f"gunicorn {args.workers} sync workers, PostgreSQL; {args.clients} closed-loop clients; "
+        f"{args.rounds} interleaved rounds × {args.seconds:g} s per endpoint; {args.seed_cases} seeded cases"
+    )
+    health = statistics.median(rates["GET /healthz"])
+    floor = statistics.median(rates["POST /bench/floor (1 row)"])
+    print(f"  {'endpoint':32} {'req/s (median)':>14} {'rounds':>22} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'×healthz':>9} {'×floor':>7} errors")  # fmt: skip
+    for name in plan:
+        med = statistics.median(rates[name])
+        each = "/".join(f"{r:.0f}" for r in rates[name])
+        print(f"  {name:32} {med:14.1f} {each:>22} {pct(lats[name], 0.5):8.1f} {pct(lats[name], 0.99):8.1f} "
+              f"{med / health:9.2f} {med / floor:7.2f} {errs[name]}")  # fmt: skip
+    print(f"  RSS per web worker after warm-up: {', '.join(f'{r:.1f}' for r in rss_warm)} MB; "
+          f"at the end: {', '.join(f'{r:.1f}' for r in rss_end)} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
