@@ -138,12 +138,12 @@ def summary(f: dict) -> str:
 
 
 def _picture(doc, png: bytes) -> None:
+    from docx.shared import Mm  # python-docx on first use: ~15 MB a web worker need not hold
+
     doc.add_picture(io.BytesIO(png), width=Mm(150))
 
 
 def build(region: Region, year: int, month: int, *, now=None) -> bytes:
-    from docx.shared import Mm  # python-docx on first use: ~15 MB a web worker need not hold
-
     from chengguan.core.office import docs as office
 
     f = figures(region, year, month, now=now)
