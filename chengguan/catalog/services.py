@@ -131,8 +131,22 @@ _matters: dict = {}
 _matters_loaded_at = 0.0
 
 
+_photo_matters: dict = {}  # "ids" → matter ids whose active filing condition asks for a photo, "at" → loaded
+
+
 def forget_matters(**kwargs) -> None:
     _matters.clear()
+    _photo_matters.clear()
+
+
+def photo_required(matter) -> bool:
+    """Whether an active filing condition of the matter asks for a photo on a field report (memoised per process
+    like the matter types; a change to a filing condition in this process clears it at once)."""
+    now = time.monotonic()
+    if not _photo_matters or now - _photo_matters["at"] > MATTER_CACHE_SECONDS:
+        ids = FilingCondition.objects.filter(is_active=True, photo_required=True).values_list("matter_id", flat=True)
+        _photo_matters.update(ids=frozenset(ids), at=now)
+    return matter.pk in _photo_matters["ids"]
 
 
 def _active_matter(code: str, original: str) -> MatterType:

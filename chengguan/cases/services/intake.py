@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType, Severity
-from chengguan.catalog.services import area_class_for
+from chengguan.catalog.services import area_class_for, photo_required
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
 from chengguan.grids.geocoder import index_memo, locate
 from chengguan.grids.models import Component, UnitGrid
@@ -174,11 +174,6 @@ def _check_photo(*, source, matter, photos):
             % {"matter_name": matter.name},
             field="photos",
         )
-
-
-def photo_required(matter) -> bool:
-    """Whether an active filing condition of the matter asks for a photo on a field report."""
-    return matter.filing_conditions.filter(is_active=True, photo_required=True).exists()
 
 
 def _check_backdating(actor, reported_at, at, *, importing: bool) -> float | None:
