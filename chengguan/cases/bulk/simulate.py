@@ -1,0 +1,529 @@
+"""One line's history replayed in memory with the live services' rules, no query per case.
+
+`World` reads the configuration once (users, departments, regions, filing conditions, unit grids, routing rules,
+grid supervisors); `simulate(line, world)` runs the report and every event of a line through the same checks and
+effects as `services.case_report` and the action services (`engine.perform` + each action's `apply`), sharing
+their helpers (`_check_inputs`, `need_reason`, `check_amount`, `start_step`, `escalation_point`, the calendar),
+and returns unsaved rows: the case, its events, its department requests and the departments it was dispatched to.
+`tests/test_bulk.py` replays random histories both ways and compares every row field by field.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from chengguan.catalog.models import FilingCondition, MatterType, Severity
+from chengguan.catalog.routing import RoutingTable
+from chengguan.catalog.services import area_class_for, matter_for_code
+from chengguan.core.errors import Conflict, DomainError, ValidationError
+from chengguan.core.workcalendar import add_working_time
+from chengguan.grids.geocoder import locate
+from chengguan.grids.models import Component, ResponsibilityGrid, UnitGrid
+from chengguan.org.models import Department, Region, User
+
+from .. import workflow
+from ..exchange import DEFAULT_REPORTER_ROLE, ExchangeError, Line
+from ..models import Case, CaseEvent, CaseRequest
+from ..provisional import mark_provisional
+from ..services.actions.common import check_amount, check_severity, need_reason
+from ..services.engine import escalation_point, illegal, start_step
+from ..services.intake import _check_backdating, _check_inputs
+
+FINAL_ACTIONS = frozenset(t.action for t in workflow.TRANSITIONS if t.target in workflow.FINAL_STATES)
+PENDING, APPROVED, DENIED, WITHDRAWN = (CaseRequest.Status.PENDING, CaseRequest.Status.APPROVED,
+                                        CaseRequest.Status.DENIED, CaseRequest.Status.WITHDRAWN)  # fmt: skip
+
+
+class World:
+    """The configuration a replay reads, loaded once per import (a migration has few departments, many cases)."""
+
+    def __init__(self, usernames=()):
+        self.users = {u.username: u for u in User.objects.filter(username__in=set(usernames) - {""})}
+        self.departments = {d.code: d for d in Department.objects.all()}
+        self.departments_by_pk = {d.pk: d for d in self.departments.values()}
+        self.regions = {r.pk: r for r in Region.objects.all()}
+        self.regions_by_code = {r.code: r for r in self.regions.values()}
+        self.conditions = {c.code: c for c in FilingCondition.objects.all()}
+        self.conditions_by_matter = {}
+        for c in FilingCondition.objects.filter(is_active=True):  # the model's ordering, as `[:2]` reads it
+            self.conditions_by_matter.setdefault(c.matter_id, []).append(c)
+        self.matters = {}
+        self.matters_by_pk = {}
+        self.unit_grids = {}
+        self.components = {}
+        self.routing = RoutingTable(MatterType.objects.values_list("pk", flat=True))
+        self.supervisors = {}
+        for grid_id, user_id in ResponsibilityGrid.supervisors.through.objects.order_by(
+            "responsibilitygrid_id", "user_id"
+        ).values_list("responsibilitygrid_id", "user_id"):
+            self.supervisors.setdefault(grid_id, []).append(user_id)
+
+    def user(self, username):
+        return self.users.get(username) if username else None
+
+    def matter(self, code) -> MatterType:
+        code = str(code)
+        if code not in self.matters:
+            self.matters[code] = matter_for_code(code)
+            self.matters_by_pk[self.matters[code].pk] = self.matters[code]
+        return self.matters[code]
+
+    def unit_grid(self, pk) -> UnitGrid:
+        if pk not in self.unit_grids:
+            self.unit_grids[pk] = UnitGrid.objects.select_related("community").get(pk=pk)
+        return self.unit_grids[pk]
+
+    def component(self, code):
+        if code not in self.components:
+            found = Component.objects.select_related("type", "unit_grid__community", "maintainer", "owner")
+            self.components[code] = found.filter(code=code).first()
+        if self.components[code] is None:
+            raise DomainError(f"unknown component {code!r}", field="component_id")
+        return self.components[code]
+
+    def department(self, code):
+        found = self.departments.get(code)
+        if found is None:
+            raise DomainError(f"unknown department {code!r}", field="department")
+        return found
+
+    def district(self, code):
+        key = str(code)
+        code12 = key.ljust(12, "0") if key.isdigit() and len(key) <= 12 else key
+        found = self.regions_by_code.get(code12)
+        if found is None:
+            raise DomainError(f"unknown district {code!r}", field="district")
+        return found
+
+    def condition(self, code):
+        found = self.conditions.get(code)
+        if found is None:
+            raise DomainError(f"unknown filing condition {code!r}", field="filing_condition")
+        if not found.is_active:  # the live path re-reads it by id among active conditions
+            raise ValidationError(
+                _("Unknown filing condition %(value)s.") % {"value": found.pk}, field="filing_condition_id"
+            )
+        return found
+
+    def grid_supervisor_id(self, case) -> int | None:
+        """`actions.common.grid_supervisor_id` over the preloaded supervisors."""
+        if not case.responsibility_grid_id:
+            return None
+        ids = self.supervisors.get(case.responsibility_grid_id, [])
+        if case.reporter_id in ids:
+            return case.reporter_id
+        return ids[0] if ids else None
+
+
+@dataclass
+class Replayed:
+    """The rows of one line, unsaved; `merge_target` is the number a merge pointed at (linked after insert)."""
+
+    line: Line
+    case: Case
+    events: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+    dispatched: dict = field(default_factory=dict)  # department id → first dispatched at
+    merge_target: str = ""
+
+
+def _report(line: Line, world: World) -> Case:
+    d = line.data
+    component = world.component(d["component_id"]) if d.get("component_id") else None
+    reporter = world.user(d.get("reporter"))
+    matter = world.matter(d["matter_code"])
+    at, reported_at = line.registered_at, line.reported_at
+    phone = (d.get("reporter_phone") or "").strip()
+    description, severity = d["description"], d.get("severity") or None
+    _check_inputs(source=d["source"], matter=matter, description=description, severity=severity,
+                  component=component, reporter_phone=phone, reported_at=reported_at, at=at)  # fmt: skip
+    role = d.get("reporter_role") or DEFAULT_REPORTER_ROLE.get(d["source"], "system")
+    backdated = _check_backdating(reporter, reported_at, at, importing=True)
+    location = locate(float(d["lng"]), float(d["lat"]), d.get("crs") or "gcj02")
+    unit_grid = world.unit_grid(location.unit_grid_id)
+    reporter_name = d.get("reporter_name") or ""
+    case = Case(
+        number=d["number"],
+        source=d["source"],
+        channel=(d.get("channel") or "")[:32],
+        external_id=(d.get("external_id") or "")[:64],
+        matter=matter,
+        component=component,
+        severity=severity or Severity.NORMAL,
+        description=description.strip(),
+        lng=location.lng,
+        lat=location.lat,
+        address=(d.get("address") or "").strip()[:200],
+        unit_grid=unit_grid,
+        responsibility_grid_id=location.responsibility_grid_id,
+        community_id=location.community_id,
+        street_id=location.street_id,
+        district_id=location.district_id,
+        area_class=area_class_for(unit_grid),
+        reporter=reporter,
+        reporter_name=(reporter_name or (str(reporter) if reporter is not None else "")).strip()[:50],
+        reporter_phone=phone[:20],
+        reported_at=reported_at or at,
+        created_at=at,
+    )
+    start_step(case, at)
+    payload = {"source": case.source, "channel": case.channel, "severity": case.severity,
+               "reported_at": case.reported_at.isoformat(), **({"backdated_hours": backdated} if backdated else {})}  # fmt: skip
+    return case, _event(case, action="report", actor=reporter, role=role, at=at, from_state="",
+                        ended=("", None, None), payload=payload)  # fmt: skip
+
+
+def _event(case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department_id=None):
+    """`engine.write_event` without the INSERT."""
+    ended_step, ended_started, ended_deadline = ended
+    on_time = at <= ended_deadline if ended_step and ended_deadline is not None else None
+    return CaseEvent(
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=role,
+        actor_name=str(actor) if actor is not None else "",
+        at=at,
+        from_state=from_state,
+        to_state=case.state,
+        step=case.step,
+        step_started_at=case.step_started_at,
+        deadline=case.deadline,
+        limit_amount=case.limit_amount,
+        limit_unit=case.limit_unit,
+        department_id=department_id if department_id is not None else case.current_department_id,
+        assignee_id=case.assignee_id,
+        ended_step=ended_step,
+        ended_step_started_at=ended_started,
+        ended_step_deadline=ended_deadline,
+        on_time=on_time,
+        reason=reason,
+        payload=payload or {},
+    )
+
+
+class _Ctx:
+    def __init__(self, actor, at, from_state, action):
+        self.actor, self.at, self.from_state, self.action, self.payload = actor, at, from_state, action, {}
+
+
+def simulate(line: Line, world: World, merge_check=None) -> Replayed:
+    """The line's rows, or ExchangeError naming the line (and event) the way the live import does.
+    `merge_check(number, line, index, at)` answers a merge's target (raises when it may not be merged into)."""
+    try:
+        case, event = _report(line, world)
+    except DomainError as exc:
+        raise ExchangeError(line.no, exc.message, cause=exc.code, source_field=exc.field or "") from exc
+    out = Replayed(line, case, [event])
+    for index, (at, ev) in enumerate(line.events):
+        try:
+            _act(out, ev, at, index, world, merge_check)
+        except DomainError as exc:
+            raise ExchangeError(
+                line.no, exc.message, event=index, cause=exc.code, source_field=exc.field or ""
+            ) from exc
+    mark_provisional(Case, case)
+    return out
+
+
+def _act(out: Replayed, ev: dict, at: datetime, index: int, world: World, merge_check) -> None:
+    c = out.case
+    action = ev["action"]
+    if not workflow.transitions_for(action, c.state):  # dispatcher._precheck: the state first
+        raise illegal(action, c.state)
+    actor = world.user(ev.get("actor"))
+    role = ev.get("actor_role") or "system"
+    reason = ev.get("reason") or ""
+    variant = ""
+    department = district = None
+    if action == "dispatch":
+        if ev.get("district"):
+            district = world.district(ev["district"])
+            if district.level != Region.Level.DISTRICT:
+                raise ValidationError(_("Second-level dispatch goes to a district."), field="district_id")
+            variant = "district"
+        else:
+            if ev.get("department"):
+                department = world.department(ev["department"])
+                if not department.is_active:
+                    raise ValidationError(
+                        _("%(department)s is not active.") % {"department": department}, field="department_id"
+                    )
+            variant = "department"
+    transition = workflow.find(action, c.state, variant)
+    if transition is None:
+        raise illegal(action, c.state)
+    ctx = _Ctx(actor, at, c.state, action)
+    ended = (c.step, c.step_started_at, c.deadline)
+    department_before = c.current_department_id
+    apply = APPLY.get(action)
+    if apply is not None:
+        reason = apply(out, ctx, ev, reason, world, merge_check, (department, district), index)
+    c.state = transition.leads_to(ctx.from_state)
+    c.is_open = c.state not in workflow.FINAL_STATES
+    if c.state != ctx.from_state:
+        start_step(c, at)
+    else:
+        ended = ("", None, None)
+    if not c.is_open:
+        c.assignee_id = None
+    out.events.append(
+        _event(c, action=action, actor=actor, role=role, at=at, from_state=ctx.from_state, ended=ended,
+               reason=reason, payload=ctx.payload, department_id=c.current_department_id or department_before)
+    )  # fmt: skip
+
+
+# ---- each action's `apply`, as in services/actions; each returns the reason the event records ---------------
+
+
+def _pending(out, kind):
+    return next((r for r in out.requests if r.kind == kind and r.status == PENDING), None)
+
+
+def _decide(req, status, ctx, reason):
+    req.status, req.decided_by, req.decided_at, req.decision_reason = status, ctx.actor, ctx.at, reason
+    ctx.payload["request_id"] = req  # the row's id once inserted (writer)
+
+
+def _withdraw(out, ctx):
+    for r in out.requests:
+        if r.status == PENDING:
+            r.status, r.decided_at, r.decision_reason = WITHDRAWN, ctx.at, "superseded by " + ctx.action
+
+
+def _matter_change(c, ctx, ev, world):
+    if ev.get("matter_code"):
+        matter = world.matter(ev["matter_code"])
+        if matter.pk != c.matter_id:
+            ctx.payload["matter_code"] = {"from": c.matter.code, "to": matter.code}
+            c.matter = matter
+
+
+def _accept(out, ctx, ev, reason, world, *rest):
+    c, severity = out.case, ev.get("severity") or None
+    check_severity(severity)
+    _matter_change(c, ctx, ev, world)
+    if severity:
+        c.severity = severity
+        ctx.payload["severity"] = severity
+    return reason
+
+
+def _file(out, ctx, ev, reason, world, *rest):
+    c, severity = out.case, ev.get("severity") or None
+    check_severity(severity)
+    condition = world.condition(ev["filing_condition"]) if ev.get("filing_condition") else None
+    _matter_change(c, ctx, ev, world)
+    if condition is None:
+        options = world.conditions_by_matter.get(c.matter_id, [])[:2]
+        condition = options[0] if len(options) == 1 else None
+    if condition is not None and condition.matter_id != c.matter_id:
+        raise ValidationError(_("The filing condition belongs to another matter."), field="filing_condition_id")
+    c.filing_condition = condition
+    if severity:
+        c.severity = severity
+    elif condition is not None and c.severity == Severity.NORMAL:
+        c.severity = condition.default_severity
+    c.filed_at = ctx.at
+    ctx.payload.update(
+        {"filing_condition": condition.code if condition else "", "severity": c.severity, "area_class": c.area_class}
+    )
+    return reason
+
+
+def _needs_reason(out, ctx, ev, reason, *rest):
+    return need_reason(reason)
+
+
+def _request_verification(out, ctx, ev, reason, world, *rest):
+    out.case.assignee_id = world.grid_supervisor_id(out.case)
+    return reason
+
+
+def _verify(out, ctx, ev, reason, *rest):
+    confirmed = bool(ev.get("confirmed", True))
+    out.case.verified, out.case.assignee_id = confirmed, None
+    ctx.payload["confirmed"] = confirmed
+    return reason
+
+
+def _merge(out, ctx, ev, reason, world, merge_check, targets, index):
+    c, number = out.case, ev.get("target")
+    if not number:
+        raise ValidationError(_("Choose the open case to merge into."), field="target_id")
+    merge_check(number, out.line, index, ctx.at)
+    c.assignee_id = None
+    out.merge_target = number
+    ctx.payload["target"] = number
+    return reason
+
+
+def _close(out, ctx, ev, reason, *rest):
+    out.case.closed_at = ctx.at
+    return reason
+
+
+def _urge(out, ctx, ev, reason, *rest):
+    out.case.urge_count += 1
+    return reason
+
+
+def _supervise(out, ctx, ev, reason, *rest):
+    out.case.supervised = out.case.escalated = True
+    return reason
+
+
+def _dispatch(out, ctx, ev, reason, world, merge_check, targets, index):
+    c, (department, district) = out.case, targets
+    if district is not None:
+        if not world.regions[c.community_id].path.startswith(district.path):
+            raise ValidationError(_("The case is not in this district."), field="district_id")
+        c.dispatch_region_id, c.current_department_id = district.pk, None
+        ctx.payload.update({"level": "city", "district": district.code})
+        return reason
+    if department is None:
+        component = c.component if c.component_id else None
+        department = world.routing.suggest(matter_id=c.matter_id, unit_grid=c.unit_grid, component=component)
+        if department is None:
+            raise ValidationError(_("No routing rule applies: choose the department."), field="department_id")
+        department = world.departments_by_pk.get(department.pk, department)
+        ctx.payload["suggested"] = True
+    c.current_department_id, c.assignee_id = department.pk, None
+    out.dispatched.setdefault(department.pk, ctx.at)
+    level = "district" if ctx.from_state == workflow.State.DISTRICT_DISPATCHED else "city"
+    ctx.payload.update({"level": level, "department": department.code})
+    return reason
+
+
+def _department_code(c, world):
+    return world.departments_by_pk[c.current_department_id].code if c.current_department_id else ""
+
+
+def _return(out, ctx, ev, reason, world, *rest):
+    reason, c = need_reason(reason), out.case
+    ctx.payload["department"] = _department_code(c, world)
+    c.current_department_id = None
+    c.return_count += 1
+    _withdraw(out, ctx)
+    return reason
+
+
+def _new_request(out, ctx, kind, reason, **extra):
+    req = CaseRequest(kind=kind, department_id=out.case.current_department_id, requested_by=ctx.actor,
+                      requested_at=ctx.at, reason=reason, status=PENDING, **extra)  # fmt: skip
+    out.requests.append(req)
+    ctx.payload["request_id"] = req
+
+
+def _request_extension(out, ctx, ev, reason, *rest):
+    amount, unit = ev.get("amount"), ev.get("unit") or "working_hours"
+    if amount is None:
+        raise ValidationError(
+            _("The action %(action)r needs %(wire)r.") % {"action": ctx.action, "wire": "amount"}, field="amount"
+        )
+    reason = need_reason(reason)
+    check_amount(amount, unit)
+    if _pending(out, CaseRequest.Kind.EXTENSION):
+        raise Conflict(_("An extension request is already pending."), field="action", code="request_pending")
+    _new_request(out, ctx, CaseRequest.Kind.EXTENSION, reason, amount=amount, unit=unit)
+    ctx.payload.update({"amount": amount, "unit": unit})
+    return reason
+
+
+def _request_hang_up(out, ctx, ev, reason, *rest):
+    reason = need_reason(reason)
+    if _pending(out, CaseRequest.Kind.HANG_UP):
+        raise Conflict(_("A hang-up request is already pending."), field="action", code="request_pending")
+    _new_request(out, ctx, CaseRequest.Kind.HANG_UP, reason)
+    return reason
+
+
+def _reply(out, ctx, ev, reason, world, *rest):
+    reason = need_reason(reason)
+    _withdraw(out, ctx)
+    out.case.assignee_id = world.grid_supervisor_id(out.case)
+    return reason
+
+
+def _check_pass(out, ctx, ev, reason, *rest):
+    out.case.assignee_id = None
+    return reason
+
+
+def _check_fail(out, ctx, ev, reason, *rest):
+    reason, c = need_reason(reason), out.case
+    c.assignee_id = None
+    c.rework_count += 1
+    ctx.payload["rework"] = c.rework_count
+    return reason
+
+
+def _approve_extension(out, ctx, ev, reason, *rest):
+    c = out.case
+    req = _pending(out, CaseRequest.Kind.EXTENSION)
+    if req is None:
+        raise Conflict(_("There is no pending extension request."), field="action", code="no_pending_request")
+    granted, granted_unit = ev.get("amount") or req.amount, ev.get("unit") or req.unit
+    check_amount(granted, granted_unit)
+    req.amount, req.unit = granted, granted_unit
+    _decide(req, APPROVED, ctx, reason)
+    c.deadline = add_working_time(c.deadline or ctx.at, granted, granted_unit)
+    c.escalate_at = escalation_point(c.step_started_at or ctx.at, c.deadline, c.limit_unit or "minutes")
+    c.overdue_notified = c.escalated = False
+    c.extension_count += 1
+    ctx.payload.update({"amount": granted, "unit": granted_unit, "deadline": c.deadline.isoformat()})
+    return reason
+
+
+def _deny(kind, missing):
+    def apply(out, ctx, ev, reason, *rest):
+        req = _pending(out, kind)
+        if req is None:
+            raise Conflict(missing(), field="action", code="no_pending_request")
+        _decide(req, DENIED, ctx, reason)
+        return reason
+
+    return apply
+
+
+def _hang_up(out, ctx, ev, reason, *rest):
+    req = _pending(out, CaseRequest.Kind.HANG_UP)
+    if req is None:
+        need_reason(reason)
+    else:
+        _decide(req, APPROVED, ctx, reason)
+    _withdraw(out, ctx)
+    out.case.hang_up_count += 1
+    return reason
+
+
+def _resume(out, ctx, ev, reason, world, *rest):
+    ctx.payload["department"] = _department_code(out.case, world)
+    return reason
+
+
+APPLY = {
+    "accept": _accept,
+    "reject": _needs_reason,
+    "request_verification": _request_verification,
+    "verify": _verify,
+    "merge": _merge,
+    "self_handle": _needs_reason,
+    "file": _file,
+    "void": _needs_reason,
+    "close": _close,
+    "urge": _urge,
+    "supervise": _supervise,
+    "dispatch": _dispatch,
+    "return": _return,
+    "request_extension": _request_extension,
+    "request_hang_up": _request_hang_up,
+    "reply": _reply,
+    "check_pass": _check_pass,
+    "check_fail": _check_fail,
+    "approve_extension": _approve_extension,
+    "deny_extension": _deny(CaseRequest.Kind.EXTENSION, lambda: _("There is no pending extension request.")),
+    "hang_up": _hang_up,
+    "deny_hang_up": _deny(CaseRequest.Kind.HANG_UP, lambda: _("There is no pending hang-up request.")),
+    "resume": _resume,
+}
