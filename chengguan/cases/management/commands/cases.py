@@ -35,6 +35,12 @@ class Command(BaseCommand):
         imp.add_argument(
             "--rejects", help="with --on-error skip: where to write the bad lines (default FILE.rejects.tsv)"
         )
+        imp.add_argument(
+            "--bulk",
+            action="store_true",
+            help="migration scale: validate the whole file, then write in chunks (resumable, docs/case-exchange.md)",
+        )
+        imp.add_argument("--chunk", type=int, default=5000, help="with --bulk: cases per transaction (5000)")
         exp = sub.add_parser("export", help="write cases as JSON Lines")
         exp.add_argument("-o", "--output", default="-", help="path, or - for standard output (default)")
         exp.add_argument("--since", help="cases registered on or after this date (YYYY-MM-DD)")
@@ -47,6 +53,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "import":
+            if options["bulk"]:
+                return self.do_bulk(options["file"], options["dry_run"], options["on_error"], options["rejects"],
+                                    options["chunk"])  # fmt: skip
             return self.do_import(
                 options["file"], options["dry_run"], options["on_error"], options["rejects"]
             )
@@ -77,6 +86,45 @@ class Command(BaseCommand):
                 out.write("line\tevent\tfield\treason\n" + rejects.getvalue())
             self.stdout.write(f"{result['rejected']} lines rejected, listed in {rejects_path}")
 
+    def do_bulk(self, path, dry_run, on_error, rejects_path, chunk):
+        from chengguan.cases.bulk import bulk_import
+
+        if path == "-":
+            raise CommandError("--bulk reads a file (it is hashed and read again on resume), not standard input")
+        if on_error == "skip" and not rejects_path:
+            rejects_path = f"{path}.rejects.tsv"
+        tty = hasattr(self.stderr, "isatty") and self.stderr.isatty()
+
+        def progress(done, total, seconds):
+            rate = done / seconds if seconds else 0.0
+            eta = (total - done) / rate if rate else 0.0
+            line = f"{done:,}/{total:,} cases  {rate:,.0f} cases/s  ETA {_duration(eta)}"
+            self.stderr.write(("\r" + line) if tty else line, ending="" if tty else "\n")
+            self.stderr.flush()
+
+        rejects = io.StringIO()
+        try:
+            result = bulk_import(path, on_error=on_error, rejects=rejects, dry_run=dry_run, chunk=chunk,
+                                 progress=progress)  # fmt: skip
+        except FileNotFoundError as exc:
+            raise CommandError(f"no such file: {path}") from exc
+        except ExchangeError as exc:
+            raise CommandError(f"{exc.message} — nothing was imported") from exc
+        if tty:
+            self.stderr.write("")
+        if result["resumed_after_line"]:
+            self.stdout.write(f"resumed after line {result['resumed_after_line']:,} (the last committed chunk)")
+        verb = "checked (dry run, nothing written)" if dry_run else "imported"
+        seconds = result.get("seconds", result["validated_seconds"])
+        rate = result["cases"] / seconds if seconds else 0
+        self.stdout.write(
+            f"{result['cases']} cases with {result['events']} events {verb} in {seconds:.1f} s ({rate:,.0f} cases/s)"
+        )
+        if on_error == "skip":
+            with open(rejects_path, "w", encoding="utf-8") as out:
+                out.write("line\tevent\tfield\treason\n" + rejects.getvalue())
+            self.stdout.write(f"{result['rejected']} lines rejected, listed in {rejects_path}")
+
     def do_export(self, output, since, until, mask=False):
         qs = Case.objects.all()
         for value, lookup in ((since, "created_at__date__gte"), (until, "created_at__date__lt")):
@@ -91,3 +139,12 @@ class Command(BaseCommand):
             with open(output, "w", encoding="utf-8") as out:
                 count = export_cases(out, queryset=qs, mask_personal_data=mask)
         self.stderr.write(f"{count} cases exported")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    if seconds >= 60:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds} s"
