@@ -27,7 +27,7 @@ from ..exchange import DEFAULT_REPORTER_ROLE, ExchangeError, Line
 from ..models import Case, CaseEvent, CaseRequest
 from ..provisional import mark_provisional
 from ..services.actions.common import check_amount, check_severity, need_reason
-from ..services.engine import escalation_point, illegal, start_step
+from ..services.engine import escalation_point, illegal, start_step, time_limit
 from ..services.intake import _check_backdating, _check_inputs
 
 FINAL_ACTIONS = frozenset(t.action for t in workflow.TRANSITIONS if t.target in workflow.FINAL_STATES)
@@ -38,7 +38,9 @@ PENDING, APPROVED, DENIED, WITHDRAWN = (CaseRequest.Status.PENDING, CaseRequest.
 class World:
     """The configuration a replay reads, loaded once per import (a migration has few departments, many cases)."""
 
-    def __init__(self, usernames=()):
+    def __init__(self, usernames=(), *, validate_only: bool = False):
+        # validating only: the rules that can refuse a line run, the arithmetic that cannot (deadlines) is left out
+        self.validate_only = validate_only
         self.users = {u.username: u for u in User.objects.filter(username__in=set(usernames) - {""})}
         self.departments = {d.code: d for d in Department.objects.all()}
         self.departments_by_pk = {d.pk: d for d in self.departments.values()}
@@ -167,39 +169,57 @@ def _report(line: Line, world: World) -> Case:
         reported_at=reported_at or at,
         created_at=at,
     )
-    start_step(case, at)
+    _start_step(case, at, world)
     payload = {"source": case.source, "channel": case.channel, "severity": case.severity,
                "reported_at": case.reported_at.isoformat(), **({"backdated_hours": backdated} if backdated else {})}  # fmt: skip
     return case, _event(case, action="report", actor=reporter, role=role, at=at, from_state="",
                         ended=("", None, None), payload=payload)  # fmt: skip
 
 
+# The columns of a history row, in the order `_event` fills them (`writer` inserts them as they are).
+EVENT_COLUMNS = (
+    "case_id", "action", "actor_id", "actor_role", "actor_name", "at", "from_state", "to_state", "step",
+    "step_started_at", "deadline", "limit_amount", "limit_unit", "department_id", "assignee_id", "ended_step",
+    "ended_step_started_at", "ended_step_deadline", "on_time", "reason", "payload",
+)  # fmt: skip
+
+
 def _event(case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department_id=None):
-    """`engine.write_event` without the INSERT."""
+    """`engine.write_event` without the INSERT: a row of EVENT_COLUMNS (case_id filled in by the writer)."""
     ended_step, ended_started, ended_deadline = ended
     on_time = at <= ended_deadline if ended_step and ended_deadline is not None else None
-    return CaseEvent(
-        action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_role=role,
-        actor_name=str(actor) if actor is not None else "",
-        at=at,
-        from_state=from_state,
-        to_state=case.state,
-        step=case.step,
-        step_started_at=case.step_started_at,
-        deadline=case.deadline,
-        limit_amount=case.limit_amount,
-        limit_unit=case.limit_unit,
-        department_id=department_id if department_id is not None else case.current_department_id,
-        assignee_id=case.assignee_id,
-        ended_step=ended_step,
-        ended_step_started_at=ended_started,
-        ended_step_deadline=ended_deadline,
-        on_time=on_time,
-        reason=reason,
-        payload=payload or {},
-    )
+    return [
+        None,
+        action,
+        actor.pk if actor is not None and actor.is_authenticated else None,
+        role,
+        str(actor) if actor is not None else "",
+        at,
+        from_state,
+        case.state,
+        case.step,
+        case.step_started_at,
+        case.deadline,
+        case.limit_amount,
+        case.limit_unit,
+        department_id if department_id is not None else case.current_department_id,
+        case.assignee_id,
+        ended_step,
+        ended_started,
+        ended_deadline,
+        on_time,
+        reason,
+        payload or {},
+    ]
+
+
+def _start_step(case, at, world) -> None:
+    if not world.validate_only:
+        return start_step(case, at)
+    step = workflow.STATE_STEP.get(case.state, "") if case.is_open else ""
+    case.step = step
+    if step:
+        case.limit_amount, case.limit_unit = time_limit(step, case)  # a missing limit refuses the line
 
 
 class _Ctx:
@@ -262,11 +282,13 @@ def _act(out: Replayed, ev: dict, at: datetime, index: int, world: World, merge_
     c.state = transition.leads_to(ctx.from_state)
     c.is_open = c.state not in workflow.FINAL_STATES
     if c.state != ctx.from_state:
-        start_step(c, at)
+        _start_step(c, at, world)
     else:
         ended = ("", None, None)
     if not c.is_open:
         c.assignee_id = None
+    if world.validate_only:
+        return
     out.events.append(
         _event(c, action=action, actor=actor, role=role, at=at, from_state=ctx.from_state, ended=ended,
                reason=reason, payload=ctx.payload, department_id=c.current_department_id or department_before)
@@ -458,7 +480,7 @@ def _check_fail(out, ctx, ev, reason, *rest):
     return reason
 
 
-def _approve_extension(out, ctx, ev, reason, *rest):
+def _approve_extension(out, ctx, ev, reason, world, *rest):
     c = out.case
     req = _pending(out, CaseRequest.Kind.EXTENSION)
     if req is None:
@@ -467,6 +489,9 @@ def _approve_extension(out, ctx, ev, reason, *rest):
     check_amount(granted, granted_unit)
     req.amount, req.unit = granted, granted_unit
     _decide(req, APPROVED, ctx, reason)
+    if world.validate_only:
+        c.extension_count += 1
+        return reason
     c.deadline = add_working_time(c.deadline or ctx.at, granted, granted_unit)
     c.escalate_at = escalation_point(c.step_started_at or ctx.at, c.deadline, c.limit_unit or "minutes")
     c.overdue_notified = c.escalated = False
