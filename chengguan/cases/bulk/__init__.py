@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chengguan.core.errors import ValidationError
+from chengguan.core.errors import DomainError, ValidationError
 
 from ..exchange import ExchangeError, _bump_counters, parse_line
 from ..models import Case, CaseDepartment, CaseEvent, CaseRequest, ImportCheckpoint
@@ -146,7 +146,7 @@ def _replayed(plan: Plan, path, world, check, *, only_after: int = 0):
         yield no, simulate(parse_line(no, text), world, check)
 
 
-def plan_import(path, *, on_error: str = "stop") -> tuple[Plan, World]:
+def plan_import(path, *, on_error: str = "stop", line_check=None) -> tuple[Plan, World]:
     """Validate the whole file (nothing is written); raises ExchangeError unless `on_error="skip"`."""
     skip = on_error == "skip"
     plan = Plan(file_sha256(path))
@@ -159,7 +159,13 @@ def plan_import(path, *, on_error: str = "stop") -> tuple[Plan, World]:
         if no in plan.rejected:
             continue
         try:
-            simulate(parse_line(no, text), world, check)
+            line = parse_line(no, text)
+            if line_check is not None:
+                try:
+                    line_check(line)
+                except DomainError as exc:
+                    raise ExchangeError(no, exc.message, source_field=exc.field or "") from exc
+            simulate(line, world, check)
         except ExchangeError as exc:
             if not skip:
                 raise
@@ -177,13 +183,14 @@ def plan_import(path, *, on_error: str = "stop") -> tuple[Plan, World]:
 
 
 def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = False, chunk: int = DEFAULT_CHUNK,
-                progress=None) -> dict:  # fmt: skip
+                progress=None, chunk_hook=None, line_check=None) -> dict:  # fmt: skip
     """Import a JSON Lines file set-wise (see the module doc). Returns counts; `progress(done, total, seconds)` is
-    called after each committed chunk."""
+    called after each committed chunk. `line_check(line)` adds a check to the validation (raise DomainError);
+    `chunk_hook(rows)` writes more rows in each chunk's transaction (the bundle's photos and links)."""
     if on_error not in ("stop", "skip"):
         raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
     started = time.monotonic()
-    plan, world = plan_import(path, on_error=on_error)
+    plan, world = plan_import(path, on_error=on_error, line_check=line_check)
     if rejects is not None:
         for no in sorted(plan.rejected):
             rejects.write(plan.rejected[no].reject_row())
@@ -206,12 +213,12 @@ def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = F
     for no, replayed in _replayed(plan, path, world, check, only_after=plan.done_line):
         buffer.append(replayed)
         if len(buffer) >= chunk:
-            result["events"] += _write_chunk(buffer, checkpoint, no, plan, incoming)
+            result["events"] += _write_chunk(buffer, checkpoint, no, plan, incoming, chunk_hook)
             result["cases"] += len(buffer)
             buffer = []
             if progress:
                 progress(result["cases"], todo, time.monotonic() - written)
-    result["events"] += _write_chunk(buffer, checkpoint, plan.lines, plan, incoming, finished=True)
+    result["events"] += _write_chunk(buffer, checkpoint, plan.lines, plan, incoming, chunk_hook, finished=True)
     result["cases"] += len(buffer)
     if progress and buffer:
         progress(result["cases"], todo, time.monotonic() - written)
@@ -219,7 +226,7 @@ def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = F
     return result
 
 
-def _write_chunk(rows, checkpoint, last_line, plan, incoming, *, finished=False) -> int:
+def _write_chunk(rows, checkpoint, last_line, plan, incoming, hook=None, *, finished=False) -> int:
     """One transaction: the chunk's rows, merge links, counters, facts and the checkpoint. Returns events."""
     with transaction.atomic():
         cases = [r.case for r in rows]
@@ -245,6 +252,8 @@ def _write_chunk(rows, checkpoint, last_line, plan, incoming, *, finished=False)
         insert_events(events)
         CaseDepartment.objects.bulk_create(dispatched, batch_size=1000)
         _link_merges(rows, incoming)
+        if hook is not None and rows:
+            hook(rows)
         _bump_counters(c.number for c in cases)
         if cases:
             cases_imported.send(sender=Case, case_ids=[c.pk for c in cases])
