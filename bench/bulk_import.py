@@ -29,13 +29,19 @@ os.environ.setdefault("CHENGGUAN_TEST_DATABASE_NAME", "bench_bulk")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import replay_311 as replay  # noqa: E402  (sets up Django)
-
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def empty():
-    from chengguan.cases.models import Case, CaseCounter, CaseDepartment, CaseEvent, CaseRequest, ImportCheckpoint
+    from chengguan.cases.models import (
+        Case,
+        CaseCounter,
+        CaseDepartment,
+        CaseEvent,
+        CaseRequest,
+        ImportCheckpoint,
+    )
     from chengguan.evaluation.models import CaseFact, StepFact
 
     with transaction.atomic():
@@ -52,12 +58,10 @@ def empty():
 
 def floor(path, chunk: int) -> float:
     """bulk_create the rows the import writes (made untimed by the same in-memory replay), in chunks."""
-    from chengguan.cases.bulk import plan_import
-    from chengguan.cases.bulk import simulate
+    from chengguan.cases.bulk import plan_import, simulate
+    from chengguan.cases.bulk.simulate import EVENT_COLUMNS
     from chengguan.cases.exchange import parse_line
     from chengguan.cases.models import Case, CaseDepartment, CaseEvent, CaseRequest
-
-    from chengguan.cases.bulk.simulate import EVENT_COLUMNS
 
     plan, world = plan_import(path)
     check = lambda *a: None  # noqa: E731 - merges are linked by the import only

@@ -73,6 +73,8 @@ def synthetic(n: int, path: Path) -> None:
 
 def decorate(n: int) -> None:
     """Photos, hotline work orders and Open311 submissions on some of the cases."""
+    import hashlib
+
     from django.core.files.base import ContentFile
 
     from chengguan.cases.models import Attachment, Case
@@ -82,8 +84,6 @@ def decorate(n: int) -> None:
     from chengguan.public.services.hotline import hotline_system_create, subscriber_create
     from chengguan.public.services.open311 import open311_key_create
 
-    import hashlib
-
     matter = MatterType.objects.get(code="06010")
     system, _ = hotline_system_create(code="12345", name="热线", default_matter=matter)
     subscriber_create(system=system, name="回传", url="https://hotline.example.cn/hook")
@@ -91,7 +91,7 @@ def decorate(n: int) -> None:
     cases = list(Case.objects.order_by("pk").values_list("pk", "number", "created_at"))
     orders, submissions = [], []
     with transaction.atomic():
-        for i, (pk, number, created) in enumerate(cases):
+        for i, (pk, _number, created) in enumerate(cases):
             if i % 100 == 0:
                 data = png_bytes(((i // 100) % 256, (i // 25600) % 256, 7))
                 a = Attachment(case_id=pk, kind="before", content_type="image/png", size=len(data),
@@ -111,7 +111,14 @@ def decorate(n: int) -> None:
 
 
 def empty() -> None:
-    from chengguan.cases.models import Attachment, Case, CaseCounter, CaseDepartment, CaseEvent, ImportCheckpoint
+    from chengguan.cases.models import (
+        Attachment,
+        Case,
+        CaseCounter,
+        CaseDepartment,
+        CaseEvent,
+        ImportCheckpoint,
+    )
     from chengguan.public.models import HotlineWorkOrder, Open311Submission
 
     with transaction.atomic():

@@ -24,7 +24,7 @@ from chengguan.org.models import Department, Region, User
 
 from .. import workflow
 from ..exchange import DEFAULT_REPORTER_ROLE, ExchangeError, Line
-from ..models import Case, CaseEvent, CaseRequest
+from ..models import Case, CaseRequest
 from ..provisional import mark_provisional
 from ..services.actions.common import check_amount, check_severity, need_reason
 from ..services.engine import escalation_point, illegal, start_step, time_limit

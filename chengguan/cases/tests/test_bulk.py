@@ -185,8 +185,8 @@ def test_bulk_writes_the_rows_of_the_live_services_and_of_the_replaying_import(w
     assert any(e["payload"].get("suggested") for evs in live["events"].values() for e in evs)
     path = export_file(tmp_path)
     wipe()
-    with django_capture_on_commit_callbacks(execute=True):
-        import_cases(open(path, encoding="utf-8"))
+    with django_capture_on_commit_callbacks(execute=True), open(path, encoding="utf-8") as lines:
+        import_cases(lines)
     replayed = rows()
     wipe()
     ImportCheckpoint.objects.all().delete()

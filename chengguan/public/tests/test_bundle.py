@@ -1,4 +1,4 @@
-"""The exchange bundle: export → import into an empty platform → export is byte-identical, with photos (and their
+"""The exchange bundle (chengguan.cases.bundle, with this app's links): export → import into an empty platform → export is byte-identical, with photos (and their
 hashes), a hotline work order with its webhook subscriber, and an Open311 request with its token and media_url."""
 
 import io
@@ -7,16 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from chengguan.public.models import HotlineSystem, HotlineWorkOrder, Open311Key, Open311Submission, WebhookSubscriber
+from chengguan.cases.bundle import export_bundle, import_bundle
+from chengguan.cases.evidence import attachment_create
+from chengguan.cases.models import Attachment, Case, ImportCheckpoint
+from chengguan.cases.testing import POINT_A, Upload, Walker, png_bytes
+from chengguan.cases.tests.test_exchange import wipe
+from chengguan.cases.workflow import State
+from chengguan.public.models import (
+    HotlineSystem,
+    HotlineWorkOrder,
+    Open311Key,
+    Open311Submission,
+    WebhookSubscriber,
+)
 from chengguan.public.services.hotline import hotline_system_create, subscriber_create, work_order_receive
 from chengguan.public.services.open311 import open311_key_create, open311_submit
 
-from ..bundle import export_bundle, import_bundle
-from ..evidence import attachment_create
-from ..models import Attachment, Case, ImportCheckpoint
-from ..testing import POINT_A, Upload, png_bytes
-from ..workflow import State
-from .test_exchange import wipe
+
+@pytest.fixture
+def walk(city, grids, garbage, frozen):
+    return Walker(city, garbage)
 
 
 def city_with_links(walk, frozen):
