@@ -69,6 +69,19 @@ def test_the_bundle_round_trips_byte_identically_with_photos_and_links(walk, fro
     first = tmp_path / ("first.zip" if as_zip else "first")
     counts = export_bundle(first)
     assert counts == {"cases": Case.objects.count(), "photos": 3}
+    if not as_zip:  # every line is described by the JSON Schema shipped in the package, photos and links too
+        import json
+
+        import jsonschema
+
+        from chengguan.cases.exchange import schema
+
+        validator = jsonschema.Draft202012Validator(schema())
+        lines = [json.loads(t) for t in (first / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+        for line in lines:
+            validator.validate(line)
+        assert {name for line in lines for name in line["links"]} == {"hotline", "open311"}
+        assert not validator.is_valid({**lines[0], "photos": [{"sha256": "x", "file": "a", "content_type": "image/gif"}]})
     empty_platform()
     # the uploader's quota of unattached photos is full: restoring photos is not uploading them
     for _ in range(20):
