@@ -441,3 +441,25 @@ class StockPhrase(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ImportCheckpoint(models.Model):
+    """How far a bulk import of one file got (`chengguan cases import --bulk`): the file's SHA-256 and the last
+    line of the last committed chunk. Written in each chunk's transaction, so a crashed import resumes after it."""
+
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64, unique=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    lines = models.PositiveIntegerField(_("lines in the file"), default=0)
+    last_line = models.PositiveIntegerField(_("last committed line"), default=0)
+    cases = models.PositiveIntegerField(_("cases imported"), default=0)
+    events = models.PositiveIntegerField(_("events imported"), default=0)
+    started_at = models.DateTimeField(_("started at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import checkpoint")
+        verbose_name_plural = _("import checkpoints")
+
+    def __str__(self):
+        return f"{self.path or self.file_sha256[:12]}: line {self.last_line}"

@@ -9,7 +9,8 @@ memory. A receiver that keeps derived rows (the evaluation facts) writes them in
 commit or roll back with the event and cannot drift. Not sent while replaying history.
 
 `cases_imported` is sent once after a replayed history commits (`chengguan cases import`, the demo loader),
-with `case_ids=` the cases it created. Replayed events do NOT send the two signals above one by one: history is
+with `case_ids=` the cases it created. The bulk import (`chengguan.cases.bulk`) sends it once per chunk INSIDE the
+chunk's transaction, so rows derived by receivers commit (or roll back, or resume) with the chunk. Replayed events do NOT send the two signals above one by one: history is
 not news (no webhooks or notices for 2019), and a subscriber that derives facts from a case's events should
 rebuild them once per case from this signal instead.
 """

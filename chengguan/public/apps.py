@@ -9,3 +9,6 @@ class PublicConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401 - connects the signal receivers
+        from .bundle_links import register
+
+        register()  # hotline work orders and Open311 submissions travel in the case exchange bundle

@@ -1,0 +1,320 @@
+"""The bulk import (`chengguan cases import FILE --bulk`): the exchange format at migration scale.
+
+Same input, same rules and same rows as the replaying import (`exchange.import_cases`), written set-wise:
+
+1. **Validate the whole file first.** Every line is parsed, then replayed in memory (`simulate`) with the live
+   services' rules; a merge is checked against its target's own history (reported before, still open at that
+   moment on the file's timeline) or against the database. Default (`on_error="stop"`): the first bad line
+   raises `ExchangeError` and nothing is written. `on_error="skip"`: bad lines (and merges into them) are left
+   out whole and listed.
+2. **Write in chunks** of `chunk` cases, one transaction each: cases, requests, events and dispatch rows with
+   `bulk_create`, merge links, the number counters, the evaluation facts (`cases_imported` is sent inside the
+   chunk's transaction, so the facts commit with their rows) and the file's checkpoint row (file SHA-256, last
+   committed line).
+3. **Resume**: running the same file again (same SHA-256) validates it again and writes from the line after the
+   checkpoint; a chunk is all or nothing, so a crash (kill -9) loses no line and writes none twice.
+
+All-or-nothing per file therefore means: a file with a bad line writes nothing (validation comes first); a file
+that validated is written completely, by resuming after a crash if need be.
+"""
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chengguan.core.errors import DomainError, ValidationError
+
+from ..exchange import ExchangeError, _bump_counters, parse_line
+from ..models import Case, CaseDepartment, CaseEvent, CaseRequest, ImportCheckpoint
+from ..signals import cases_imported
+from .simulate import EVENT_COLUMNS, FINAL_ACTIONS, World, simulate
+
+TIME_COLUMNS = {"at", "step_started_at", "deadline", "ended_step_started_at", "ended_step_deadline"}
+
+DEFAULT_CHUNK = 5000
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a merge into this line needs to know, kept for every line of the file."""
+
+    no: int
+    report_key: tuple
+    final_key: tuple | None
+    reported_at: object
+
+
+@dataclass
+class Plan:
+    sha256: str
+    lines: int = 0
+    summaries: dict = field(default_factory=dict)  # number → Summary
+    rejected: dict = field(default_factory=dict)  # line → ExchangeError
+    merges: list = field(default_factory=list)  # (source number, target number)
+    existing: dict = field(default_factory=dict)  # number → (pk, is_open, reported_at), cases not from this file
+    done_line: int = 0
+    usernames: set = field(default_factory=set)
+
+
+def file_sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _lines(path):
+    with open(path, encoding="utf-8") as f:
+        for no, text in enumerate(f, start=1):
+            if text.strip():
+                yield no, text
+
+
+def _summarise(plan: Plan, path, skip: bool) -> None:
+    """Pass 1a: parse every line; keep what merges need; note duplicate and existing numbers."""
+    for no, text in _lines(path):
+        plan.lines = no
+        try:
+            line = parse_line(no, text)
+            number = line.data["number"]
+            if number in plan.summaries:
+                raise ExchangeError(no, f"case {number} appears twice", source_field="number")
+        except ExchangeError as exc:
+            if not skip:
+                raise
+            plan.rejected[no] = exc
+            continue
+        final = next(((at, no, i) for i, (at, ev) in enumerate(line.events) if ev["action"] in FINAL_ACTIONS), None)
+        plan.summaries[number] = Summary(no, (line.registered_at, no, -1), final, line.reported_at)
+        plan.usernames.add(line.data.get("reporter") or "")
+        for _at, ev in line.events:
+            plan.usernames.add(ev.get("actor") or "")
+            if ev["action"] == "merge" and ev.get("target"):
+                plan.merges.append((number, str(ev["target"])))
+    numbers = list(plan.summaries)
+    wanted = set(numbers) | {t for _s, t in plan.merges}
+    found = {}
+    wanted = sorted(wanted)
+    for start in range(0, len(wanted), 2000):
+        rows = Case.objects.filter(number__in=wanted[start : start + 2000])
+        for pk, number, is_open, reported_at in rows.values_list("pk", "number", "is_open", "reported_at"):
+            found[number] = (pk, is_open, reported_at)
+    for number, summary in list(plan.summaries.items()):
+        if number in found and summary.no > plan.done_line:
+            exc = ExchangeError(summary.no, f"case {number} exists already", source_field="number")
+            if not skip:
+                raise exc
+            plan.rejected[summary.no] = exc
+    plan.existing = {n: v for n, v in found.items() if n not in plan.summaries}
+
+
+def _merge_checker(plan: Plan):
+    def check(number, line, index, at):
+        key = (at, line.no, index)
+        s = plan.summaries.get(number)
+        if s is not None and s.no not in plan.rejected and s.report_key < key:
+            if s.no == line.no:
+                raise ValidationError(_("A case cannot be merged into itself."), field="target_id")
+            is_open, reported_at = s.final_key is None or s.final_key > key, s.reported_at
+        elif s is None and number in plan.existing:
+            _pk, is_open, reported_at = plan.existing[number]
+        else:
+            raise ValidationError(_("Unknown case %(value)s.") % {"value": number}, field="target_id")
+        if not is_open:
+            raise ValidationError(_("%(t_number)s is no longer open.") % {"t_number": number}, field="target_id")
+        if at < reported_at:
+            raise ValidationError(
+                _("%(t_number)s was reported after this merge's time; a case can only be merged into an "
+                  "earlier report.") % {"t_number": number},
+                field="target_id",
+            )
+
+    return check
+
+
+def _replayed(plan: Plan, path, world, check, *, only_after: int = 0):
+    """Pass 1b and 2: each good line's rows, in file order (lines after `only_after`)."""
+    for no, text in _lines(path):
+        if no <= only_after or no in plan.rejected:
+            continue
+        yield no, simulate(parse_line(no, text), world, check)
+
+
+def plan_import(path, *, on_error: str = "stop", line_check=None) -> tuple[Plan, World]:
+    """Validate the whole file (nothing is written); raises ExchangeError unless `on_error="skip"`."""
+    skip = on_error == "skip"
+    plan = Plan(file_sha256(path))
+    checkpoint = ImportCheckpoint.objects.filter(file_sha256=plan.sha256).first()
+    plan.done_line = checkpoint.last_line if checkpoint else 0
+    _summarise(plan, path, skip)
+    world = World(plan.usernames, validate_only=True)
+    check = _merge_checker(plan)
+    for no, text in _lines(path):
+        if no in plan.rejected:
+            continue
+        try:
+            line = parse_line(no, text)
+            if line_check is not None:
+                try:
+                    line_check(line)
+                except DomainError as exc:
+                    raise ExchangeError(no, exc.message, source_field=exc.field or "") from exc
+            simulate(line, world, check)
+        except ExchangeError as exc:
+            if not skip:
+                raise
+            plan.rejected[no] = exc
+    # a merge into a rejected line is rejected too (its target does not exist), until nothing changes
+    line_of = {n: s.no for n, s in plan.summaries.items()}
+    while True:
+        dropped = [(s, t) for s, t in plan.merges if line_of[s] not in plan.rejected and line_of.get(t) in plan.rejected]
+        if not dropped:
+            break
+        for source, target in dropped:
+            no = line_of[source]
+            plan.rejected[no] = ExchangeError(no, f"Unknown case {target}.", source_field="target_id")
+    return plan, World(plan.usernames)
+
+
+def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = False, chunk: int = DEFAULT_CHUNK,
+                progress=None, chunk_hook=None, line_check=None) -> dict:  # fmt: skip
+    """Import a JSON Lines file set-wise (see the module doc). Returns counts; `progress(done, total, seconds)` is
+    called after each committed chunk. `line_check(line)` adds a check to the validation (raise DomainError);
+    `chunk_hook(rows)` writes more rows in each chunk's transaction (the bundle's photos and links)."""
+    if on_error not in ("stop", "skip"):
+        raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+    started = time.monotonic()
+    plan, world = plan_import(path, on_error=on_error, line_check=line_check)
+    if rejects is not None:
+        for no in sorted(plan.rejected):
+            rejects.write(plan.rejected[no].reject_row())
+    good = [s for s in plan.summaries.values() if s.no not in plan.rejected]
+    todo = sum(1 for s in good if s.no > plan.done_line)
+    result = {"cases": 0, "events": 0, "rejected": len(plan.rejected), "dry_run": dry_run,
+              "resumed_after_line": plan.done_line, "validated_seconds": time.monotonic() - started}  # fmt: skip
+    if dry_run:
+        result["cases"] = todo
+        return result
+    now = timezone.now()
+    checkpoint, _created = ImportCheckpoint.objects.get_or_create(
+        file_sha256=plan.sha256, defaults={"path": str(path)[-500:], "started_at": now, "updated_at": now}
+    )
+    incoming = {}
+    for source, target in plan.merges:
+        incoming.setdefault(target, []).append(source)
+    buffer, written = [], time.monotonic()
+    check = _merge_checker(plan)
+    for no, replayed in _replayed(plan, path, world, check, only_after=plan.done_line):
+        buffer.append(replayed)
+        if len(buffer) >= chunk:
+            result["events"] += _write_chunk(buffer, checkpoint, no, plan, incoming, chunk_hook)
+            result["cases"] += len(buffer)
+            buffer = []
+            if progress:
+                progress(result["cases"], todo, time.monotonic() - written)
+    result["events"] += _write_chunk(buffer, checkpoint, plan.lines, plan, incoming, chunk_hook, finished=True)
+    result["cases"] += len(buffer)
+    if progress and buffer:
+        progress(result["cases"], todo, time.monotonic() - written)
+    result["seconds"] = time.monotonic() - started
+    return result
+
+
+def _write_chunk(rows, checkpoint, last_line, plan, incoming, hook=None, *, finished=False) -> int:
+    """One transaction: the chunk's rows, merge links, counters, facts and the checkpoint. Returns events."""
+    with transaction.atomic():
+        cases = [r.case for r in rows]
+        Case.objects.bulk_create(cases, batch_size=1000)
+        requests = []
+        for r in rows:
+            for req in r.requests:
+                req.case_id = r.case.pk
+                requests.append(req)
+        CaseRequest.objects.bulk_create(requests, batch_size=1000)
+        events, dispatched = [], []
+        for r in rows:
+            for e in r.events:
+                e[0] = r.case.pk
+                payload = e[-1]
+                if isinstance(payload.get("request_id"), CaseRequest):
+                    payload["request_id"] = payload["request_id"].pk
+                events.append(e)
+            dispatched.extend(
+                CaseDepartment(case_id=r.case.pk, department_id=d, first_dispatched_at=at)
+                for d, at in r.dispatched.items()
+            )
+        insert_events(events)
+        CaseDepartment.objects.bulk_create(dispatched, batch_size=1000)
+        _link_merges(rows, incoming)
+        if hook is not None and rows:
+            hook(rows)
+        _bump_counters(c.number for c in cases)
+        if cases:
+            cases_imported.send(sender=Case, case_ids=[c.pk for c in cases])
+        checkpoint.last_line = last_line
+        checkpoint.cases += len(cases)
+        checkpoint.events += len(events) - len(cases)
+        checkpoint.updated_at = timezone.now()
+        checkpoint.lines = plan.lines
+        if finished:
+            checkpoint.finished_at = checkpoint.updated_at
+        checkpoint.save()
+    return len(events) - len(cases)
+
+
+def insert_events(events) -> None:
+    """History rows (lists of EVENT_COLUMNS) without a model instance per row: `COPY` on PostgreSQL, one prepared
+    INSERT run for many rows elsewhere. Times and payloads are adapted the way the ORM adapts them."""
+    if not events:
+        return
+    ops = connection.ops
+    table = ops.quote_name(CaseEvent._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"
+    times = [i for i, c in enumerate(EVENT_COLUMNS) if c in TIME_COLUMNS]
+    adapt_time, adapt_json = ops.adapt_datetimefield_value, ops.adapt_json_value
+    rows = []
+    for e in events:
+        row = list(e)
+        for i in times:
+            if row[i] is not None:
+                row[i] = adapt_time(row[i])
+        row[-1] = adapt_json(row[-1], None)
+        rows.append(row)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: one stream for the chunk's history rows
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, rows)
+
+
+def _link_merges(rows, incoming) -> None:
+    """`merged_into` for merges whose source or target is in this chunk, once both rows exist."""
+    pairs = [(r.case.number, r.merge_target) for r in rows if r.merge_target]
+    pairs += [(s, r.case.number) for r in rows for s in incoming.get(r.case.number, ())]
+    if not pairs:
+        return
+    numbers = {n for pair in pairs for n in pair}
+    pk = dict(Case.objects.filter(number__in=numbers).values_list("number", "pk"))
+    by_target = {}
+    for source, target in set(pairs):
+        if source in pk and target in pk:
+            by_target.setdefault(pk[target], []).append(pk[source])
+    for target, sources in by_target.items():
+        Case.objects.filter(pk__in=sources).update(merged_into_id=target)
+
+
+def reject_header() -> str:
+    return "line\tevent\tfield\treason\n"
+
+
+def dumps(record) -> str:
+    return json.dumps(record, ensure_ascii=False)

@@ -1,0 +1,130 @@
+"""What the exchange bundle (chengguan.cases.bundle) carries for this app: a hotline case's work order (system
+code, the hotline's id — a re-send finds the case instead of making a duplicate, and the system's webhook
+subscribers keep being told), an Open311 request's submission (token, media_url, the client's fields). The
+manifest carries the configuration they point at: hotline systems with their webhook subscribers (URL and signing
+secret, so the receivers keep verifying) and Open311 keys (name and hash only: clients keep their keys)."""
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from chengguan.cases.bundle import Link, register_link
+from chengguan.catalog.models import MatterType
+from chengguan.org.models import User
+
+from .models import HotlineSystem, HotlineWorkOrder, Open311Key, Open311Submission, WebhookSubscriber
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _when(value):
+    return parse_datetime(value) if value else None
+
+
+def _user(username):
+    return User.objects.filter(username=username).first() if username else None
+
+
+# ---- hotline work orders and webhook subscribers -------------------------------------------------------------
+
+
+def hotline_export(case_ids) -> dict:
+    rows = HotlineWorkOrder.objects.filter(case_id__in=case_ids).select_related("system")
+    return {
+        w.case_id: {"system": w.system.code, "work_order_id": w.external_id, "category": w.category,
+                    "category_mapped": w.category_mapped, "received_at": _iso(w.received_at),
+                    "resend_count": w.resend_count, "last_received_at": _iso(w.last_received_at)}  # fmt: skip
+        for w in rows
+    }
+
+
+def hotline_restore(pairs) -> None:
+    systems = {s.code: s for s in HotlineSystem.objects.all()}
+    HotlineWorkOrder.objects.bulk_create(
+        [
+            HotlineWorkOrder(case=case, system=systems[d["system"]], external_id=d["work_order_id"],
+                             category=d.get("category") or "", category_mapped=d.get("category_mapped", True),
+                             received_at=_when(d["received_at"]), resend_count=d.get("resend_count") or 0,
+                             last_received_at=_when(d.get("last_received_at") or d["received_at"]))  # fmt: skip
+            for case, d in pairs
+        ]
+    )
+
+
+def hotline_config() -> dict:
+    return {
+        "systems": [
+            {"code": s.code, "name": s.name, "user": s.user.username,
+             "default_matter": s.default_matter.code if s.default_matter_id else "", "is_active": s.is_active,
+             "created_at": _iso(s.created_at),
+             "subscribers": [{"name": w.name, "url": w.url, "secret": w.secret, "is_active": w.is_active,
+                              "created_at": _iso(w.created_at)} for w in s.subscribers.order_by("name", "url")]}
+            for s in HotlineSystem.objects.select_related("user", "default_matter").order_by("code")
+        ]
+    }  # fmt: skip
+
+
+def hotline_configure(config) -> None:
+    for s in config.get("systems", []):
+        system = HotlineSystem.objects.filter(code=s["code"]).first()
+        if system is None:
+            user = _user(s["user"]) or User.objects.create_user(username=s["user"], password=None)
+            matter = MatterType.objects.filter(code=s["default_matter"]).first() if s.get("default_matter") else None
+            system = HotlineSystem.objects.create(code=s["code"], name=s["name"], user=user, default_matter=matter,
+                                                  is_active=s["is_active"], created_at=_when(s["created_at"]))  # fmt: skip
+        for w in s.get("subscribers", []):
+            if not system.subscribers.filter(url=w["url"], name=w["name"]).exists():
+                WebhookSubscriber.objects.create(system=system, name=w["name"], url=w["url"], secret=w["secret"],
+                                                 is_active=w["is_active"], created_at=_when(w["created_at"]))  # fmt: skip
+
+
+# ---- Open311 submissions and keys -----------------------------------------------------------------------------
+
+SUBMISSION_FIELDS = ("token", "status", "lat", "long", "address_string", "address_id", "description", "first_name",
+                     "last_name", "email", "phone", "device_id", "account_id", "media_url", "attributes",
+                     "discard_reason")  # fmt: skip
+
+
+def open311_export(case_ids) -> dict:
+    rows = Open311Submission.objects.filter(case_id__in=case_ids).select_related("key", "matter", "placed_by")
+    return {
+        s.case_id: {**{f: getattr(s, f) for f in SUBMISSION_FIELDS}, "key": s.key.name, "service_code": s.matter.code,
+                    "received_at": _iso(s.received_at), "placed_by": s.placed_by.username if s.placed_by_id else "",
+                    "placed_at": _iso(s.placed_at)}  # fmt: skip
+        for s in rows
+    }
+
+
+def open311_restore(pairs) -> None:
+    keys = {k.name: k for k in Open311Key.objects.all()}
+    matters = {}
+    rows = []
+    for case, d in pairs:
+        code = d["service_code"]
+        if code not in matters:
+            matters[code] = MatterType.objects.get(code=code)
+        rows.append(Open311Submission(case=case, key=keys[d["key"]], matter=matters[code],
+                                      received_at=_when(d["received_at"]), placed_by=_user(d.get("placed_by")),
+                                      placed_at=_when(d.get("placed_at")),
+                                      **{f: d[f] for f in SUBMISSION_FIELDS if f in d}))  # fmt: skip
+    Open311Submission.objects.bulk_create(rows)
+
+
+def open311_config() -> dict:
+    return {
+        "keys": [{"name": k.name, "prefix": k.prefix, "key_hash": k.key_hash, "created_at": _iso(k.created_at),
+                  "revoked_at": _iso(k.revoked_at)} for k in Open311Key.objects.order_by("name")]
+    }  # fmt: skip
+
+
+def open311_configure(config) -> None:
+    for k in config.get("keys", []):
+        if not Open311Key.objects.filter(key_hash=k["key_hash"]).exists():
+            Open311Key.objects.create(name=k["name"], prefix=k["prefix"], key_hash=k["key_hash"],
+                                      created_at=_when(k["created_at"]), revoked_at=_when(k.get("revoked_at")))  # fmt: skip
+
+
+def register() -> None:
+    register_link(Link("hotline", hotline_export, hotline_restore, hotline_config, hotline_configure))
+    register_link(Link("open311", open311_export, open311_restore, open311_config, open311_configure))
