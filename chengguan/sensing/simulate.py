@@ -123,8 +123,10 @@ def _reply_and_clear(vendor, camera, now, stdout):
     handler = User.objects.filter(role_assignments__role="department_handler").first()
     if alarm is None or handler is None:
         return
+    # 20 minutes ago, but never before the dispatch it answers (an exchange import refuses a reply dated earlier)
+    at = min(now, max(now - timedelta(minutes=20), (alarm.case.step_started_at or now) + timedelta(minutes=1)))
     try:
-        case_act(actor=handler, case=alarm.case, action="reply", reason="已清运（模拟）", at=now - timedelta(minutes=20))
+        case_act(actor=handler, case=alarm.case, action="reply", reason="已清运（模拟）", at=at)
     except Exception as exc:  # noqa: BLE001 - the demo handler may not serve that department
         stdout.write(f"simulate: no reply on {alarm.case.number}: {exc}")
         return
