@@ -82,7 +82,7 @@ class Address(models.Model):
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
         indexes = [  # the reverse lookup reads candidates from this index alone (search.nearest_id)
-            models.Index(fields=["cell", "lng", "lat"], name="geo_address_near", condition=~models.Q(level="road")),
+            models.Index(fields=["cell", "lng", "lat", "id"], name="geo_address_near", condition=~models.Q(level="road")),
         ]
 
     def __str__(self):

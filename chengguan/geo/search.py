@@ -138,7 +138,7 @@ def search(q: str, *, limit: int = 10) -> list[tuple[Address, float]]:
 
 
 def _nearest_sql(cells: list[int]) -> str:
-    """Candidates of the listed cells, read from the partial (cell, lng, lat) index alone (no table rows)."""
+    """Candidates of the listed cells, read from the partial (cell, lng, lat, id) index alone (no table rows)."""
     return (f"SELECT id, lng, lat FROM geo_address WHERE cell IN ({', '.join(str(int(c)) for c in cells)}) "
             "AND NOT (level = 'road')")  # the index's own condition, word for word (SQLite matches it so)
 
@@ -147,7 +147,7 @@ def nearest_id(x: float, y: float) -> int | None:
     """The id of the nearest address (not a road) to a stored point within ~800 m, or None.
 
     One query per ring of cells (most points need one): `cell IN (...)` over the partial index
-    `geo_address_near` on (cell, lng, lat), so both engines answer from the index without visiting the table;
+    `geo_address_near` on (cell, lng, lat, id), so both engines answer from the index without visiting the table;
     the nearest is picked here, in metres (a degree of longitude is shorter than one of latitude). A candidate
     farther than the ring surely covers widens the search once more, so the answer is the true nearest."""
     centre = cell_key(x, y)
