@@ -68,7 +68,7 @@
     var self = this, l = this.labels;
     return all().then(function (items) {
       self.box.hidden = items.length === 0 && !self.box.hasAttribute("data-outbox-always");
-      self.count.textContent = l.waiting.replace("%(n)s", items.length);
+      self.count.textContent = l.waiting.replace("{n}", items.length);
       self.box.classList.toggle("offline", !navigator.onLine);
       self.list.innerHTML = "";
       items.forEach(function (item) {
@@ -76,7 +76,7 @@
         li.dataset.clientId = item.clientId;
         var what = document.createElement("span");
         what.textContent = (item.fields.matter_code || "") + " " + (item.fields.description || "").slice(0, 30) +
-          " · " + new Date(item.savedAt).toLocaleString("zh-CN") + (item.photos.length ? " · " + l.photos.replace("%(n)s", item.photos.length) : "");
+          " · " + new Date(item.savedAt).toLocaleString("zh-CN") + (item.photos.length ? " · " + l.photos.replace("{n}", item.photos.length) : "");
         li.appendChild(what);
         if (item.error) {
           var err = document.createElement("p");
@@ -103,7 +103,7 @@
     if (body && body.detail) { return l.refused + body.detail; }
     if (status === 413) { return l.tooLarge; }
     if (status === 401 || status === 403) { return l.signIn; }
-    return l.serverError.replace("%(status)s", status);
+    return l.serverError.replace("{status}", status);
   }
 
   // Send every waiting report in order; stop at the first network failure (still offline).
@@ -139,7 +139,7 @@
         });
       });
       return chain.then(function (reached) {
-        if (!quiet || sent.length) { self.say(reached ? (sent.length ? l.sent.replace("%(n)s", sent.length) : "") : l.offline); }
+        if (!quiet || sent.length) { self.say(reached ? (sent.length ? l.sent.replace("{n}", sent.length) : "") : l.offline); }
         return sent;
       });
     }).then(function (result) {
