@@ -62,7 +62,8 @@ def test_a_report_made_offline_waits_and_is_uploaded_once_when_the_network_is_ba
         network(b, offline=False)
     b.wait(lambda d: Case.objects.count() == 1, "the waiting report was not uploaded when the network came back",
            timeout=45)
-    b.wait(lambda d: b.css("[data-outbox]").get_attribute("hidden") is not None, "the queue did not empty")
+    b.wait(lambda d: b.css("[data-outbox-count]").text == "待上传 0", "the queue did not empty")
+    assert "已上传 1 条上报" in b.css("[data-outbox-status]").text
     case = Case.objects.get()
     assert case.attachments.count() == 1 and case.description == "人行道暴露垃圾，离线上报"
     assert case.reporter == city["supervisor"] and case.source == "supervisor"

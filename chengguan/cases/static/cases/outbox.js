@@ -67,7 +67,8 @@
   Outbox.prototype.render = function () {
     var self = this, l = this.labels;
     return all().then(function (items) {
-      self.box.hidden = items.length === 0 && !self.box.hasAttribute("data-outbox-always");
+      // Shown while something waits, and after an upload with its result (已上传 n), until the page changes.
+      self.box.hidden = items.length === 0 && !(self.status && self.status.textContent);
       self.count.textContent = l.waiting.replace("{n}", items.length);
       self.box.classList.toggle("offline", !navigator.onLine);
       self.list.innerHTML = "";
