@@ -174,6 +174,7 @@ def reverse(lng: float, lat: float, crs: str = "gcj02") -> Address | None:
         return None
     fields = Address._meta.concrete_fields  # the row by its key, without the ORM's query compiler (~1 ms)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(f.column for f in fields)} FROM geo_address WHERE id = %s", [found])
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # "full" is reserved in PostgreSQL
+        cursor.execute(f"SELECT {columns} FROM geo_address WHERE id = %s", [found])
         row = cursor.fetchone()
     return Address.from_db(connection.alias, [f.attname for f in fields], row) if row else None
