@@ -57,6 +57,7 @@ def test_a_report_made_offline_waits_and_is_uploaded_once_when_the_network_is_ba
             " q.onsuccess = function () { window.__kept = q.result[0];"
             " done([q.result.length, q.result[0].photos.length, q.result[0].clientId]); r.result.close(); }; };")
         assert kept[0] == 1 and kept[1] == 1 and len(kept[2]) >= 16  # the photo and a client id are kept
+        b.js("document.querySelector('[data-outbox]').scrollIntoView()")
         b.shoot("outbox-offline-phone")
     finally:
         network(b, offline=False)
@@ -78,6 +79,7 @@ def test_a_report_made_offline_waits_and_is_uploaded_once_when_the_network_is_ba
     b.css("[data-outbox-send]").click()
     b.wait(lambda d: "已上传 1 条上报" in b.css("[data-outbox-status]").text, "the re-sent report was not sent")
     assert Case.objects.count() == 1 and Case.objects.get().attachments.count() == 1
+    b.js("document.querySelector('[data-outbox]').scrollIntoView()")
     b.shoot("outbox-online-phone")
     offline_noise = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")  # the cut network itself
     assert [e for e in b.console_errors() if not any(n in e for n in offline_noise)] == []
