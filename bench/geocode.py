@@ -1,6 +1,6 @@
 """Benchmark: point → unit grid lookups, for the demo city (Kaifeng) and a synthetic 100,000-grid city.
 
-    python bench/geocode.py [--points 200000] [--skip-demo]
+    python bench/geocode.py [--points 200000] [--skip-demo] [--addresses 1000000] [--reverse-only]
 
 Creates a throw-away test database, loads the demo organisation and geography (~9,000 unit grids), then times
 in the same run:
@@ -10,6 +10,12 @@ in the same run:
 * batches through `geocoder.locate_arrays()` (numpy ids of grid, community, street, district, responsibility
   grid), through `geocoder.locate_many()` (one Location object per point) and through the bare index, points/s;
 * the naive baseline: shapely `contains` over every polygon (vectorised over the polygons, per point).
+* the reverse lookup (point → nearest address, road, community, grid; `geo.search.reverse` and the whole
+  `GET /api/v1/geo/reverse` answer) over `--addresses` synthetic addresses laid over the demo city, beside the
+  previous query shape (one `cell BETWEEN` range per cell column, ORDER BY distance, then a second query with
+  joins) and the naive scan (nearest over the whole table) in the same run. On PostgreSQL the table is
+  VACUUM ANALYZEd first (autovacuum is off on the development machine; the index-only scan needs the
+  visibility map a running autovacuum keeps).
 The synthetic city is a 317 × 317 lattice of ~10,000 m² quadrilaterals whose inner vertices are jittered, so
 no grid is an axis-aligned rectangle (the index's fast path for rectangles does not help it).
 """
@@ -119,17 +125,23 @@ def bench_index(name, geoms, bounds, points, rng, extra_rows=None):
     report(name, rows)
 
 
-def demo_city(points, rng):
+def demo_city_load():
     from io import StringIO
 
     from chengguan.grids import demo as grids_demo
-    from chengguan.grids import geocoder
     from chengguan.org import demo as org_demo
 
     t0 = time.perf_counter()
     org_demo.load(stdout=StringIO())
     grids_demo.load(stdout=StringIO())
     print(f"demo loaded in {time.perf_counter() - t0:.1f} s")
+
+
+def demo_city(points, rng):
+    from chengguan.grids import demo as grids_demo
+    from chengguan.grids import geocoder
+
+    demo_city_load()
     t0 = time.perf_counter()
     index = geocoder.current_index()
     print(f"geocoder index built in {time.perf_counter() - t0:.2f} s")
@@ -163,20 +175,132 @@ def demo_city(points, rng):
     )
 
 
+def load_addresses(n, rng):
+    """n synthetic addresses (houses, buildings, POIs; 1 in 20 a road) over the demo city's extent."""
+    from chengguan.geo.models import Address, cell_key
+    from chengguan.grids import demo as grids_demo
+
+    minx, miny, maxx, maxy = grids_demo.CENTRE.bounds
+    minx, miny, maxx, maxy = minx - 0.05, miny - 0.05, maxx + 0.05, maxy + 0.05
+    xs, ys = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)
+    t0 = time.perf_counter()
+    for start in range(0, n, 5000):
+        Address.objects.bulk_create(
+            Address(code=f"B{i}", level="road" if i % 20 == 0 else "house", road=f"测试路{i % 3600}",
+                    number=str(i % 400), full=f"测试路{i % 3600}{i % 400}号", lng=float(xs[i]), lat=float(ys[i]),
+                    cell=cell_key(float(xs[i]), float(ys[i])), search="")
+            for i in range(start, min(start + 5000, n))
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE geo_address" if connection.vendor == "postgresql" else "ANALYZE")
+    print(f"{n:,} addresses loaded in {time.perf_counter() - t0:.0f} s over "
+          f"{maxx - minx:.3f}° × {maxy - miny:.3f}° ({n / ((maxx - minx) * (maxy - miny) * 1e6):.0f} per 0.001° cell)")
+    return (minx, miny, maxx, maxy)
+
+
+def previous_reverse(x, y):
+    """The query shape before (kept here as the baseline): a `cell BETWEEN` range per cell column, ORDER BY the
+    squared degree distance in SQL, then the row again with its grid and community joined."""
+    from django.db.models import F, Q
+
+    from chengguan.geo.models import Address, cell_key
+
+    centre = cell_key(x, y)
+    for ring in (1, 3, 8):
+        where = Q()
+        for dx in range(-ring, ring + 1):
+            column = centre + dx * 1_000_000
+            where |= Q(cell__gte=column - ring, cell__lte=column + ring)
+        found = (Address.objects.filter(where).exclude(level="road")
+                 .annotate(d2=(F("lng") - x) * (F("lng") - x) + (F("lat") - y) * (F("lat") - y))
+                 .order_by("d2").values_list("id", flat=True).first())
+        if found is not None:
+            return Address.objects.select_related("unit_grid", "community").get(pk=found)
+    return None
+
+
+def naive_reverse(x, y):
+    """The nearest over the whole table, in the same metric (longitude scaled by cos(latitude))."""
+    import math
+
+    k = math.cos(math.radians(y))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM geo_address WHERE level <> 'road' "
+                       "ORDER BY (lng - %s) * (lng - %s) * %s + (lat - %s) * (lat - %s), id LIMIT 1",
+                       [x, x, k * k, y, y])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def ms(fn, points):
+    out = []
+    for x, y in points:
+        t0 = time.perf_counter()
+        fn(x, y)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def reverse_bench(n, rng):
+    from django.test import Client
+
+    from chengguan.geo import search
+    from chengguan.org.models import User
+
+    minx, miny, maxx, maxy = load_addresses(n, rng)
+    points = list(zip(rng.uniform(minx + 0.02, maxx - 0.02, 400).tolist(),
+                      rng.uniform(miny + 0.02, maxy - 0.02, 400).tolist(), strict=True))
+    agree = sum(search.nearest_id(x, y) == naive_reverse(x, y) for x, y in points[:40])
+    client = Client()
+    client.force_login(User.objects.create(username="bench-reverse"))
+
+    def api(x, y):
+        response = client.get("/api/v1/geo/reverse", {"lng": f"{x:.7f}", "lat": f"{y:.7f}"})
+        assert response.status_code == 200, response.content
+
+    rows = []
+    for label, fn in (("ours: search.nearest_id() (the query)", search.nearest_id),
+                      ("ours: search.reverse() (query + row)", search.reverse),
+                      ("ours: GET /api/v1/geo/reverse (whole answer)", api),
+                      ("previous query shape (ranges + ORDER BY + joined get)", previous_reverse)):
+        ms(fn, points[:30])  # warm
+        t = ms(fn, points)
+        rows.append((label, f"p50 {percentile(t, 50):.2f} ms, p99 {percentile(t, 99):.2f} ms"))
+        if label.startswith("ours: search.reverse"):
+            ours50 = percentile(t, 50)
+    naive = ms(naive_reverse, points[:20])
+    rows.append(("naive: nearest over the whole table (20 points)",
+                 f"p50 {percentile(naive, 50):.1f} ms, p99 {percentile(naive, 99):.1f} ms "
+                 f"(×{percentile(naive, 50) / ours50:,.0f} search.reverse at p50)"))
+    rows.append(("agrees with naive", f"{agree}/40 points"))
+    report(f"Reverse lookup, {connection.vendor}, {n:,} addresses, {len(points)} points", rows)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--points", type=int, default=200_000)
     parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--addresses", type=int, default=1_000_000, help="for the reverse lookup (0: skip it)")
+    parser.add_argument("--reverse-only", action="store_true", help="only the demo grids and the reverse lookup")
     args = parser.parse_args()
     rng = np.random.default_rng(42)
     print(f"machine: {os.cpu_count()} CPUs; numpy {np.__version__}, shapely {shapely.__version__}")
     if not args.skip_demo:
         setup_test_environment()
+        if connection.vendor == "sqlite":
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = "/tmp/bench_geocode.sqlite3"
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
-            demo_city(args.points, rng)
+            if args.reverse_only:
+                demo_city_load()
+            else:
+                demo_city(args.points, rng)
+            if args.addresses:
+                reverse_bench(args.addresses, rng)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.reverse_only:
+            return
     geoms, bounds = synthetic_city()
     bench_index(
         "Synthetic city: 100,489 jittered quadrilaterals of ~10,000 m²", geoms, bounds, args.points, rng

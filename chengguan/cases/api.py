@@ -26,7 +26,7 @@ from .notify import notification_mark_read
 from .presenters import attachment_dict, case_detail, case_summary
 from .selectors import case_for, case_list, duplicate_candidates, inbox
 from .services import case_act, case_report_once
-from .services.intake import case_report
+from .services.intake import case_for_key, case_report
 from .uploads import files_removed_on_error
 
 API_PREFIX = "/cases"
@@ -118,6 +118,13 @@ REPORT_BODY = {
 def create_case(request):
     body, files = _parse_case_in(request)
     user = request.auth
+    key = request.headers.get("Idempotency-Key")
+    digest = None
+    if key is not None:
+        digest = hashlib.sha256(request.body if not files else _multipart_digest(request)).hexdigest()
+        replayed = case_for_key(actor=user, key=key, request_hash=digest)
+        if replayed is not None:  # a replay (the answer was lost): the first case, no second copy of its photos
+            return Status(200, _created_answer(replayed, user))
     with files_removed_on_error(), transaction.atomic():
         photos = list(body.photos) + [a.pk for a in attachments_create(actor=user, files=files, kind="before")]
         matter = matter_for_code(body.matter_code)
@@ -132,18 +139,20 @@ def create_case(request):
             reporter_name=body.reporter_name, reporter_phone=body.reporter_phone, photos=photos,
             reported_at=body.reported_at, external_id=body.external_id, channel_ref=body.channel,
         )  # fmt: skip
-        key = request.headers.get("Idempotency-Key")
         if key is not None:
-            digest = hashlib.sha256(request.body if not files else _multipart_digest(request)).hexdigest()
             case, created = case_report_once(actor=user, key=key, request_hash=digest, **report)
         else:
             case, created = case_report(actor=user, **report), True
+    return Status(201 if created else 200, _created_answer(case, user))
+
+
+def _created_answer(case, user) -> dict:
     data = case_summary(case, timezone.now())
     data["duplicates"] = [
         {"id": c.pk, "number": c.number, "distance_m": round(d, 1), "state": c.state}
         for c, d in duplicate_candidates(case, user=user)
     ]
-    return Status(201 if created else 200, data)
+    return data
 
 
 def _multipart_digest(request) -> bytes:
@@ -151,6 +160,7 @@ def _multipart_digest(request) -> bytes:
     for f in request.FILES.getlist("photos"):
         f.seek(0)
         parts.append(hashlib.sha256(f.read()).hexdigest())
+        f.seek(0)  # read again when the photos are stored
     return "|".join(parts).encode()
 
 

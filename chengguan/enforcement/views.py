@@ -84,13 +84,19 @@ def clue_new_page(request):
                                                 "party_address", "place", "violation_date", "facts", "power_item")
                        if post.get(k)}
         try:
+            point = _clue_point(post)  # the map picker's point, GCJ-02 (storage); none when not picked
+        except DomainError as exc:
+            point, error = None, exc.message
+        try:
+            if error:
+                raise ValueError
             region = Region.objects.get(pk=post.get("region"))
             department = Department.objects.get(pk=post.get("department"))
             case = case_register_clue(actor=request.user, region=region, department=department,
                                       source=post.get("source", ""), title=post.get("title", ""),
-                                      source_reference=post.get("source_reference", ""), **particulars)
+                                      source_reference=post.get("source_reference", ""), **point, **particulars)
         except (Region.DoesNotExist, Department.DoesNotExist, ValueError):
-            error = _("Choose the area and the handling department.")
+            error = error or _("Choose the area and the handling department.")
         except DomainError as exc:
             error = exc.message
         else:
@@ -101,6 +107,22 @@ def clue_new_page(request):
         "items": PowerItem.objects.filter(power_type__in=("penalty", "coercion")).only("code", "name"),
         "post": request.POST if request.method == "POST" else {},
     }, status=400 if error else 200)
+
+
+def _clue_point(post) -> dict:
+    """lng/lat from the clue form's map picker (stored system): both or neither, numbers in range."""
+    from chengguan.core.errors import ValidationError
+
+    lng, lat = (post.get("lng") or "").strip(), (post.get("lat") or "").strip()
+    if not lng and not lat:
+        return {}
+    try:
+        x, y = float(lng), float(lat)
+    except ValueError as exc:
+        raise ValidationError(_("The place on the map is not a valid point; pick it again."), field="lng") from exc
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise ValidationError(_("The place on the map is not a valid point; pick it again."), field="lng")
+    return {"lng": x, "lat": y}
 
 
 @login_required
@@ -158,6 +180,7 @@ def case_detail_page(request, pk, *, open_act="", values=None, error=None, statu
         "evidence_kinds": Evidence.Kind.choices,
         "audit": records_for(SUBJECT, case.pk),
         "file_reviews": case.file_reviews.select_related("reviewer"),
+        "place_point": {"lng": case.lng, "lat": case.lat, "label": case.place or case.title},
         **linkage_context(case),
     }
     return render(request, "enforcement/case_detail.html", context, status=status)

@@ -81,6 +81,9 @@ class Address(models.Model):
     class Meta:
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
+        indexes = [  # the reverse lookup reads candidates from this index alone (search.nearest_id)
+            models.Index(fields=["cell", "lng", "lat", "id"], name="geo_address_near", condition=~models.Q(level="road")),
+        ]
 
     def __str__(self):
         return self.full

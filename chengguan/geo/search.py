@@ -6,15 +6,15 @@ fallbacks follow: homophone typos (姨山 for 夷山) through the pinyin initial
 that replaces a mistyped road or place name with the closest known one (bigram overlap).
 """
 
+import math
 from difflib import SequenceMatcher
 
 from django.db import connection
-from django.db.models import F, Q
 
 from chengguan.core.coords import check_crs, to_storage
 
 from . import text
-from .models import Address, cell_key
+from .models import CELL_DEG, Address, cell_key
 
 FETCH = 60
 FALLBACK_PENALTY = 0.8
@@ -137,23 +137,44 @@ def search(q: str, *, limit: int = 10) -> list[tuple[Address, float]]:
     return ranked[:limit]
 
 
-def reverse(lng: float, lat: float, crs: str = "gcj02") -> Address | None:
-    """The nearest address to a point within ~800 m, or None. Cells are read as one index range per column."""
-    x, y = to_storage(lng, lat, check_crs(crs))
+def _nearest_sql(cells: list[int]) -> str:
+    """Candidates of the listed cells, read from the partial (cell, lng, lat, id) index alone (no table rows)."""
+    return (f"SELECT id, lng, lat FROM geo_address WHERE cell IN ({', '.join(str(int(c)) for c in cells)}) "
+            "AND NOT (level = 'road')")  # the index's own condition, word for word (SQLite matches it so)
+
+
+def nearest_id(x: float, y: float) -> int | None:
+    """The id of the nearest address (not a road) to a stored point within ~800 m, or None.
+
+    One query per ring of cells (most points need one): `cell IN (...)` over the partial index
+    `geo_address_near` on (cell, lng, lat, id), so both engines answer from the index without visiting the table;
+    the nearest is picked here, in metres (a degree of longitude is shorter than one of latitude). A candidate
+    farther than the ring surely covers widens the search once more, so the answer is the true nearest."""
     centre = cell_key(x, y)
+    k = math.cos(math.radians(y))
+    best = None
     for ring in REVERSE_RINGS:
-        where = Q()
-        for dx in range(-ring, ring + 1):
-            column = centre + dx * 1_000_000
-            where |= Q(cell__gte=column - ring, cell__lte=column + ring)
-        found = (
-            Address.objects.filter(where)
-            .exclude(level="road")
-            .annotate(d2=(F("lng") - x) * (F("lng") - x) + (F("lat") - y) * (F("lat") - y))
-            .order_by("d2")
-            .values_list("id", flat=True)
-            .first()
-        )
-        if found is not None:
-            return Address.objects.select_related("unit_grid", "community").get(pk=found)
-    return None
+        cells = [centre + dx * 1_000_000 + dy for dx in range(-ring, ring + 1) for dy in range(-ring, ring + 1)]
+        with connection.cursor() as cursor:
+            cursor.execute(_nearest_sql(cells))
+            rows = cursor.fetchall()
+        if rows:
+            best = min(rows, key=lambda r: (((r[1] - x) * k) ** 2 + (r[2] - y) ** 2, r[0]))
+            d = math.hypot((best[1] - x) * k, best[2] - y)
+            if d <= ring * CELL_DEG * k:  # nothing outside the ring can be nearer
+                return best[0]
+    return best[0] if best else None
+
+
+def reverse(lng: float, lat: float, crs: str = "gcj02") -> Address | None:
+    """The nearest address to a point within ~800 m, or None."""
+    x, y = to_storage(lng, lat, check_crs(crs))
+    found = nearest_id(x, y)
+    if found is None:
+        return None
+    fields = Address._meta.concrete_fields  # the row by its key, without the ORM's query compiler (~1 ms)
+    with connection.cursor() as cursor:
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # "full" is reserved in PostgreSQL
+        cursor.execute(f"SELECT {columns} FROM geo_address WHERE id = %s", [found])
+        row = cursor.fetchone()
+    return Address.from_db(connection.alias, [f.attname for f in fields], row) if row else None

@@ -530,7 +530,28 @@ def _campaign(districts, today, leader, people) -> str:
             matter=matters["07003"],
             location=where,
         )
+    _campaign_points(campaign, district, leader, matters)
     return f"campaign {campaign.code} running"
+
+
+def _campaign_points(campaign, district, leader, matters) -> None:
+    """Four target places on the campaign page's map: inside unit grids of the district, near its centre."""
+    import shapely
+
+    from .services.campaign_points import campaign_point_add
+
+    grids = list(UnitGrid.objects.filter(community__path__startswith=district.path).values_list("geometry", flat=True)[:4000])
+    shapes = [shapely.geometry.shape(g) for g in grids]
+    if not shapes:
+        return
+    centre = shapely.unary_union(shapes).centroid
+    shapes.sort(key=lambda g: g.centroid.distance(centre))
+    places = [("中山路北段", "07003", "中山路两侧违规户外广告"), ("书店街口", "07006", "牌匾不规范"),
+              ("鼓楼广场东侧", "07001", "小广告集中张贴"), ("寺后街夜市", "07001", "夜间小广告")]
+    for (name, code, note), shape in zip(places, shapes[:: max(len(shapes) // 8, 1)], strict=False):
+        p = shape.representative_point()
+        campaign_point_add(actor=leader, campaign=campaign, name=name, lng=round(p.x, 6), lat=round(p.y, 6),
+                           matter=matters[code], note=note)
 
 
 def _shops(districts, today, people, rng) -> str:

@@ -32,6 +32,7 @@ RATE_LIMITS = {
     "report_phone_day": (20, 86400),
     "follow_ip": (30, 600),
     "rate_ip": (30, 3600),
+    "address_ip": (120, 600),  # the report page's address search (as-you-type, ~20 a report)
     # one-time codes for "my reports": a code a minute and 10 a day per phone, 20 an hour per address;
     # 30 code checks per 10 minutes per address (and 5 wrong guesses spend a code)
     "code_phone": (1, 60),

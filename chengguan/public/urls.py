@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import citizen_views, staff_views, views
+from . import address_views, citizen_views, staff_views, views
 from .open311 import views as open311
 
 FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("p/report/", views.report, name="public-report"),
     path("p/report/nearby/", views.nearby, name="public-nearby"),
     path("p/locate/", views.locate_point, name="public-locate"),
+    path("p/addresses.json", address_views.addresses, name="public-addresses"),
     path("p/follow/", views.follow, name="public-follow"),
     path("p/cases/<str:number>/", views.case_page, name="public-case"),
     path("p/cases/<str:number>/rate/", views.rate, name="public-rate"),

@@ -312,6 +312,28 @@ def case_report(
     return case
 
 
+def _checked_key(key) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > 100:
+        raise ValidationError(_("The Idempotency-Key must be 1–100 characters."), field="Idempotency-Key")
+    return key
+
+
+def case_for_key(*, actor, key: str, request_hash: str) -> Case | None:
+    """The case an earlier request with this Idempotency-Key created (None if none did); the same key with a
+    different request is a conflict. The API asks before it stores a replay's photos again."""
+    from ..models import IdempotencyKey
+
+    row = IdempotencyKey.objects.select_related("case").filter(user=actor, key=_checked_key(key)).first()
+    if row is not None and row.request_hash != request_hash:
+        raise Conflict(
+            _("This Idempotency-Key was used for a different request."),
+            field="Idempotency-Key",
+            code="idempotency_mismatch",
+        )
+    return row.case if row else None
+
+
 def case_report_once(*, actor, key: str, request_hash: str, **report) -> tuple[Case, bool]:
     """`case_report` guarded by an `Idempotency-Key` (per user): a replay returns the first case and
     `created=False`; the same key with a different request is a conflict. Concurrent replays create one case."""
@@ -319,19 +341,10 @@ def case_report_once(*, actor, key: str, request_hash: str, **report) -> tuple[C
 
     from ..models import IdempotencyKey
 
-    key = (key or "").strip()
-    if not key or len(key) > 100:
-        raise ValidationError(_("The Idempotency-Key must be 1–100 characters."), field="Idempotency-Key")
+    key = _checked_key(key)
 
     def existing():
-        row = IdempotencyKey.objects.select_related("case").filter(user=actor, key=key).first()
-        if row is not None and row.request_hash != request_hash:
-            raise Conflict(
-                _("This Idempotency-Key was used for a different request."),
-                field="Idempotency-Key",
-                code="idempotency_mismatch",
-            )
-        return row.case if row else None
+        return case_for_key(actor=actor, key=key, request_hash=request_hash)
 
     found = existing()
     if found is not None:

@@ -174,3 +174,21 @@ def test_the_suggestion_follows_the_facts_being_entered(walk, city, login, api_c
     body = api_client(city["officer"]).post(f"/api/v1/enforcement/cases/{walk.case.pk}/suggestion",
                                             {"area_m2": 30, "factors": ["repeat"]}, content_type="application/json")
     assert body.json()["level"] == "serious" and body.json()["amount_max"] == "15000"
+
+
+def test_a_clue_keeps_the_point_picked_on_the_map_and_its_page_draws_it(city, body, items, login):
+    client = login(city["assistant"])
+    form = {"source": "patrol", "title": "占道经营", "region": city.community_a1.pk, "department": city.brigade_a.pk,
+            "place": "顺河回族区夷山大街201号"}
+    with time_machine.travel(at(2026, 3, 2, 9), tick=False):
+        bad = client.post("/enforcement/clues/new/", {**form, "lng": "east", "lat": "34.8"})
+        assert bad.status_code == 400 and not EnforcementCase.objects.exists()  # a bad point writes nothing
+        assert client.post("/enforcement/clues/new/", {**form, "lng": "114.325", "lat": "34.8125"}).status_code == 302
+        assert client.post("/enforcement/clues/new/", {**form, "title": "无点位"}).status_code == 302
+    clue, without = EnforcementCase.objects.order_by("pk")
+    assert (clue.lng, clue.lat) == (114.325, 34.8125) and without.lng is None
+    page = login(city["officer"]).get(f"/enforcement/cases/{clue.pk}/").content.decode()
+    assert "data-place-map" in page and "114.325" in page and "geo/placemap.js" in page
+    other = login(city["officer"]).get(f"/enforcement/cases/{without.pk}/").content.decode()
+    assert "data-place-map" not in other  # no point, no empty map
+    assert login(city["outsider"]).get(f"/enforcement/cases/{clue.pk}/").status_code in (403, 404)

@@ -101,3 +101,28 @@ def coverage_map(coverage):
         json_script({"type": "FeatureCollection", "features": features}, "coverage-map-data"),
         static("leaflet/leaflet.css"), basemap_css(), static("leaflet/leaflet.js"), basemap(), static("geo/coverage.js"),
     )
+
+
+@register.simple_tag
+def place_map(points, outlines=True, height="small", title=""):
+    """A map of one or more stored (GCJ-02) points on the shared base map: `points` is a list of dicts with
+    `lng`, `lat` and `label` (or one dict). With one point and `outlines`, the unit grid it falls in and its
+    responsibility grid are drawn around it (staff pages: the outlines API needs a signed-in user). Points
+    without coordinates are left out; nothing is rendered when none has them."""
+    from django.urls import reverse
+
+    if isinstance(points, dict):
+        points = [points]
+    shown = [{"lng": float(p["lng"]), "lat": float(p["lat"]), "label": str(p.get("label") or "")}
+             for p in points or [] if p.get("lng") is not None and p.get("lat") is not None]
+    if not shown:
+        return ""
+    data = {"points": shown, "outlinesUrl": reverse("api:geo-outlines") if outlines and len(shown) == 1 else ""}
+    node_id = f"place-map-{id(points)}"
+    return format_html(
+        '<div class="map place-map {}" data-place-map="{}" role="region" aria-label="{}"></div>{}'
+        '<link rel="stylesheet" href="{}">{}<script src="{}" defer></script>{}<script src="{}" defer></script>',
+        height, node_id, title or _("Map"), json_script(data, node_id),
+        static("leaflet/leaflet.css"), basemap_css(), static("leaflet/leaflet.js"), basemap(),
+        static("geo/placemap.js"),
+    )

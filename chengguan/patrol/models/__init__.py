@@ -3,6 +3,7 @@
 from .common import ActivityLog, Body, Norm
 from .field import (
     Campaign,
+    CampaignPoint,
     CampaignTarget,
     CoverageDay,
     FollowUpCheck,
@@ -47,6 +48,7 @@ __all__ = [
     "AdSighting",
     "Body",
     "Campaign",
+    "CampaignPoint",
     "CampaignTarget",
     "CompositionTemplate",
     "CoverageDay",

@@ -143,6 +143,36 @@ class CampaignTarget(models.Model):
         return f"{self.matter} {self.target_count}"
 
 
+class CampaignPoint(models.Model):
+    """A place the campaign targets (重点点位: a market's street, a school gate, a stretch of road), with its
+    point in the storage system (GCJ-02) and the unit grid it falls in when it was added."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="points", verbose_name=_("campaign")
+    )
+    name = models.CharField(_("name of the place"), max_length=100)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    lng = models.FloatField(_("longitude (GCJ-02)"))
+    lat = models.FloatField(_("latitude (GCJ-02)"))
+    unit_grid = models.ForeignKey(
+        "grids.UnitGrid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("unit grid")
+    )
+    matter = models.ForeignKey(
+        "catalog.MatterType", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("matter")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    added_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("campaign point")
+        verbose_name_plural = _("campaign points")
+        ordering = ["campaign", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
 class JointOperation(models.Model):
     """A joint enforcement action (联合执法行动), planned ahead or started on the spot."""
 

@@ -89,6 +89,8 @@ def campaign_detail(request, pk: int):
                 "cancel": campaign_services.campaign_cancel,
             }[action]
             attempt(request, lambda: service(actor=request.user, campaign=campaign), _("Saved."))
+        elif action in ("point_add", "point_remove"):
+            _campaign_point_form(request, campaign, action)
         elif action == "link_cases":
             attempt(
                 request,
@@ -106,8 +108,29 @@ def campaign_detail(request, pk: int):
         "follow_form": follow_form,
         "can_check": may(request.user, INSPECTORS, campaign.region),
         "can_manage": may(request.user, MANAGERS, campaign.region),
+        "points": list(campaign.points.select_related("unit_grid", "matter")),
+        "matters": matters,
     }
+    context["map_points"] = [{"lng": p.lng, "lat": p.lat, "label": p.name} for p in context["points"]]
     return render(request, "patrol/campaign_detail.html", context)
+
+
+def _campaign_point_form(request, campaign, action):
+    """Add a target place from the map picker (GCJ-02 lng/lat) or remove one; refusals show on the page."""
+    from ..services import campaign_points
+
+    post = request.POST
+    if action == "point_remove":
+        point = campaign.points.filter(pk=post.get("point")).first()
+        if point is not None:
+            attempt(request, lambda: campaign_points.campaign_point_remove(actor=request.user, point=point),
+                    _("Place removed."))
+        return
+    code = post.get("matter") or ""
+    matter = MatterType.objects.filter(code=code).first() if code else None
+    attempt(request, lambda: campaign_points.campaign_point_add(
+        actor=request.user, campaign=campaign, name=post.get("name", ""), lng=post.get("lng"), lat=post.get("lat"),
+        address=post.get("address", ""), matter=matter, note=post.get("note", "")), _("Place added."))
 
 
 def _operation_form(user, data=None):

@@ -3,7 +3,10 @@
    ChengguanMap.create(el, options) makes a Leaflet map with the configured base layers (a switcher when
    there are several, overlays such as 注记 on top) and returns it. Data is stored in GCJ-02; tiles may be
    WGS84/CGCS2000 (天地图) — ChengguanMap.toMap(lng, lat) gives the Leaflet LatLng to draw a stored point at,
-   fromMap(latlng) the stored point of a place on the map, geoJSON(data, options) draws stored GeoJSON. */
+   fromMap(latlng) the stored point of a place on the map, geoJSON(data, options) draws stored GeoJSON.
+   When the user switches to a base in another system, everything drawn on the map is moved to the new
+   system (markers, lines, polygons, GeoJSON, marker clusters, popups) and "cg:crschange" fires; a page that
+   asks the API for data in the tiles' system reads ChengguanMap.crs() at each request. */
 (function () {
   "use strict";
   var node = document.getElementById("basemap-config");
@@ -39,6 +42,7 @@
   }
 
   var active = { crs: (config.bases[0] || {}).crs || "gcj02" };
+  var maps = [];  // every map made on this page (ChengguanMap.maps), e.g. for the browser tests
   function isWgs(crs) { return crs === "wgs84" || crs === "cgcs2000"; }
   function toMap(lng, lat) {
     var p = isWgs(active.crs) ? gcjToWgs(lng, lat) : [lng, lat];
@@ -79,13 +83,48 @@
       L.control.layers(bases, overlays, { collapsed: true, position: "topright" }).addTo(map);
     }
     map.on("baselayerchange", function (e) {
-      // A base in another coordinate system moves every overlay: pages redraw on this event.
-      if (e.layer.cgCrs && e.layer.cgCrs !== active.crs) { active.crs = e.layer.cgCrs; map.fire("cg:crschange"); }
+      // A base in another coordinate system: every overlay drawn so far moves to the same place on the new
+      // tiles (reproject), the view stays on the same place, and later drawing uses the new system.
+      var from = active.crs, to = e.layer.cgCrs;
+      if (!to || to === from) { return; }
+      active.crs = to;
+      reproject(map, from, to);
+      map.fire("cg:crschange", { from: from, to: to });
     });
     if (options.scale !== false) { L.control.scale({ imperial: false }).addTo(map); }
     if (options.view !== false) { map.setView(toMap(config.center[0], config.center[1]), options.zoom || config.zoom); }
     el.classList.add(config.bases.length ? "has-basemap" : "no-basemap");
+    maps.push(map);
     return map;
+  }
+
+  // A point drawn for tiles in system `from`, drawn for tiles in `to` (via the stored system, GCJ-02).
+  function convert(latlng, from, to) {
+    var p = isWgs(from) ? wgsToGcj(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
+    var q = isWgs(to) ? gcjToWgs(p[0], p[1]) : p;
+    return L.latLng(q[1], q[0]);
+  }
+  function convertDeep(latlngs, from, to) {
+    return latlngs.map(function (v) { return Array.isArray(v) ? convertDeep(v, from, to) : convert(v, from, to); });
+  }
+  function reproject(map, from, to) {
+    if (isWgs(from) === isWgs(to)) { return; }  // WGS84 and CGCS2000 are drawn alike
+    var seen = {};
+    function move(layer) {
+      var id = L.stamp(layer);
+      if (seen[id]) { return; }
+      seen[id] = true;
+      if (layer instanceof L.GridLayer) { return; }  // tiles are in their own system
+      if (L.MarkerCluster && layer instanceof L.MarkerCluster) { return; }  // a cluster follows its markers
+      if (layer.getLayers && !(layer instanceof L.Path)) {  // groups, GeoJSON, marker clusters
+        layer.getLayers().forEach(move);
+        return;
+      }
+      if (layer.setLatLngs && layer.getLatLngs) { layer.setLatLngs(convertDeep(layer.getLatLngs(), from, to)); }
+      else if (layer.setLatLng && layer.getLatLng && layer.getLatLng()) { layer.setLatLng(convert(layer.getLatLng(), from, to)); }
+    }
+    map.eachLayer(move);
+    map.setView(convert(map.getCenter(), from, to), map.getZoom(), { animate: false });
   }
 
   function geoJSON(data, options) {
@@ -95,7 +134,7 @@
   }
 
   window.ChengguanMap = {
-    config: config, create: create, toMap: toMap, fromMap: fromMap, geoJSON: geoJSON,
+    config: config, create: create, maps: maps, toMap: toMap, fromMap: fromMap, geoJSON: geoJSON,
     crs: function () { return active.crs; }, wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs
   };
 })();

@@ -20,8 +20,9 @@
   if (!CM && config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
   }
-  // The layers are asked for in the base map's own system, so they line up with its streets.
-  var crs = "crs=" + encodeURIComponent(CM ? CM.crs() : config.crs);
+  // The layers are asked for in the base map's own system, so they line up with its streets (read at each
+  // request: the user may switch to a base in another system; what is drawn already is moved by basemap.js).
+  function crs() { return "crs=" + encodeURIComponent(CM ? CM.crs() : config.crs); }
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (r) {
@@ -33,7 +34,7 @@
     style: function (f) { return { color: colour(f.properties.district), weight: 1.5, fillOpacity: 0.08 }; },
     interactive: false
   }).addTo(map);
-  getJSON(config.regionsUrl + "?level=street&" + crs).then(function (res) {
+  getJSON(config.regionsUrl + "?level=street&" + crs()).then(function (res) {
     if (!res.ok) { say(config.labels.error); return; }
     outlines.addData(res.body);
     if (outlines.getLayers().length) { map.fitBounds(outlines.getBounds()); }
@@ -49,7 +50,7 @@
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(",");
     var ticket = ++pending;
-    getJSON(config.gridsUrl + "?bbox=" + bbox + "&" + crs).then(function (res) {
+    getJSON(config.gridsUrl + "?bbox=" + bbox + "&" + crs()).then(function (res) {
       if (ticket !== pending) { return; }
       if (!res.ok) { say(config.labels.error); return; }
       grids.clearLayers();
@@ -67,7 +68,7 @@
     return [dt, dd];
   }
   map.on("click", function (e) {
-    var url = config.locateUrl + "?lng=" + e.latlng.lng.toFixed(7) + "&lat=" + e.latlng.lat.toFixed(7) + "&" + crs;
+    var url = config.locateUrl + "?lng=" + e.latlng.lng.toFixed(7) + "&lat=" + e.latlng.lat.toFixed(7) + "&" + crs();
     getJSON(url).then(function (res) {
       var box = document.createElement("dl");
       box.className = "grid-popup";

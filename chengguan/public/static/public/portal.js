@@ -113,6 +113,50 @@
     select.addEventListener("change", checkNearby);
 
     if (lng.value && lat.value) { locate(lng.value, lat.value, crs.value || "gcj02"); }
+    addressSearch(form, function (c) {
+      var address = byId("id_address");
+      if (address && !address.value.trim()) { address.value = c.full; }
+      locate(c.lng, c.lat, "gcj02");
+    });
+  }
+
+  // The public address search (/p/addresses.json, the gazetteer only): a candidate places the pin.
+  function addressSearch(form, pick) {
+    var box = form.querySelector(".address-search");
+    if (!box) { return; }
+    var input = box.querySelector("input"), list = box.querySelector(".address-candidates");
+    var none = box.querySelector(".address-none"), d = box.dataset, timer = null, ticket = 0;
+    function run() {
+      var q = input.value.trim(), mine = ++ticket;
+      list.innerHTML = "";
+      none.hidden = true;
+      if (!q) { return; }
+      fetch(d.url + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+        .then(function (res) {
+          if (mine !== ticket) { return; }
+          if (res.status === 429) { none.textContent = d.msgBusy; none.hidden = false; return; }
+          var results = res.status === 200 ? res.body.results : [];
+          if (!results.length) { none.textContent = d.msgNone; none.hidden = false; return; }
+          results.forEach(function (c) {
+            var li = document.createElement("li"), b = document.createElement("button");
+            b.type = "button";
+            b.className = "address-candidate";
+            b.textContent = c.full;
+            var small = document.createElement("small");
+            small.textContent = [c.district, c.community].filter(Boolean).join(" ") + (c.is_demo ? " · " + d.msgDemo : "");
+            b.appendChild(small);
+            b.addEventListener("click", function () { list.innerHTML = ""; input.value = c.full; pick(c); });
+            li.appendChild(b);
+            list.appendChild(li);
+          });
+        })
+        .catch(function () { /* the map still works */ });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); clearTimeout(timer); run(); }  // Enter must not send the report
+    });
   }
 
   function publicMap(node) {
