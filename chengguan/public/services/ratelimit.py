@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chengguan.core.errors import DomainError
 
@@ -71,7 +72,7 @@ def hit(scope: str, value: str, *, now: datetime | None = None, field: str | Non
     if count > limit:
         retry = int((start + timedelta(seconds=seconds) - now).total_seconds()) + 1
         raise RateLimited(
-            f"Too many requests; try again in {max(retry, 1)} seconds.",
+            _("Too many requests; try again in %(n)d seconds.") % {"n": max(retry, 1)},
             retry_after=max(retry, 1),
             field=field,
         )
