@@ -2,41 +2,27 @@
 point, bad points listed and the rest stored) and body-camera files attached to enforcement cases."""
 
 import math
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chengguan.core.coords import check_crs, to_storage_many
+from chengguan.core.coords import check_crs
 from chengguan.core.errors import PermissionDenied, ValidationError
 from chengguan.enforcement.models import Evidence
 from chengguan.enforcement.services.evidence import evidence_add
-from chengguan.grids.geocoder import locate_many
 from chengguan.org.scope import user_covers_department
+from chengguan.patrol.services.tracks import (
+    MAX_BATCH,
+    MAX_CLOCK_SKEW,
+    UploadResult,
+    locate_points,
+    screen_points,
+)
 
 from .access import require_crew
 from .models import Asset, BodyCameraFile, VehiclePoint
-
-MAX_BATCH = 2000
-MAX_CLOCK_SKEW = timedelta(minutes=5)
-MAX_AGE = timedelta(days=30)
-
-
-@dataclass
-class UploadResult:
-    accepted: int = 0
-    duplicates: int = 0
-    rejected: list = field(default_factory=list)  # {"index", "id", "code"}
-
-
-def _coordinate_ok(lng, lat) -> bool:
-    try:
-        lng, lat = float(lng), float(lat)
-    except (TypeError, ValueError):
-        return False
-    return math.isfinite(lng) and math.isfinite(lat) and -180 <= lng <= 180 and -90 <= lat <= 90
 
 
 def _speed(value) -> float | None:
@@ -61,28 +47,7 @@ def vehicle_points_upload(*, actor, vehicle: Asset, points: list[dict], crs: str
     if len(points) > MAX_BATCH:
         raise ValidationError(_("Send at most %(n)d points at a time.") % {"n": MAX_BATCH}, field="points")
     now = timezone.now()
-    result, good, seen = UploadResult(), [], set()
-    for index, p in enumerate(points):
-        point_id = str(p.get("id") or "").strip()
-        t = p.get("t")
-        code = None
-        if not point_id or len(point_id) > 64:
-            code = "bad_id"
-        elif not isinstance(t, datetime) or timezone.is_naive(t):
-            code = "bad_time"
-        elif t > now + MAX_CLOCK_SKEW:
-            code = "future"
-        elif t < now - MAX_AGE:
-            code = "too_old"
-        elif not _coordinate_ok(p.get("lng"), p.get("lat")):
-            code = "bad_coordinates"
-        if code:
-            result.rejected.append({"index": index, "id": point_id, "code": code})
-        elif point_id in seen:
-            result.duplicates += 1
-        else:
-            seen.add(point_id)
-            good.append(p | {"id": point_id})
+    result, good = screen_points(points, now)
     existing = set(
         VehiclePoint.objects.filter(vehicle=vehicle, client_id__in=[p["id"] for p in good]).values_list(
             "client_id", flat=True
@@ -91,13 +56,11 @@ def vehicle_points_upload(*, actor, vehicle: Asset, points: list[dict], crs: str
     result.duplicates += len(existing)
     fresh = [p for p in good if p["id"] not in existing]
     if fresh:
-        xs, ys = to_storage_many([float(p["lng"]) for p in fresh], [float(p["lat"]) for p in fresh], crs)
-        located = locate_many(list(zip(xs.tolist(), ys.tolist(), strict=True)), "gcj02")
         rows = [
             VehiclePoint(vehicle=vehicle, client_id=p["id"], recorded_at=p["t"], received_at=now, lng=round(x, 7),
                          lat=round(y, 7), speed_kmh=_speed(p.get("speed")),
                          unit_grid_id=loc.unit_grid_id if loc else None, sent_by=actor)
-            for p, x, y, loc in zip(fresh, xs.tolist(), ys.tolist(), located, strict=True)
+            for p, x, y, loc in locate_points(fresh, crs)
         ]
         VehiclePoint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         result.accepted = len(rows)

@@ -34,24 +34,11 @@ def _reject(result, index, point_id, code):
     result.rejected.append({"index": index, "id": point_id, "code": code})
 
 
-def may_track(actor: User) -> bool:
-    return may(actor, FIELD_STAFF) or StaffProfile.objects.filter(user=actor, left_on__isnull=True).exists()
-
-
-@transaction.atomic
-def track_points_upload(*, actor: User, points: list[dict], crs: str = "wgs84") -> UploadResult:
-    """Store the actor's GPS points. Each point is {"id": client id, "t": aware datetime, "lng", "lat",
-    "accuracy"?}. Sending the same point again is harmless (counted as a duplicate); a point that cannot be
-    stored (bad id, time in the future or older than 30 days, coordinates out of range) is listed in
-    `rejected` with a code, and the rest of the batch is still stored."""
-    if not may_track(actor):
-        raise PermissionDenied(_("Only patrolling staff upload tracks."), field="points")
-    crs = check_crs(crs)
-    if len(points) > MAX_BATCH:
-        raise ValidationError(_("Send at most %(n)d points at a time.") % {"n": MAX_BATCH}, field="points")
-    now = timezone.now()
-    result = UploadResult()
-    good, seen = [], set()
+def screen_points(points: list[dict], now) -> tuple[UploadResult, list[dict]]:
+    """The points of a track batch that may be stored (each {"id", "t", "lng", "lat", …}), the others listed in
+    the result's `rejected` with a code (bad_id, bad_time, future, too_old, bad_coordinates) and repeats within the
+    batch counted as duplicates. Shared by every track upload (phones here, vehicles in the assets app)."""
+    result, good, seen = UploadResult(), [], set()
     for index, p in enumerate(points):
         point_id = str(p.get("id") or "").strip()
         t, lng, lat = p.get("t"), p.get("lng"), p.get("lat")
@@ -70,6 +57,33 @@ def track_points_upload(*, actor: User, points: list[dict], crs: str = "wgs84") 
         else:
             seen.add(point_id)
             good.append(p | {"id": point_id})
+    return result, good
+
+
+def locate_points(points: list[dict], crs: str):
+    """(point, stored lng, stored lat, location or None) for each point given in `crs`."""
+    xs, ys = to_storage_many([float(p["lng"]) for p in points], [float(p["lat"]) for p in points], crs)
+    located = locate_many(list(zip(xs.tolist(), ys.tolist(), strict=True)), "gcj02")
+    return list(zip(points, xs.tolist(), ys.tolist(), located, strict=True))
+
+
+def may_track(actor: User) -> bool:
+    return may(actor, FIELD_STAFF) or StaffProfile.objects.filter(user=actor, left_on__isnull=True).exists()
+
+
+@transaction.atomic
+def track_points_upload(*, actor: User, points: list[dict], crs: str = "wgs84") -> UploadResult:
+    """Store the actor's GPS points. Each point is {"id": client id, "t": aware datetime, "lng", "lat",
+    "accuracy"?}. Sending the same point again is harmless (counted as a duplicate); a point that cannot be
+    stored (bad id, time in the future or older than 30 days, coordinates out of range) is listed in
+    `rejected` with a code, and the rest of the batch is still stored."""
+    if not may_track(actor):
+        raise PermissionDenied(_("Only patrolling staff upload tracks."), field="points")
+    crs = check_crs(crs)
+    if len(points) > MAX_BATCH:
+        raise ValidationError(_("Send at most %(n)d points at a time.") % {"n": MAX_BATCH}, field="points")
+    now = timezone.now()
+    result, good = screen_points(points, now)
     existing = set(
         TrackPoint.objects.filter(user=actor, client_id__in=[p["id"] for p in good]).values_list(
             "client_id", flat=True
@@ -78,8 +92,6 @@ def track_points_upload(*, actor: User, points: list[dict], crs: str = "wgs84") 
     result.duplicates += len(existing)
     fresh = [p for p in good if p["id"] not in existing]
     if fresh:
-        xs, ys = to_storage_many([float(p["lng"]) for p in fresh], [float(p["lat"]) for p in fresh], crs)
-        located = locate_many(list(zip(xs.tolist(), ys.tolist(), strict=True)), "gcj02")
         rows = [
             TrackPoint(
                 user=actor,
@@ -91,7 +103,7 @@ def track_points_upload(*, actor: User, points: list[dict], crs: str = "wgs84") 
                 accuracy_m=_accuracy(p.get("accuracy")),
                 unit_grid_id=loc.unit_grid_id if loc else None,
             )
-            for p, x, y, loc in zip(fresh, xs.tolist(), ys.tolist(), located, strict=True)
+            for p, x, y, loc in locate_points(fresh, crs)
         ]
         # ignore_conflicts: a retry racing the first upload of the same batch must not fail either one.
         TrackPoint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
