@@ -10,6 +10,7 @@ them in order (the test checks each is in the document).
 storage under `reports/monthly/<district code>/<YYYY-MM>.docx`, where it is kept for download.
 """
 
+import base64
 import io
 from collections import Counter
 from datetime import date, datetime, time
@@ -137,77 +138,128 @@ def summary(f: dict) -> str:
     return text
 
 
-def _picture(doc, png: bytes) -> None:
-    from docx.shared import Mm  # python-docx on first use: ~15 MB a web worker need not hold
+class DocxOut:
+    """Writes the report's blocks into a GB/T 9704 document (core/office/docs.py)."""
 
-    doc.add_picture(io.BytesIO(png), width=Mm(150))
+    def __init__(self):
+        from chengguan.core.office import (
+            docs as office,  # python-docx on first use: ~15 MB a worker need not hold
+        )
+
+        self.office, self.doc = office, office.new_document()
+
+    def __getattr__(self, name):  # heading, paragraph, plain, table, signature
+        method = getattr(self.office, name)
+        return lambda *args, **kwargs: method(self.doc, *args, **kwargs)
+
+    def picture(self, png: bytes) -> None:
+        from docx.shared import Mm
+
+        self.doc.add_picture(io.BytesIO(png), width=Mm(150))
+
+    def getvalue(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+
+class HtmlOut:
+    """Collects the report's blocks for the page (evaluation/monthly_report.html); charts as PNG data URIs."""
+
+    def __init__(self):
+        self.blocks: list[dict] = []
+
+    def heading(self, text, **kwargs):
+        self.blocks.append({"kind": "heading", "text": text})
+
+    def paragraph(self, text, *, bold_lead="", **kwargs):
+        self.blocks.append({"kind": "paragraph", "text": text, "lead": bold_lead.strip()})
+
+    def plain(self, text):
+        self.blocks.append({"kind": "section", "text": text})
+
+    def table(self, rows, **kwargs):
+        self.blocks.append({"kind": "table", "rows": list(rows)})
+
+    def picture(self, png: bytes) -> None:
+        self.blocks.append({"kind": "picture", "src": "data:image/png;base64," + base64.b64encode(png).decode()})
+
+    def signature(self, body_name, date_text):
+        self.blocks.append({"kind": "signature", "text": f"{body_name}　{date_text}"})
 
 
 def build(region: Region, year: int, month: int, *, now=None) -> bytes:
-    from chengguan.core.office import docs as office
+    out = DocxOut()
+    write(out, region, year, month, now=now)
+    return out.getvalue()
 
+
+def blocks(region: Region, year: int, month: int, *, now=None) -> list[dict]:
+    out = HtmlOut()
+    write(out, region, year, month, now=now)
+    return out.blocks
+
+
+def write(out, region: Region, year: int, month: int, *, now=None) -> None:
+    """The report, section by section, to `out` (DocxOut for the .docx, HtmlOut for the page): one content for both."""
     f = figures(region, year, month, now=now)
     sources = dict(Source.choices)
-    doc = office.new_document()
-    office.heading(doc, f"{region.name}城市管理")
-    office.heading(doc, f"{year}年{month}月分析报告")
-    office.paragraph(doc, summary(f), bold_lead=f"{SECTIONS[0]}　")
-    office.plain(doc, SECTIONS[1])
+    out.heading(f"{region.name}城市管理")
+    out.heading(f"{year}年{month}月分析报告")
+    out.paragraph(summary(f), bold_lead=f"{SECTIONS[0]}　")
+    out.plain(SECTIONS[1])
     src = sorted(f["by_source"].items(), key=lambda kv: -kv[1])
-    office.table(doc, [(str(sources.get(k, k)), f"{n}件（{_pct(n, f['total'])}）") for k, n in src] or [("—", "0件")])
-    _picture(doc, _chart("pie", [str(sources.get(k, k)) for k, _n in src], [n for _k, n in src], CHARTS[0]))
-    office.plain(doc, SECTIONS[2])
-    office.table(doc, [(f"{code} {name}", f"{n}件") for code, name, n in f["by_class"]] or [("—", "0件")])
-    _picture(doc, _chart("bar", [name for _c, name, _n in f["by_class"]], [n for _c, _name, n in f["by_class"]],
+    out.table([(str(sources.get(k, k)), f"{n}件（{_pct(n, f['total'])}）") for k, n in src] or [("—", "0件")])
+    out.picture(_chart("pie", [str(sources.get(k, k)) for k, _n in src], [n for _k, n in src], CHARTS[0]))
+    out.plain(SECTIONS[2])
+    out.table([(f"{code} {name}", f"{n}件") for code, name, n in f["by_class"]] or [("—", "0件")])
+    out.picture(_chart("bar", [name for _c, name, _n in f["by_class"]], [n for _c, _name, n in f["by_class"]],
                          CHARTS[1], xlabel="件"))  # fmt: skip
-    office.plain(doc, SECTIONS[3])
-    office.paragraph(doc, f"本月{len(f['points'])}件案件按上报位置落点统计，颜色越深案件越集中（底图为单元网格边界）。")
-    _picture(doc, sections.hotspot_png(region, f["points"], CHARTS[2]))
-    office.plain(doc, SECTIONS[4])
-    office.table(doc, [(f"{i}. {name}", f"{n}件，环比{_change(n, f['before'][code])}，同比{_change(n, f['last_year'][code])}")
+    out.plain(SECTIONS[3])
+    out.paragraph(f"本月{len(f['points'])}件案件按上报位置落点统计，颜色越深案件越集中（底图为单元网格边界）。")
+    out.picture(sections.hotspot_png(region, f["points"], CHARTS[2]))
+    out.plain(SECTIONS[4])
+    out.table([(f"{i}. {name}", f"{n}件，环比{_change(n, f['before'][code])}，同比{_change(n, f['last_year'][code])}")
                        for i, (code, name, n) in enumerate(f["top"], 1)] or [("—", "0件")], label_mm=60)  # fmt: skip
-    office.plain(doc, SECTIONS[5])
-    office.table(doc, [("受理", f"{f['total']}件"), ("立案", f"{f['filed']}件"), ("结案", f"{f['closed']}件"),
+    out.plain(SECTIONS[5])
+    out.table([("受理", f"{f['total']}件"), ("立案", f"{f['filed']}件"), ("结案", f"{f['closed']}件"),
                        ("结案率", _pct(f["closed"], f["filed"])), ("超期未结", f"{f['overdue_total']}件")]
                  + [(f"{step}环节", f"办结{n}次，按时{ok}次（{_pct(ok, n)}）") for step, n, ok in f["steps"]])  # fmt: skip
-    _picture(doc, _chart("bar", [step for step, _n, _ok in f["steps"]],
+    out.picture(_chart("bar", [step for step, _n, _ok in f["steps"]],
                          [round(ok * 100 / n, 1) if n else 0 for _s, n, ok in f["steps"]], CHARTS[3], xlabel="%"))
-    office.plain(doc, SECTIONS[6])
-    office.table(doc, [(f"{i}. {name}", f"上报{n}件，结案{done}件（{_pct(done, n)}）")
+    out.plain(SECTIONS[6])
+    out.table([(f"{i}. {name}", f"上报{n}件，结案{done}件（{_pct(done, n)}）")
                        for i, (name, n, done) in enumerate(f["streets"], 1)] or [("—", "0件")], label_mm=60)  # fmt: skip
-    office.plain(doc, SECTIONS[7])
-    office.table(doc, [(number, f"{name}，{street}，时限{timezone.localtime(due):%m-%d %H:%M}")
+    out.plain(SECTIONS[7])
+    out.table([(number, f"{name}，{street}，时限{timezone.localtime(due):%m-%d %H:%M}")
                        for number, name, street, due in f["overdue"]] or [("—", "无")], label_mm=50)  # fmt: skip
     red = f["red"]
-    office.plain(doc, SECTIONS[8])
-    office.paragraph(doc, f"本月发出红灯督办通知{red['total']}份" + (
+    out.plain(SECTIONS[8])
+    out.paragraph(f"本月发出红灯督办通知{red['total']}份" + (
         "（" + "，".join(f"{k}{v}份" for k, v in red["by_level"].items()) + f"），尚未办结{red['open']}份。"
         if red["total"] else "。"))  # fmt: skip
     if red["rows"]:
-        office.table(doc, red["rows"], label_mm=50)
+        out.table(red["rows"], label_mm=50)
     sat = f["satisfaction"]
-    office.plain(doc, SECTIONS[9])
+    out.plain(SECTIONS[9])
     if sat is None:
-        office.paragraph(doc, "本系统未启用群众回访。")
+        out.paragraph("本系统未启用群众回访。")
     else:
-        office.paragraph(doc, f"本月回访评价{sat['total']}件，满意率（含基本满意）{sat['rate']}。")
-        office.table(doc, [(k, f"{v}件") for k, v in sat["counts"].items()])
-    _picture(doc, _chart("pie", list((sat or {}).get("counts", {})), list((sat or {}).get("counts", {}).values()),
+        out.paragraph(f"本月回访评价{sat['total']}件，满意率（含基本满意）{sat['rate']}。")
+        out.table([(k, f"{v}件") for k, v in sat["counts"].items()])
+    out.picture(_chart("pie", list((sat or {}).get("counts", {})), list((sat or {}).get("counts", {}).values()),
                          CHARTS[4]))  # fmt: skip
     enf = f["enforcement"]
-    office.plain(doc, SECTIONS[10])
+    out.plain(SECTIONS[10])
     if enf is None:
-        office.paragraph(doc, "本系统未启用综合执法。")
+        out.paragraph("本系统未启用综合执法。")
     else:
-        office.paragraph(doc, f"本月登记执法线索{enf['registered']}件，立案{enf['filed']}件，作出行政处罚决定"
+        out.paragraph(f"本月登记执法线索{enf['registered']}件，立案{enf['filed']}件，作出行政处罚决定"
                               f"{enf['decided']}件，罚款合计{enf['fines']:,.2f}元。按“721”工作法，"
                               + "，".join(f"{k}{v}件" for k, v in enf["split"].items()) + "。")  # fmt: skip
-    _picture(doc, _chart("bar", list((enf or {}).get("split", {})), list((enf or {}).get("split", {}).values()),
+    out.picture(_chart("bar", list((enf or {}).get("split", {})), list((enf or {}).get("split", {}).values()),
                          CHARTS[5], xlabel="件"))  # fmt: skip
-    office.signature(doc, f"{region.name}城市管理指挥中心", f"{year}年{month}月")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    out.signature(f"{region.name}城市管理指挥中心", f"{year}年{month}月")
 
 
 def storage_name(region: Region, year: int, month: int) -> str:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("evaluation/notices/", views.notices, name="notices"),
     path("evaluation/monthly/", views.monthly, name="monthly"),
     path("evaluation/monthly/<str:code>/<str:month>.docx", views.monthly_file, name="monthly_file"),
+    path("evaluation/monthly/<str:code>/<str:month>/", views.monthly_page, name="monthly_page"),
     path("evaluation/monthly/<str:code>/<str:month>/generate/", views.monthly_generate, name="monthly_generate"),
     path("evaluation/notices/issue/<int:case_pk>/", views.notice_issue, name="notice_issue"),
 ]

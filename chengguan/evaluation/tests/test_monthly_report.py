@@ -81,3 +81,22 @@ def test_the_report_page_is_for_leaders_lists_months_generates_and_opens_a_past_
             assert other.get("/evaluation/monthly/").status_code == 403, who
             assert other.get(url + ".docx").status_code == 403, who
             assert other.post(url + "/generate/").status_code == 403, who
+
+
+def test_the_report_reads_on_the_page_with_the_same_sections_and_charts(city, login, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    make_grids(city)
+    _report(city, MatterType.objects.get(code="06010"), "supervisor", at(3, 10))
+    with time_machine.travel(at(5, 10, month=4), tick=False):
+        url = f"/evaluation/monthly/{city.district_a.code}/2026-03/"
+        page = login(city["leader"]).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        text = page.content.decode()
+        assert page.status_code == 200 and f"{city.district_a.name}城市管理" in text
+        for section in SECTIONS:
+            assert section in text, section
+        assert text.count('src="data:image/png;base64,') == len(CHARTS)  # the .docx's six charts
+        assert f"{city.district_a.name}共受理城市管理问题1件" in text
+        assert login(city["leader"]).get(f"/evaluation/monthly/{city.district_a.code}/2026-04/").status_code == 404
+        for who in ("outsider", "supervisor", "nobody"):
+            assert login(city[who]).get(url).status_code == 403, who
+        assert login(city["admin"]).get(url).status_code == 200  # control: the other role that may read it

@@ -9,7 +9,7 @@ from .assessment import (
     record_cancel,
     record_create,
 )
-from .monthly import monthly, monthly_file, monthly_generate
+from .monthly import monthly, monthly_file, monthly_generate, monthly_page
 from .rankings import cases, grid, index, measures, rank, region
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "monthly",
     "monthly_file",
     "monthly_generate",
+    "monthly_page",
     "notice_issue",
     "notices",
     "rank",

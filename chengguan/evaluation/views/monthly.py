@@ -15,7 +15,7 @@ from chengguan.org.models import Region
 from chengguan.org.scope import region_paths, sees_everything, user_roles
 
 from ..access import ASSESS_ROLES
-from ..monthly import build, storage_name
+from ..monthly import blocks, build, storage_name
 from ..periods import _shift_month
 from .common import page
 
@@ -90,3 +90,13 @@ def monthly_generate(request, code, month):
     messages.success(request, _("The report of %(month)s for %(region)s is ready.")
                      % {"month": f"{year}年{m}月", "region": region.name})  # fmt: skip
     return redirect("evaluation:monthly")
+
+
+@page
+def monthly_page(request, code, month):
+    """The report as a page: the same sections, tables and charts as the .docx (monthly.write)."""
+    region = _region(request.user, code)
+    year, m = _past_month(month)
+    context = {"region": region, "label": f"{year}年{m}月", "code": code, "month": month,
+               "kept": default_storage.exists(storage_name(region, year, m)), "blocks": blocks(region, year, m)}  # fmt: skip
+    return render(request, "evaluation/monthly_report.html", context)
