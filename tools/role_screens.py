@@ -30,6 +30,10 @@ ROLES = {
     "legal_reviewer": ("/enforcement/review/", r"/enforcement/cases/\d+/"),
     "leader": ("/cases/", r"/cases/\d+/"),
     "admin": ("/cases/", r"/cases/\d+/"),
+    # the light roles (issue #20): their own pages only
+    "volunteer": ("/participation/volunteer/", None),
+    "social_supervisor": ("/participation/outcomes/", r"/participation/outcomes/\d+/"),
+    "police": ("/enforcement/police/", None),
 }
 
 
@@ -85,8 +89,9 @@ def main(argv=None):
                 pages = [("home", d.current_url)]
                 d.get(args.url + queue)
                 pages.append(("queue", d.current_url))
-                case = first_link(d, case_pattern)
-                if case is None:  # an empty queue: a case from the role's list instead
+                case = first_link(d, case_pattern) if case_pattern else None
+                if case is None and case_pattern and case_pattern.startswith(("/cases", "/m/", "/enforcement")):
+                    # an empty queue: a case from the role's list instead
                     d.get(args.url + ("/enforcement/" if "enforcement" in case_pattern else "/cases/"))
                     case = first_link(d, case_pattern)
                 if case:
@@ -98,8 +103,8 @@ def main(argv=None):
                     d.save_screenshot(str(path))
                     title = d.title
                     failures += wide > 0
-                    print(f"{role:<20} {name:<6} {label:<8} {page.replace(args.url, ''):<40} {title}"
-                          (f"  WIDER THAN THE SCREEN by {wide}px" if wide > 0 else ""))
+                    note = f"  WIDER THAN THE SCREEN by {wide}px" if wide > 0 else ""
+                    print(f"{role:<20} {name:<6} {label:<8} {page.replace(args.url, ''):<40} {title}{note}")
     finally:
         d.quit()
     return 1 if failures else 0

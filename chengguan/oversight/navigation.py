@@ -22,3 +22,5 @@ ACCESS = {
     "oversight:complaint_new": {"operator", "supervisor", "leader"},
     "oversight:complaint": READERS | {"operator", "supervisor"},
 }
+
+PORTAL = [(_("Complain about an officer's conduct"), "oversight:portal_complaint")]
