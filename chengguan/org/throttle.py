@@ -47,7 +47,7 @@ def _key(scope: str, username: str, ip: str) -> str:
 def _claim_one(scope: str, key: str, limit: int, now):
     """Count one attempt; None when it may go ahead, else the time the window ends."""
     rows = LoginThrottle.objects.filter(scope=scope, key=key)
-    for _attempt in range(5):
+    for _attempt in range(10):
         with transaction.atomic():
             if rows.filter(window_start__gt=now - window(), count__lt=limit).update(count=F("count") + 1):
                 return None
@@ -55,9 +55,11 @@ def _claim_one(scope: str, key: str, limit: int, now):
                 return None
             row = rows.first()
             if row is not None:
-                if row.window_start > now - window():
+                if row.window_start > now - window() and row.count >= limit:
                     return row.window_start + window()
-                continue  # its window ended between our two updates: try again
+                # The row was created (or a claim given back, or its window ended) between our statements: a
+                # slot may be free, so claim again rather than refuse an attempt the limit still allows.
+                continue
             try:
                 with transaction.atomic():
                     LoginThrottle.objects.create(scope=scope, key=key, window_start=now, count=1)
