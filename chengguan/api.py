@@ -51,6 +51,15 @@ class Error(Schema):
 
 
 class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """`<app module>_<function>`, named after the app's `api` even when its api.py grew into a package
+        (chengguan.patrol.api.tracks → chengguan_patrol_api_track_upload), so client ids stay stable."""
+        module = operation.view_func.__module__
+        head, sep, _ = module.partition(".api.")
+        if sep:
+            module = head + ".api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *args, **kwargs):
         """Add the error answers to every operation: one `Error` schema for all of them."""
         schema = super().get_openapi_schema(*args, **kwargs)
