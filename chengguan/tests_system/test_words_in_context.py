@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from chengguan.cases.models import CaseEvent, Source
-from chengguan.enforcement.models.cases import Payment
+from chengguan.enforcement.models import Payment
 from chengguan.evaluation.models.assessment import AccountabilityAction, AssessmentEvidence
 from chengguan.patrol.models.frontage import Obligation
 from chengguan.public.models.citizen import PointsEntry

@@ -4,18 +4,11 @@ from .audit import AuditHead, AuditRecord
 from .cases import (
     OPEN_STATES,
     CaseEvent,
-    CaseFileReview,
     CaseOfficer,
-    CoerciveMeasure,
-    CriminalReferral,
     EnforcementBody,
     EnforcementCase,
-    Evidence,
-    LegalReview,
     Outcome,
-    Payment,
     Procedure,
-    RemedyProceeding,
     Resolution,
     Source,
     State,
@@ -34,6 +27,15 @@ from .powers import (
     PowerLevel,
     PowerTransfer,
     PowerType,
+)
+from .proceedings import (
+    CaseFileReview,
+    CoerciveMeasure,
+    CriminalReferral,
+    Evidence,
+    LegalReview,
+    Payment,
+    RemedyProceeding,
 )
 
 __all__ = [
