@@ -238,3 +238,42 @@ def test_a_finished_file_imports_nothing_twice(walk, tmp_path):
     assert Case.objects.count() == 3
     assert json.loads(path.read_text().splitlines()[0])["number"] == "OLD-0"
     assert Case.objects.get(number="OLD-0").state == State.DISPATCHED
+
+
+def test_both_imports_restore_the_marks_a_line_states_and_refuse_malformed_ones(walk, tmp_path,
+                                                                                django_capture_on_commit_callbacks):  # fmt: skip
+    """A legacy system's line: its dispatch took the routing suggestion, the sweeper urged the step already (an
+    automatic urge with the deadline then) and says so in its flags; both paths write the same rows."""
+    events = json.loads(legacy_line())["events"]
+    events[2]["suggested"] = True
+    events.append({"action": "urge", "at": "2026-03-09T09:00:00+08:00", "actor_role": "system", "actor": "",
+                   "department": "ROADS", "reason": "超时自动催办", "auto": True,
+                   "deadline": "2026-03-05T17:40:00+08:00"})  # fmt: skip
+    line = legacy_line(events=events, escalated=True)
+    path = tmp_path / "old.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_cases([line])
+    replayed = rows()
+    case = Case.objects.get()
+    assert case.overdue_notified and case.escalated and case.urge_count == 1  # the urge set it, the line the other
+    urge = case.events.get(action="urge")
+    assert urge.payload == {"auto": True, "deadline": "2026-03-05T09:40:00+00:00"}
+    assert case.events.get(action="dispatch").payload["suggested"] is True
+    wipe()
+    bulk_import(path)
+    assert_same(replayed, rows())
+    # a mark where it cannot be: named by field, line and event, in both paths
+    for event, key, value, field in ((0, "auto", True, "auto"), (2, "suggested", "yes", "suggested"),
+                                     (3, "deadline", "soon", "deadline")):  # fmt: skip
+        bad = json.loads(line)
+        bad["events"][event][key] = value
+        with pytest.raises(ExchangeError) as err:
+            import_cases([json.dumps(bad)])
+        assert (err.value.event, err.value.source_field) == (event, field)
+    bad = json.loads(line)
+    bad["overdue_notified"] = "yes"
+    path.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(ExchangeError) as err:
+        bulk_import(path)
+    assert err.value.source_field == "overdue_notified" and err.value.event is None
