@@ -37,12 +37,15 @@ elif step == "empty":
                     rel.related_model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).delete()
         Case.objects.update(merged_into=None)
         Case.objects.all().delete()
+        from chengguan.public.models import Open311Submission, PointsEntry
+        Open311Submission.objects.all().delete()  # those without a case travel in open311_pending.jsonl
+        PointsEntry.objects.filter(case__isnull=True).delete()  # hand adjustments are not carried
     print("emptied: cases left", Case.objects.count())
 else:
     import io
     rejects = io.StringIO()
     r = import_bundle(path, on_error="skip", rejects=rejects)
-    print("import", {k: r[k] for k in ("cases", "events", "rejected")}, f"{time.monotonic() - t:.1f} s")
+    print("import", {k: r[k] for k in ("cases", "events", "rejected", "files")}, f"{time.monotonic() - t:.1f} s")
     print(rejects.getvalue().strip())
 """
 

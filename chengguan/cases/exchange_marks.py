@@ -99,7 +99,9 @@ def restore_flags(pairs) -> None:
     groups = {}
     for case, data in pairs:
         for name, value in line_flags(data).items():
-            groups.setdefault((name, value), []).append(case.pk)
+            if getattr(case, name) != value:  # the replayed case object is current (the services update it)
+                groups.setdefault((name, value), []).append(case.pk)
+                setattr(case, name, value)
     for (name, value), pks in sorted(groups.items()):
         for start in range(0, len(pks), 2000):
             Case.objects.filter(pk__in=pks[start : start + 2000]).update(**{name: value})
