@@ -233,3 +233,22 @@ def test_a_photo_that_does_not_match_its_hash_refuses_the_line(walk, frozen, tmp
     rejects = io.StringIO()
     result = import_bundle(tmp_path / "b", on_error="skip", rejects=rejects)
     assert result["rejected"] == 1 and "SHA-256" in rejects.getvalue() and "\tphotos\t" in rejects.getvalue()
+
+
+def test_the_command_reports_the_other_files_and_refuses_a_bad_one_clearly(walk, frozen, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    city_with_links(walk, frozen)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("cases", "export", "--bundle", str(tmp_path / "b"), stdout=out, stderr=err)
+    assert "open311_pending.jsonl: 2 records" in err.getvalue()
+    empty_platform()
+    call_command("cases", "import", str(tmp_path / "b"), stdout=out, stderr=err)
+    assert "open311_pending.jsonl: 2 records restored" in out.getvalue()
+    empty_platform()
+    manifest = tmp_path / "b" / "manifest.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"files": {', '"files": {"ratings.jsonl": 1, '),
+                        encoding="utf-8")  # fmt: skip
+    with pytest.raises(CommandError, match="ratings.jsonl: no installed app reads this file"):
+        call_command("cases", "import", str(tmp_path / "b"), stdout=out, stderr=err)
+    assert not Case.objects.exists()
