@@ -31,18 +31,31 @@ if step == "export":
     print("export", export_bundle(path), f"{time.monotonic() - t:.1f} s")
 elif step == "empty":
     with transaction.atomic():
-        for model in (CaseEvent, Case):
-            for rel in model._meta.related_objects:
-                if rel.related_model not in (Case, CaseEvent):
-                    rel.related_model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).delete()
+        from django.db.models import ProtectedError
+
+        def purge(qs):  # delete, first deleting whatever protects the rows (other apps' rows about cases)
+            while True:
+                try:
+                    return qs.delete()
+                except ProtectedError as exc:
+                    for obj in exc.protected_objects:
+                        purge(type(obj)._base_manager.filter(pk=obj.pk))
+
+        for model in (CaseEvent, Case):  # hidden relations (related_name="+") too
+            for rel in model._meta.get_fields(include_hidden=True):
+                if rel.auto_created and not rel.concrete and rel.related_model not in (Case, CaseEvent):
+                    purge(rel.related_model._base_manager.filter(**{f"{rel.field.name}__isnull": False}))
         Case.objects.update(merged_into=None)
         Case.objects.all().delete()
+        from chengguan.public.models import Open311Submission, PointsEntry
+        Open311Submission.objects.all().delete()  # those without a case travel in open311_pending.jsonl
+        PointsEntry.objects.filter(case__isnull=True).delete()  # hand adjustments are not carried
     print("emptied: cases left", Case.objects.count())
 else:
     import io
     rejects = io.StringIO()
     r = import_bundle(path, on_error="skip", rejects=rejects)
-    print("import", {k: r[k] for k in ("cases", "events", "rejected")}, f"{time.monotonic() - t:.1f} s")
+    print("import", {k: r[k] for k in ("cases", "events", "rejected", "files")}, f"{time.monotonic() - t:.1f} s")
     print(rejects.getvalue().strip())
 """
 

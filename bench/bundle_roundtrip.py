@@ -4,8 +4,9 @@
     CHENGGUAN_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python bench/bundle_roundtrip.py
 
 Into a throw-away database with the test city: N synthetic cases with histories (closed, dispatched, awaiting
-acceptance, merged duplicates) are bulk-imported; every 100th gets a photo, every 50th a hotline work order, every
-50th an Open311 submission with a media_url. Then: export the bundle (A) → empty the cases → import A → export
+acceptance, merged duplicates, automatic urges, routed dispatches) are bulk-imported; every 100th gets a photo,
+every 50th a hotline work order, every 50th an Open311 submission with a media_url, every 50th a rating and citizen
+points, and as many Open311 address-only reports that never became a case (pending or discarded). Then: export the bundle (A) → empty the cases → import A → export
 again (B). Prints each phase's time and whether A and B are byte-identical (exit status 1 if not). The evaluation
 facts receiver is switched off (facts are not part of the exchange; bench/bulk_import.py measures them).
 """
@@ -59,7 +60,11 @@ def synthetic(n: int, path: Path) -> None:
             elif kind != 8:
                 events = [ev("accept", "operator", at + timedelta(minutes=5)),
                           ev("file", "shift_leader", at + timedelta(minutes=9)),
-                          ev("dispatch", "dispatcher", at + timedelta(minutes=15), department="SANIT")]  # fmt: skip
+                          ev("dispatch", "dispatcher", at + timedelta(minutes=15), department="SANIT",
+                             **({"suggested": True} if kind == 6 else {}))]  # fmt: skip
+                if kind == 7:  # left with the department: the sweeper urged it (and set its flag)
+                    events.append(ev("urge", "system", at + timedelta(days=3), department="SANIT",
+                                     reason="超时自动催办", auto=True))  # fmt: skip
                 if kind < 6:
                     events += [ev("reply", "department_handler", at + timedelta(hours=5), department="SANIT",
                                   reason="已处置"),
@@ -80,7 +85,7 @@ def decorate(n: int) -> None:
     from chengguan.cases.models import Attachment, Case
     from chengguan.cases.testing import png_bytes
     from chengguan.catalog.models import MatterType
-    from chengguan.public.models import HotlineWorkOrder, Open311Submission
+    from chengguan.public.models import HotlineWorkOrder, Open311Submission, PointsEntry, Satisfaction
     from chengguan.public.services.hotline import hotline_system_create, subscriber_create
     from chengguan.public.services.open311 import open311_key_create
 
@@ -88,10 +93,10 @@ def decorate(n: int) -> None:
     system, _ = hotline_system_create(code="12345", name="热线", default_matter=matter)
     subscriber_create(system=system, name="回传", url="https://hotline.example.cn/hook")
     key, _ = open311_key_create(name="client")
-    cases = list(Case.objects.order_by("pk").values_list("pk", "number", "created_at"))
-    orders, submissions = [], []
+    cases = list(Case.objects.order_by("pk").values_list("pk", "number", "created_at", "state"))
+    orders, submissions, ratings, points = [], [], [], []
     with transaction.atomic():
-        for i, (pk, _number, created) in enumerate(cases):
+        for i, (pk, _number, created, state) in enumerate(cases):
             if i % 100 == 0:
                 data = png_bytes(((i // 100) % 256, (i // 25600) % 256, 7))
                 a = Attachment(case_id=pk, kind="before", content_type="image/png", size=len(data),
@@ -106,8 +111,20 @@ def decorate(n: int) -> None:
                                                      matter=matter, lat=34.81, long=114.31, description="垃圾",
                                                      media_url=f"https://img.example.org/{i}.jpg",
                                                      received_at=created))  # fmt: skip
+                submissions.append(Open311Submission(key=key, token=f"p{i:031x}", case_id=None, matter=matter,
+                                                     status="pending" if i % 100 == 2 else "discarded",
+                                                     address_string=f"测试路 {i} 号", description="垃圾",
+                                                     received_at=created,
+                                                     discard_reason="" if i % 100 == 2 else "地址无法定位"))  # fmt: skip
+            if state == "closed" and i % 50 < 10 and len(ratings) * 50 < len(cases):
+                ratings.append(Satisfaction(case_id=pk, score="satisfied", channel="web",
+                                            rated_at=created + timedelta(days=1)))  # fmt: skip
+                points.append(PointsEntry(case_id=pk, phone=f"139{i:08d}", reason="file", points=10,
+                                          at=created + timedelta(minutes=9)))  # fmt: skip
         HotlineWorkOrder.objects.bulk_create(orders, batch_size=1000)
         Open311Submission.objects.bulk_create(submissions, batch_size=1000)
+        Satisfaction.objects.bulk_create(ratings, batch_size=1000)
+        PointsEntry.objects.bulk_create(points, batch_size=1000)
 
 
 def empty() -> None:
@@ -119,10 +136,11 @@ def empty() -> None:
         CaseEvent,
         ImportCheckpoint,
     )
-    from chengguan.public.models import HotlineWorkOrder, Open311Submission
+    from chengguan.public.models import HotlineWorkOrder, Open311Submission, PointsEntry, Satisfaction
 
     with transaction.atomic():
-        for model in (HotlineWorkOrder, Open311Submission, Attachment, CaseDepartment, CaseEvent):
+        for model in (HotlineWorkOrder, Open311Submission, Satisfaction, PointsEntry, Attachment, CaseDepartment,
+                      CaseEvent):  # fmt: skip
             model.objects.all()._raw_delete(connection.alias)
         Case.objects.update(merged_into=None)
         Case.objects.all()._raw_delete(connection.alias)
@@ -170,13 +188,20 @@ def main():
         again = time.monotonic() - t
         cmp = filecmp.dircmp(work / "a", work / "b")
         same = (not cmp.diff_files and not cmp.left_only and not cmp.right_only
-                and filecmp.cmp(work / "a" / "cases.jsonl", work / "b" / "cases.jsonl", shallow=False)
+                and all(filecmp.cmp(work / "a" / name, work / "b" / name, shallow=False)
+                        for name in ("cases.jsonl", "manifest.json", *counts["files"]))
                 and not filecmp.dircmp(work / "a" / "media", work / "b" / "media").diff_files)  # fmt: skip
         size = (work / "a" / "cases.jsonl").stat().st_size
         print(f"export A: {counts['cases']:,} cases, {counts['photos']:,} photos, {size / 1e6:.0f} MB JSON Lines in "
-              f"{exported:.0f} s ({counts['cases'] / exported:,.0f} cases/s)")  # fmt: skip
+              f"{exported:.0f} s ({counts['cases'] / exported:,.0f} cases/s); other files {counts['files']}")  # fmt: skip
+        text = (work / "a" / "cases.jsonl").read_text(encoding="utf-8")
+        carried = {what: text.count(key) for what, key in (
+            ("automatic urges", '"auto": true'), ("flagged steps", '"overdue_notified": true'),
+            ("routed dispatches", '"suggested": true'), ("ratings", '"satisfaction": {'), ("points links", '"points": ['))}  # fmt: skip
+        print("  carried:", ", ".join(f"{count:,} {what}" for what, count in carried.items()))
         print(f"import A into the emptied platform: {result['cases']:,} cases in {imported:.0f} s "
-              f"({result['cases'] / imported:,.0f} cases/s), {result['rejected']} rejected")  # fmt: skip
+              f"({result['cases'] / imported:,.0f} cases/s), {result['rejected']} rejected, other files "
+              f"{result.get('files')}")  # fmt: skip
         print(f"export B: {again:.0f} s; A and B byte-identical: {'yes' if same else 'NO'}")
         if not same:
             sys.exit(1)

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from chengguan.core.errors import ValidationError
+from chengguan.core.errors import DomainError, ValidationError
 from chengguan.org.models import User
 
 from .evidence import ALLOWED_FORMATS
@@ -41,21 +42,42 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Link:
-    """What another app keeps per case. `export(case_ids) -> {case_id: dict}`; `restore(pairs)` gets
-    [(case, dict)] inside the chunk's transaction; `config()`/`configure(dict)` carry its configuration."""
+    """What another app keeps per case. `export(case_ids) -> {case_id: value}`; `restore(pairs)` gets
+    [(case, value)] inside the chunk's transaction; `config()`/`configure(dict)` carry its configuration;
+    `check(value)` (optional) refuses a malformed value during validation (raise DomainError)."""
 
     name: str
     export: object
     restore: object
     config: object
     configure: object
+    check: object = None
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    """Records another app keeps that belong to no case (e.g. Open311 reports still waiting for a place), in a
+    file of their own (`name`, JSON Lines, listed in the manifest with its count). `export() -> iterable of dicts` in a
+    stable order; `check(record, manifest)` refuses a malformed record (raise DomainError) before anything is
+    written; `restore(records)` writes them in one transaction after the cases, leaving alone what is present,
+    and returns how many it wrote."""
+
+    name: str
+    export: object
+    check: object
+    restore: object
 
 
 LINKS: dict[str, Link] = {}
+FILES: dict[str, BundleFile] = {}
 
 
 def register_link(link: Link) -> None:
     LINKS[link.name] = link
+
+
+def register_file(file: BundleFile) -> None:
+    FILES[file.name] = file
 
 
 def _user_name(user_id, cache):
@@ -102,8 +124,16 @@ def export_bundle(target, *, queryset=None) -> dict:
                 _export_batch(batch, out, work, counts, users, written)
                 batch = []
         _export_batch(batch, out, work, counts, users, written)
+    files = {}
+    for name, extra in sorted(FILES.items()):
+        with open(work / name, "w", encoding="utf-8") as out:
+            files[name] = 0
+            for record in extra.export():
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                files[name] += 1
+    counts["files"] = files
     manifest = {"format": FORMAT, "version": VERSION, "cases": counts["cases"], "photos": counts["photos"],
-                "links": {name: link.config() for name, link in sorted(LINKS.items())}}  # fmt: skip
+                "links": {name: link.config() for name, link in sorted(LINKS.items())}, "files": files}  # fmt: skip
     (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if as_zip:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as z:
@@ -166,12 +196,19 @@ class PhotoRestorer:
         return self.users[username]
 
     def check(self, line) -> None:
-        """Validation (before anything is written): every photo's file exists and has its hash."""
+        """Validation (before anything is written): every photo's file exists and has its hash; each link's
+        value passes its app's check."""
         for i, p in enumerate(line.data.get("photos") or []):
             path = self.root / str(p.get("file", ""))
             if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != p.get("sha256"):
                 raise ValidationError(f"photo {i + 1}: {p.get('file')} is missing or does not match its SHA-256",
                                       field="photos")  # fmt: skip
+        links = line.data.get("links") or {}
+        if not isinstance(links, dict):
+            raise ValidationError("links must be an object", field="links")
+        for name, value in links.items():
+            if name in LINKS and LINKS[name].check is not None:
+                LINKS[name].check(value)
 
     def __call__(self, rows) -> None:
         with_photos = [r for r in rows if r.line.data.get("photos")]
@@ -231,12 +268,44 @@ def import_bundle(path, **options) -> dict:
         manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
             raise ValidationError("not a case bundle (manifest.json names another format)", field="bundle")
+        extras = _read_files(root, manifest)  # checked whole before anything is written
         if not options.get("dry_run"):
             for name, config in (manifest.get("links") or {}).items():
                 if name in LINKS:
                     LINKS[name].configure(config)
         hook = PhotoRestorer(root)
-        return bulk_import(root / "cases.jsonl", chunk_hook=hook, line_check=hook.check, **options)
+        result = bulk_import(root / "cases.jsonl", chunk_hook=hook, line_check=hook.check, **options)
+        if not options.get("dry_run"):
+            with transaction.atomic():
+                result["files"] = {name: FILES[name].restore(records) for name, records in extras.items()}
+        return result
     finally:
         if temporary:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _read_files(root: Path, manifest: dict) -> dict:
+    """The records of the manifest's other files, each checked by its app; a bad record refuses the bundle
+    (whatever `on_error` says: these records have no case line to be rejected with), naming file, line and field.
+    A file no registered app reads is refused too (nothing of a bundle is dropped silently)."""
+    out = {}
+    for name in sorted(manifest.get("files") or {}):
+        if name not in FILES:
+            raise ValidationError(f"{name}: no installed app reads this file of the bundle", field="files")
+        records = []
+        with open(root / name, encoding="utf-8") as f:
+            for no, text in enumerate(f, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    record = json.loads(text)
+                    if not isinstance(record, dict):
+                        raise ValidationError("a line must be a JSON object", field="line")
+                    FILES[name].check(record, manifest)
+                except ValueError as exc:
+                    raise ValidationError(f"{name} line {no}: not valid JSON ({exc})", field="files") from exc
+                except DomainError as exc:
+                    raise ValidationError(f"{name} line {no}: {exc.message}", field=exc.field or "files") from exc
+                records.append(record)
+        out[name] = records
+    return out

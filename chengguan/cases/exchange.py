@@ -25,6 +25,7 @@ from chengguan.grids.models import Component
 from chengguan.org.models import Department, Region, User
 
 from . import conf, workflow
+from .exchange_marks import case_flags, check_marks, event_marks, restore_event_marks, restore_flags
 from .models import Case, CaseCounter, CaseEvent, Source
 from .notify import silenced
 from .services import case_act, case_report
@@ -101,6 +102,7 @@ def _event_record(e: CaseEvent) -> dict:
         rec["target"] = p.get("target")
     if e.action in ("request_extension", "approve_extension"):
         rec["amount"], rec["unit"] = p.get("amount"), p.get("unit")
+    rec.update(event_marks(e.action, p))  # the sweeper's automatic urge, a routed dispatch
     return rec
 
 
@@ -128,6 +130,7 @@ def case_record(case: Case, events: list[CaseEvent]) -> dict:
         "reporter_role": report.actor_role if report else DEFAULT_REPORTER_ROLE.get(case.source, "system"),
         "reporter_name": case.reporter_name,
         "reporter_phone": case.reporter_phone,
+        **case_flags(case),  # the sweeper's flags on the current step
         "events": [_event_record(e) for e in events if e.action != "report"],
     }
 
@@ -203,6 +206,8 @@ def parse_line(no: int, text: str) -> Line:
             raise ExchangeError(no, "events must be in time order, after the report", event=i)
         last = at
         line.events.append((at, ev))
+    check_marks(data, events, lambda message, event=None, field="": ExchangeError(
+        no, message, event=event, source_field=field))  # fmt: skip
     return line
 
 
@@ -356,6 +361,7 @@ def import_cases(
                 bad = {exc.line for exc in failed}
                 parsed = [ln for ln in parsed if ln.no not in bad]
                 continue
+            restore_flags((cases[ln.no], ln.data) for ln in parsed)
             _bump_counters(ln.data["number"] for ln in parsed)
             result = {"cases": len(cases), "events": events, "dry_run": dry_run, "rejected": len(refused)}
             if dry_run:
@@ -396,6 +402,7 @@ def _replay(parsed, *, skip: bool, progress=None):
                         system_role=ev.get("actor_role") or "system",
                         **_event_params(ev, resolver),
                     )
+                    restore_event_marks(cases[no], ev)
                     events += 1
         except DomainError as exc:
             error = ExchangeError(

@@ -1,16 +1,32 @@
 """What the exchange bundle (chengguan.cases.bundle) carries for this app: a hotline case's work order (system
 code, the hotline's id — a re-send finds the case instead of making a duplicate, and the system's webhook
-subscribers keep being told), an Open311 request's submission (token, media_url, the client's fields). The
-manifest carries the configuration they point at: hotline systems with their webhook subscribers (URL and signing
-secret, so the receivers keep verifying) and Open311 keys (name and hash only: clients keep their keys)."""
+subscribers keep being told), an Open311 request's submission (token, media_url, the client's fields), the
+reporter's satisfaction rating (回访) and the citizen points the case earned. The manifest carries the
+configuration they point at: hotline systems with their webhook subscribers (URL and signing secret, so the
+receivers keep verifying) and Open311 keys (name and hash only: clients keep their keys). Open311 submissions that
+never became a case (address-only reports still pending, or discarded) travel in a file of their own,
+`open311_pending.jsonl` (bundle_files.py), so their tokens keep answering as they did."""
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from chengguan.cases.bundle import Link, register_link
+from chengguan.cases.bundle import BundleFile, Link, register_file, register_link
 from chengguan.catalog.models import MatterType
 from chengguan.org.models import User
 
+from .bundle_files import (
+    open311_pending_check,
+    open311_pending_export,
+    open311_pending_restore,
+    points_check,
+    points_export,
+    points_restore,
+    satisfaction_check,
+    satisfaction_export,
+    satisfaction_restore,
+    submission_record,
+    submission_row,
+)
 from .models import HotlineSystem, HotlineWorkOrder, Open311Key, Open311Submission, WebhookSubscriber
 
 
@@ -81,34 +97,16 @@ def hotline_configure(config) -> None:
 
 # ---- Open311 submissions and keys -----------------------------------------------------------------------------
 
-SUBMISSION_FIELDS = ("token", "status", "lat", "long", "address_string", "address_id", "description", "first_name",
-                     "last_name", "email", "phone", "device_id", "account_id", "media_url", "attributes",
-                     "discard_reason")  # fmt: skip
-
 
 def open311_export(case_ids) -> dict:
     rows = Open311Submission.objects.filter(case_id__in=case_ids).select_related("key", "matter", "placed_by")
-    return {
-        s.case_id: {**{f: getattr(s, f) for f in SUBMISSION_FIELDS}, "key": s.key.name, "service_code": s.matter.code,
-                    "received_at": _iso(s.received_at), "placed_by": s.placed_by.username if s.placed_by_id else "",
-                    "placed_at": _iso(s.placed_at)}  # fmt: skip
-        for s in rows
-    }
+    return {s.case_id: submission_record(s) for s in rows}
 
 
 def open311_restore(pairs) -> None:
-    keys = {k.name: k for k in Open311Key.objects.all()}
-    matters = {}
-    rows = []
-    for case, d in pairs:
-        code = d["service_code"]
-        if code not in matters:
-            matters[code] = MatterType.objects.get(code=code)
-        rows.append(Open311Submission(case=case, key=keys[d["key"]], matter=matters[code],
-                                      received_at=_when(d["received_at"]), placed_by=_user(d.get("placed_by")),
-                                      placed_at=_when(d.get("placed_at")),
-                                      **{f: d[f] for f in SUBMISSION_FIELDS if f in d}))  # fmt: skip
-    Open311Submission.objects.bulk_create(rows)
+    keys, matters = {k.name: k for k in Open311Key.objects.all()}, {}
+    users = {u.username: u for u in User.objects.filter(username__in={d.get("placed_by") for _c, d in pairs} - {"", None})}
+    Open311Submission.objects.bulk_create([submission_row(d, keys, matters, users, case) for case, d in pairs])
 
 
 def open311_config() -> dict:
@@ -128,3 +126,11 @@ def open311_configure(config) -> None:
 def register() -> None:
     register_link(Link("hotline", hotline_export, hotline_restore, hotline_config, hotline_configure))
     register_link(Link("open311", open311_export, open311_restore, open311_config, open311_configure))
+    register_link(Link("satisfaction", satisfaction_export, satisfaction_restore, dict, _nothing, satisfaction_check))
+    register_link(Link("points", points_export, points_restore, dict, _nothing, points_check))
+    register_file(BundleFile("open311_pending.jsonl", open311_pending_export, open311_pending_check,
+                             open311_pending_restore))  # fmt: skip
+
+
+def _nothing(config) -> None:
+    """Ratings and points point at no configuration."""

@@ -8,6 +8,7 @@ from chengguan.core.errors import Conflict, ValidationError
 from chengguan.core.workcalendar import add_working_time
 
 from .. import workflow
+from ..exchange_marks import auto_payload
 from ..models import CaseRequest
 from ..services.actions.common import check_amount, check_severity, need_reason
 from ..services.engine import escalation_point
@@ -108,11 +109,16 @@ def _close(out, ctx, ev, reason, *rest):
 
 def _urge(out, ctx, ev, reason, *rest):
     out.case.urge_count += 1
+    if ev.get("auto"):  # the sweeper's: it also sets its flag (exchange_marks)
+        out.case.overdue_notified = True
+        ctx.payload.update(auto_payload(ev, out.case.deadline))
     return reason
 
 
 def _supervise(out, ctx, ev, reason, *rest):
     out.case.supervised = out.case.escalated = True
+    if ev.get("auto"):
+        ctx.payload.update(auto_payload(ev, out.case.deadline))
     return reason
 
 
@@ -130,6 +136,8 @@ def _dispatch(out, ctx, ev, reason, world, merge_check, targets, index):
         if department is None:
             raise ValidationError(_("No routing rule applies: choose the department."), field="department_id")
         department = world.departments_by_pk.get(department.pk, department)
+        ctx.payload["suggested"] = True
+    elif ev.get("suggested"):  # the record says the dispatcher took the suggestion; its department is carried
         ctx.payload["suggested"] = True
     c.current_department_id, c.assignee_id = department.pk, None
     out.dispatched.setdefault(department.pk, ctx.at)

@@ -23,6 +23,7 @@ from chengguan.org.models import Department, Region, User
 
 from .. import workflow
 from ..exchange import DEFAULT_REPORTER_ROLE, ExchangeError, Line
+from ..exchange_marks import line_flags
 from ..models import Case
 from ..provisional import mark_provisional
 from ..services.engine import illegal, start_step, time_limit
@@ -239,6 +240,8 @@ def simulate(line: Line, world: World, merge_check=None) -> Replayed:
             raise ExchangeError(
                 line.no, exc.message, event=index, cause=exc.code, source_field=exc.field or ""
             ) from exc
+    for name, value in line_flags(line.data).items():  # the sweeper's flags, as the line states them
+        setattr(case, name, value)
     mark_provisional(Case, case)
     return out
 

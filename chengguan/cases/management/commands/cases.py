@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date
 
 from chengguan.cases.exchange import ExchangeError, export_cases, import_cases
 from chengguan.cases.models import Case
+from chengguan.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -76,6 +77,8 @@ class Command(BaseCommand):
 
             counts = export_bundle(options["bundle"], queryset=self.cases(options.get("since"), options.get("until")))
             self.stderr.write(f"{counts['cases']} cases with {counts['photos']} photos exported to {options['bundle']}")
+            for name, count in counts["files"].items():
+                self.stderr.write(f"{name}: {count} records")
             return None
         return self.do_export(
             options["output"], options.get("since"), options.get("until"), options["mask_personal_data"]
@@ -127,7 +130,7 @@ class Command(BaseCommand):
             result = run(path, on_error=on_error, rejects=rejects, dry_run=dry_run, chunk=chunk, progress=progress)
         except FileNotFoundError as exc:
             raise CommandError(f"no such file: {path}") from exc
-        except ExchangeError as exc:
+        except DomainError as exc:  # a bad line (ExchangeError), or a bundle's manifest or other files
             raise CommandError(f"{exc.message} — nothing was imported") from exc
         if tty:
             self.stderr.write("")
@@ -139,6 +142,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result['cases']} cases with {result['events']} events {verb} in {seconds:.1f} s ({rate:,.0f} cases/s)"
         )
+        for name, count in (result.get("files") or {}).items():
+            self.stdout.write(f"{name}: {count} records restored")
         if on_error == "skip":
             with open(rejects_path, "w", encoding="utf-8") as out:
                 out.write("line\tevent\tfield\treason\n" + rejects.getvalue())
