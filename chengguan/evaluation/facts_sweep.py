@@ -11,6 +11,8 @@ is rebuilt from its events as on the per-event path; any other action goes throu
 
 from django.db.models import Exists, F, OuterRef
 
+from chengguan.cases.services.sweeper_sql import ids_in
+
 from .facts import _refresh_in_transaction, facts_apply
 from .models import CaseFact, StepFact
 
@@ -24,12 +26,12 @@ def sweep_facts_advance(action: str, case_ids: list[int]) -> list[int]:
     """THE fact writer of the sweeper: advance the fact and current step rows of `case_ids` by one `action`
     ("urge" or "supervise") in two UPDATEs. Returns the cases that have no fact row (to rebuild)."""
     changes = SET_WISE[action]
-    updated = CaseFact.objects.filter(case_id__in=case_ids).update(**changes)
+    updated = CaseFact.objects.filter(case_id__in=ids_in(case_ids)).update(**changes)
     later = StepFact.objects.filter(case_id=OuterRef("case_id"), seq__gt=OuterRef("seq"))
-    StepFact.objects.filter(case_id__in=case_ids, ended=0).exclude(Exists(later)).update(**changes)
+    StepFact.objects.filter(case_id__in=ids_in(case_ids), ended=0).exclude(Exists(later)).update(**changes)
     if updated == len(case_ids):
         return []
-    known = set(CaseFact.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
+    known = set(CaseFact.objects.filter(case_id__in=ids_in(case_ids)).values_list("case_id", flat=True))
     return sorted(set(case_ids) - known)
 
 

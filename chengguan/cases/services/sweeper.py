@@ -80,9 +80,10 @@ class Directory:
         return self.over(POOL_ROLE.get(case.state, "dispatcher"), self.community_path(case))
 
 
-def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict) -> list[int]:
+def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict) -> list[tuple]:
     """Claim up to `batch` due rows (skipping rows another sweeper holds) and set their flag: on PostgreSQL one
-    UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING id; elsewhere select, then update."""
+    UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING the fields the writers need; elsewhere
+    select, update, read. Returns the claimed cases' `sweeper_sql.RECIPIENT_FIELDS`."""
     due = (
         Case.objects.select_for_update(skip_locked=True)
         .filter(**{"is_open": True, flag: False, f"{time_field}__lt": now})
@@ -97,16 +98,17 @@ def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict
             sets.append(f"{qn('urge_count')} = {qn('urge_count')} + 1")
         if "supervised" in extra:
             sets.append(f"{qn('supervised')} = true")
+        returning = ", ".join(qn("id" if f == "pk" else f) for f in sweeper_sql.RECIPIENT_FIELDS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {qn('id')}", params
+                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {returning}", params
             )
-            ids = [row[0] for row in cursor.fetchall()]
-    else:
-        ids = [row["pk"] for row in due]
-        if ids:
-            Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
-    return ids
+            return cursor.fetchall()
+    ids = [row["pk"] for row in due]
+    if not ids:
+        return []
+    Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
+    return list(Case.objects.filter(pk__in=ids).values_list(*sweeper_sql.RECIPIENT_FIELDS))
 
 
 def _write_per_case(cases, *, action: str, now, reason: str, recipients, kind: str, text) -> list[CaseEvent]:
@@ -155,10 +157,11 @@ SUPERVISE = {"action": "supervise", "reason": "严重超时自动督办", "kind"
              "tail": "）严重超时"}  # fmt: skip
 
 
-def _write(ids, *, now, recipients, setwise: bool, action, reason, kind, head, tail) -> int:
+def _write(rows, *, now, recipients, setwise: bool, action, reason, kind, head, tail) -> int:
     if setwise:
-        return sweeper_sql.write_batch(ids, action=action, now=now, reason=reason, recipients=recipients,
+        return sweeper_sql.write_batch(rows, action=action, now=now, reason=reason, recipients=recipients,
                                        kind=kind, head=head, tail=tail)  # fmt: skip
+    ids = [row[0] for row in rows]
     cases = list(Case.objects.filter(pk__in=ids).select_related("matter").order_by("pk"))
     text = lambda c: f"{head}{c.number}（{c.matter.name}{tail}"  # noqa: E731
     return len(_write_per_case(cases, action=action, now=now, reason=reason, recipients=recipients, kind=kind,
@@ -169,12 +172,12 @@ def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, se
     done = 0
     while True:
         with transaction.atomic():
-            ids = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
-                         extra={"urge_count": F("urge_count") + 1})  # fmt: skip
-            if not ids:
+            claimed = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
+                             extra={"urge_count": F("urge_count") + 1})  # fmt: skip
+            if not claimed:
                 return done
-            _write(ids, now=now, recipients=directory.responsible, setwise=setwise, **URGE)
-        done += len(ids)
+            _write(claimed, now=now, recipients=directory.responsible, setwise=setwise, **URGE)
+        done += len(claimed)
 
 
 def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True) -> int:
@@ -189,11 +192,11 @@ def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH
 
     while True:
         with transaction.atomic():
-            ids = _claim(now, flag="escalated", time_field="escalate_at", batch=batch, extra={"supervised": True})
-            if not ids:
+            claimed = _claim(now, flag="escalated", time_field="escalate_at", batch=batch, extra={"supervised": True})
+            if not claimed:
                 return done
-            _write(ids, now=now, recipients=recipients, setwise=setwise, **SUPERVISE)
-        done += len(ids)
+            _write(claimed, now=now, recipients=recipients, setwise=setwise, **SUPERVISE)
+        done += len(claimed)
 
 
 def sweep(*, now: datetime | None = None, batch: int = BATCH, setwise: bool = True) -> dict:

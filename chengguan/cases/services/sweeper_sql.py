@@ -6,10 +6,12 @@ row, the same payload and texts; `tests/test_sweeper_setwise.py` compares the tw
 database's vendor (PostgreSQL or SQLite).
 """
 
+import json
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
 from chengguan.catalog.models import MatterType
 
@@ -53,10 +55,25 @@ def _payload() -> str:
     return f"json_object('auto', json('true'), 'deadline', {_deadline_iso()})"
 
 
-def _in(ids) -> tuple[str, list]:
+def _id_list() -> str:
     if connection.vendor == "postgresql":
-        return "= ANY(%s)", [list(ids)]
-    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        return "SELECT unnest(%s::bigint[])"
+    return "SELECT value FROM json_each(%s)"
+
+
+def _id_param(ids):
+    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+
+
+def _in(ids) -> tuple[str, list]:
+    """`IN (…)` over a list of ids as ONE parameter (an array, or a JSON list on SQLite): a batch's thousands of
+    ids cost no per-id placeholder to compile or to parse."""
+    return f"IN ({_id_list()})", [_id_param(ids)]
+
+
+def ids_in(ids) -> RawSQL:
+    """The same as an expression for the ORM: `Model.objects.filter(pk__in=ids_in(ids))`."""
+    return RawSQL(_id_list(), [_id_param(ids)])
 
 
 def insert_events(ids, *, action: str, now, reason: str) -> list[int]:
@@ -105,18 +122,18 @@ def insert_notifications(rows, *, recipients, kind: str, now, head: str, tail: s
     return written
 
 
-def write_batch(ids, *, action: str, now, reason: str, recipients, kind: str, head: str, tail: str) -> int:
+def write_batch(rows, *, action: str, now, reason: str, recipients, kind: str, head: str, tail: str) -> int:
     """A claimed batch's events and notifications, set-wise, inside the caller's transaction; then
     `sweep_events_written` (in the transaction) and, after commit, `sweep_events_recorded` and the channel
-    copies of the notifications."""
-    ids = sorted(ids)
-    rows = [Row(v) for v in Case.objects.filter(pk__in=ids).order_by("pk").values_list(*RECIPIENT_FIELDS)]
+    copies of the notifications. `rows`: the claimed cases' `RECIPIENT_FIELDS` (tuples)."""
+    rows = sorted((Row(v) for v in rows), key=lambda r: r.pk)
+    ids = [row.pk for row in rows]
     event_ids = insert_events(ids, action=action, now=now, reason=reason)
     notes = insert_notifications(rows, recipients=recipients, kind=kind, now=now, head=head, tail=tail)
     signal = {"action": action, "at": now, "case_ids": ids}
-    sweep_events_written.send(sender=CaseEvent, events=CaseEvent.objects.filter(pk__in=event_ids), **signal)
+    sweep_events_written.send(sender=CaseEvent, events=CaseEvent.objects.filter(pk__in=ids_in(event_ids)), **signal)
     transaction.on_commit(
-        lambda: sweep_events_recorded.send(sender=CaseEvent, events=CaseEvent.objects.filter(pk__in=event_ids),
+        lambda: sweep_events_recorded.send(sender=CaseEvent, events=CaseEvent.objects.filter(pk__in=ids_in(event_ids)),
                                            **signal)
     )  # fmt: skip
     if notes and channels():
