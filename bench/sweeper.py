@@ -165,7 +165,9 @@ def main():
         started = time.monotonic()
         again = sweep(now=now)
         second = time.monotonic() - started
-        print(f"  baseline: read every open case's deadline in Python   {naive:7.2f} s  ({overdue:,} overdue found)")
+        print(
+            f"  baseline: read every open case's deadline in Python   {naive:7.2f} s  ({overdue:,} overdue found)"
+        )
         print(f"  tick with the apps' receivers ({receivers})              {tick:7.2f} s  "
               f"({done['urged']:,} urged, {done['escalated']:,} escalated)  ratio {tick / naive:.2f}× the read")  # fmt: skip
         print(f"  tick again (nothing new)                           {second:7.3f} s  ({again})")

@@ -38,5 +38,7 @@ def on_case_events(sender, events, **kwargs):
 def on_swept_events(sender, events, **kwargs):
     """A sweeper batch (set-wise, one signal per batch): the same rules, applied to the batch's events that can
     matter here (a reply, or an event on a case in checking), found in one query."""
-    relevant = events.filter(Q(action="reply") | Q(from_state="checking")).select_related("case").order_by("pk")
+    relevant = (
+        events.filter(Q(action="reply") | Q(from_state="checking")).select_related("case").order_by("pk")
+    )
     on_case_events(sender, events=list(relevant))

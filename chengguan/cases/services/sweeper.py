@@ -101,7 +101,8 @@ def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict
         returning = ", ".join(qn("id" if f == "pk" else f) for f in sweeper_sql.RECIPIENT_FIELDS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {returning}", params
+                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {returning}",
+                params,
             )
             return cursor.fetchall()
     ids = [row["pk"] for row in due]
@@ -152,7 +153,13 @@ def _write_per_case(cases, *, action: str, now, reason: str, recipients, kind: s
     return events
 
 
-URGE = {"action": "urge", "reason": "超时自动催办", "kind": "urge", "head": "催办：", "tail": "）已超过处理时限"}
+URGE = {
+    "action": "urge",
+    "reason": "超时自动催办",
+    "kind": "urge",
+    "head": "催办：",
+    "tail": "）已超过处理时限",
+}
 SUPERVISE = {"action": "supervise", "reason": "严重超时自动督办", "kind": "supervise", "head": "督办：",
              "tail": "）严重超时"}  # fmt: skip
 
@@ -180,7 +187,9 @@ def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, se
         done += len(claimed)
 
 
-def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True) -> int:
+def sweep_escalations(
+    *, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True
+) -> int:
     done = 0
 
     def recipients(c):
@@ -192,7 +201,9 @@ def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH
 
     while True:
         with transaction.atomic():
-            claimed = _claim(now, flag="escalated", time_field="escalate_at", batch=batch, extra={"supervised": True})
+            claimed = _claim(
+                now, flag="escalated", time_field="escalate_at", batch=batch, extra={"supervised": True}
+            )
             if not claimed:
                 return done
             _write(claimed, now=now, recipients=recipients, setwise=setwise, **SUPERVISE)

@@ -138,13 +138,17 @@ def write_batch(rows, *, action: str, now, reason: str, recipients, kind: str, h
     event_ids = insert_events(ids, action=action, now=now, reason=reason)
     notes = insert_notifications(rows, recipients=recipients, kind=kind, now=now, head=head, tail=tail)
     signal = {"action": action, "at": now, "case_ids": ids}
-    sweep_events_written.send(sender=CaseEvent, events=CaseEvent.objects.filter(pk__in=ids_in(event_ids)), **signal)
+    sweep_events_written.send(
+        sender=CaseEvent, events=CaseEvent.objects.filter(pk__in=ids_in(event_ids)), **signal
+    )
     transaction.on_commit(
         lambda: sweep_events_recorded.send(sender=CaseEvent, events=CaseEvent.objects.filter(pk__in=ids_in(event_ids)),
                                            **signal)
     )  # fmt: skip
     if notes and channels():
         numbers = {row.pk: row.number for row in rows}
-        messages = [Message(kind, text, numbers[case_id], user_id) for case_id, user_id, text in sorted(notes)]
+        messages = [
+            Message(kind, text, numbers[case_id], user_id) for case_id, user_id, text in sorted(notes)
+        ]
         transaction.on_commit(lambda: deliver(messages))
     return len(event_ids)

@@ -24,12 +24,18 @@ def _snapshot(ids, now) -> dict:
 
     return {
         # stored as the ORM stores a time (a query for the instant finds them; on SQLite the text sorts)
-        "at_now": (CaseEvent.objects.filter(at=now).count(), Notification.objects.filter(created_at=now).count()),
+        "at_now": (
+            CaseEvent.objects.filter(at=now).count(),
+            Notification.objects.filter(created_at=now).count(),
+        ),
         "events": list(
-            CaseEvent.objects.filter(case_id__in=ids, actor_role="system").order_by("case_id", "action")
+            CaseEvent.objects.filter(case_id__in=ids, actor_role="system")
+            .order_by("case_id", "action")
             .values(*EVENT_FIELDS)
         ),  # fmt: skip
-        "notes": list(Notification.objects.filter(case_id__in=ids).order_by(*NOTE_FIELDS).values(*NOTE_FIELDS)),
+        "notes": list(
+            Notification.objects.filter(case_id__in=ids).order_by(*NOTE_FIELDS).values(*NOTE_FIELDS)
+        ),
         "cases": list(Case.objects.filter(pk__in=ids).order_by("pk").values()),
         "facts": list(CaseFact.objects.filter(case_id__in=ids).order_by("case_id").values()),
         "steps": without_id(StepFact.objects.filter(case_id__in=ids).order_by("case_id", "seq").values()),
@@ -54,8 +60,12 @@ def _cases(walk, frozen):
 
 def test_the_set_wise_pass_writes_what_the_per_case_pass_writes(walk, frozen):
     ids = _cases(walk, frozen)
-    Case.objects.filter(pk=ids[0]).update(deadline=Case.objects.get(pk=ids[0]).deadline.replace(microsecond=0))
-    Case.objects.filter(pk=ids[1]).update(deadline=Case.objects.get(pk=ids[1]).deadline.replace(microsecond=1234))
+    Case.objects.filter(pk=ids[0]).update(
+        deadline=Case.objects.get(pk=ids[0]).deadline.replace(microsecond=0)
+    )
+    Case.objects.filter(pk=ids[1]).update(
+        deadline=Case.objects.get(pk=ids[1]).deadline.replace(microsecond=1234)
+    )
     per_case_result, per_case = _pass(ids, setwise=False)
     set_wise_result, set_wise = _pass(ids, setwise=True)
     assert set_wise_result == per_case_result

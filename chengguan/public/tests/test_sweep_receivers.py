@@ -34,7 +34,9 @@ def test_no_points_for_an_urge_when_the_rules_give_none(
     city, grids, garbage, frozen, settings, django_capture_on_commit_callbacks
 ):
     settings.PUBLIC_POINTS = {"file": 10}
-    citizen_report(matter=garbage, lng=POINT_A[0], lat=POINT_A[1], crs="gcj02", description="x", phone="13912341234")
+    citizen_report(
+        matter=garbage, lng=POINT_A[0], lat=POINT_A[1], crs="gcj02", description="x", phone="13912341234"
+    )
     frozen.shift(timedelta(days=10))
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep()["urged"] == 1
