@@ -28,5 +28,10 @@ def award_volunteer_points_swept(sender, action, events, **kwargs):
 
     if not public_conf.points_rules().get(action):
         return
-    for event in events.filter(case_id__in=VolunteerReport.objects.values("case_id")).order_by("pk"):
+    try:
+        swept = list(events.filter(case_id__in=VolunteerReport.objects.values("case_id")).order_by("pk"))
+    except Exception:  # noqa: BLE001 - points never break the sweeper
+        log.exception("could not award volunteer points for the sweeper's %s batch", action)
+        return
+    for event in swept:
         award_volunteer_points(sender, event)

@@ -58,6 +58,13 @@ def on_swept_events(sender, action, events, **kwargs):
     can act on, found in one query each — status changes for the webhooks (a sweeper event is none), the cases of
     citizens for points and status messages (only if the action earns points or has a message), closes for the
     rating invitation."""
+    try:
+        _swept(sender, action, events)
+    except Exception:  # noqa: BLE001 - a receiver never breaks the sweeper (webhooks: catch_up re-queues them)
+        log.exception("could not react to the sweeper's %s batch", action)
+
+
+def _swept(sender, action, events):
     from django.db.models import F
 
     from .services.citizen_side import status_message_text
