@@ -13,6 +13,9 @@ fact rows, so the evaluation receiver advances existing facts as it does in a li
 2. one sweeper tick (`chengguan tick`'s sweep) with every receiver connected (evaluation facts in the transaction,
    public webhooks/points/messages after commit, sensing checks);
 3. a second tick (nothing left: the partial indexes answer at once).
+
+`--keep` keeps the database afterwards and, when it already holds the seeded cases, reuses it: the previous
+tick's events, notifications and flags are undone (facts and case counters reset), then VACUUM ANALYZE.
 """
 
 import argparse
@@ -88,13 +91,34 @@ def clone(template, n: int, tag: str) -> None:
         )
 
 
+def undo() -> None:
+    """Undo a previous tick on a kept database: its events, notifications, case flags and fact counters."""
+    from chengguan.cases.models import Case, CaseEvent, Notification
+    from chengguan.evaluation.models import CaseFact, StepFact
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Notification._meta.db_table} WHERE kind IN ('urge', 'supervise')")
+        cursor.execute(f"DELETE FROM {CaseEvent._meta.db_table} WHERE actor_role = 'system'")
+        cursor.execute(
+            f"UPDATE {Case._meta.db_table} SET overdue_notified = false, escalated = false, urge_count = 0, "
+            "supervised = false WHERE overdue_notified OR escalated"
+        )
+        for model in (CaseFact, StepFact):
+            cursor.execute(
+                f"UPDATE {model._meta.db_table} SET urge_count = 0, supervised = 0 "
+                "WHERE urge_count > 0 OR supervised > 0"
+            )
+        cursor.execute("VACUUM ANALYZE")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--open-cases", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database; reuse it if already seeded")
     parser.add_argument("--profile", action="store_true", help="print the tick's cProfile (top 30)")
     args = parser.parse_args()
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=args.keep)
     try:
         from django.utils import timezone
 
@@ -102,12 +126,17 @@ def main():
         from chengguan.cases.services.sweeper import sweep
         from chengguan.cases.signals import case_event_recorded, case_events_written
 
-        reported, dispatched = templates()
         started = time.monotonic()
-        clone(reported, args.open_cases // 2, "SA")
-        clone(dispatched, args.open_cases - args.open_cases // 2, "SB")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        if args.keep and Case.objects.filter(is_open=True).count() == args.open_cases + 2:
+            undo()
+        else:
+            if Case.objects.exists():
+                sys.exit("the kept database holds another number of cases: drop bench_sweeper or match it")
+            reported, dispatched = templates()
+            clone(reported, args.open_cases // 2, "SA")
+            clone(dispatched, args.open_cases - args.open_cases // 2, "SB")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         print(f"sweeper: {Case.objects.filter(is_open=True).count():,} open cases (with their fact rows) "
               f"seeded in {time.monotonic() - started:.1f} s")  # fmt: skip
         now = timezone.now()
@@ -136,14 +165,16 @@ def main():
         started = time.monotonic()
         again = sweep(now=now)
         second = time.monotonic() - started
-        print(f"  baseline: read every open case's deadline in Python   {naive:7.2f} s  ({overdue:,} overdue found)")
+        print(
+            f"  baseline: read every open case's deadline in Python   {naive:7.2f} s  ({overdue:,} overdue found)"
+        )
         print(f"  tick with the apps' receivers ({receivers})              {tick:7.2f} s  "
               f"({done['urged']:,} urged, {done['escalated']:,} escalated)  ratio {tick / naive:.2f}× the read")  # fmt: skip
         print(f"  tick again (nothing new)                           {second:7.3f} s  ({again})")
         print(f"  events written {CaseEvent.objects.count() - events_before:,}, "
               f"notifications {Notification.objects.count():,}")  # fmt: skip
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keep)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ It claims rows in batches with `SELECT … FOR UPDATE SKIP LOCKED` and a compare
 so two sweepers running at once split the work and each job is done exactly once; running it again finds
 nothing new (idempotent). A step that starts anew (or gets an extension) resets the flags.
 
-It writes the same event rows as a person's `urge` / `supervise` (actor none, role `system`), plus inbox rows.
+It writes the same event rows as a person's `urge` / `supervise` (actor none, role `system`), plus inbox rows:
+set-wise by default (`sweeper_sql.write_batch`: `INSERT … SELECT` from the claimed case rows, one signal per batch,
+`sweep_events_written` / `sweep_events_recorded`), or per case (`setwise=False`: model objects and the per-event
+signals, kept as the reference the set-wise path is tested against).
 """
 
 from collections import defaultdict
@@ -21,8 +24,9 @@ from ..channels import Message, deliver
 from ..models import Case, CaseEvent, Notification
 from ..signals import case_event_recorded, case_events_written
 from ..workflow import State
+from . import sweeper_sql
 
-SYSTEM_ROLE = "system"
+SYSTEM_ROLE = sweeper_sql.SYSTEM_ROLE
 BATCH = 2000
 POOL_ROLE = {
     State.REPORTED: "operator",
@@ -76,9 +80,10 @@ class Directory:
         return self.over(POOL_ROLE.get(case.state, "dispatcher"), self.community_path(case))
 
 
-def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict) -> list[Case]:
+def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict) -> list[tuple]:
     """Claim up to `batch` due rows (skipping rows another sweeper holds) and set their flag: on PostgreSQL one
-    UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING id; elsewhere select, then update."""
+    UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING the fields the writers need; elsewhere
+    select, update, read. Returns the claimed cases' `sweeper_sql.RECIPIENT_FIELDS`."""
     due = (
         Case.objects.select_for_update(skip_locked=True)
         .filter(**{"is_open": True, flag: False, f"{time_field}__lt": now})
@@ -93,21 +98,21 @@ def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict
             sets.append(f"{qn('urge_count')} = {qn('urge_count')} + 1")
         if "supervised" in extra:
             sets.append(f"{qn('supervised')} = true")
+        returning = ", ".join(qn("id" if f == "pk" else f) for f in sweeper_sql.RECIPIENT_FIELDS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {qn('id')}", params
+                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {returning}",
+                params,
             )
-            ids = [row[0] for row in cursor.fetchall()]
-    else:
-        ids = [row["pk"] for row in due]
-        if ids:
-            Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
+            return cursor.fetchall()
+    ids = [row["pk"] for row in due]
     if not ids:
         return []
-    return list(Case.objects.filter(pk__in=ids).select_related("matter").order_by("pk"))
+    Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
+    return list(Case.objects.filter(pk__in=ids).values_list(*sweeper_sql.RECIPIENT_FIELDS))
 
 
-def _write(cases, *, action: str, now, reason: str, recipients, kind: str, text) -> list[CaseEvent]:
+def _write_per_case(cases, *, action: str, now, reason: str, recipients, kind: str, text) -> list[CaseEvent]:
     events = CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -148,20 +153,43 @@ def _write(cases, *, action: str, now, reason: str, recipients, kind: str, text)
     return events
 
 
-def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH) -> int:
+URGE = {
+    "action": "urge",
+    "reason": "超时自动催办",
+    "kind": "urge",
+    "head": "催办：",
+    "tail": "）已超过处理时限",
+}
+SUPERVISE = {"action": "supervise", "reason": "严重超时自动督办", "kind": "supervise", "head": "督办：",
+             "tail": "）严重超时"}  # fmt: skip
+
+
+def _write(rows, *, now, recipients, setwise: bool, action, reason, kind, head, tail) -> int:
+    if setwise:
+        return sweeper_sql.write_batch(rows, action=action, now=now, reason=reason, recipients=recipients,
+                                       kind=kind, head=head, tail=tail)  # fmt: skip
+    ids = [row[0] for row in rows]
+    cases = list(Case.objects.filter(pk__in=ids).select_related("matter").order_by("pk"))
+    text = lambda c: f"{head}{c.number}（{c.matter.name}{tail}"  # noqa: E731
+    return len(_write_per_case(cases, action=action, now=now, reason=reason, recipients=recipients, kind=kind,
+                               text=text))  # fmt: skip
+
+
+def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            cases = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
-                           extra={"urge_count": F("urge_count") + 1})  # fmt: skip
-            if not cases:
+            claimed = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
+                             extra={"urge_count": F("urge_count") + 1})  # fmt: skip
+            if not claimed:
                 return done
-            _write(cases, action="urge", now=now, reason="超时自动催办", recipients=directory.responsible,
-                   kind="urge", text=lambda c: f"催办：{c.number}（{c.matter.name}）已超过处理时限")  # fmt: skip
-        done += len(cases)
+            _write(claimed, now=now, recipients=directory.responsible, setwise=setwise, **URGE)
+        done += len(claimed)
 
 
-def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH) -> int:
+def sweep_escalations(
+    *, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True
+) -> int:
     done = 0
 
     def recipients(c):
@@ -173,21 +201,21 @@ def sweep_escalations(*, now: datetime, directory: Directory, batch: int = BATCH
 
     while True:
         with transaction.atomic():
-            cases = _claim(
+            claimed = _claim(
                 now, flag="escalated", time_field="escalate_at", batch=batch, extra={"supervised": True}
             )
-            if not cases:
+            if not claimed:
                 return done
-            _write(cases, action="supervise", now=now, reason="严重超时自动督办", recipients=recipients,
-                   kind="supervise", text=lambda c: f"督办：{c.number}（{c.matter.name}）严重超时")  # fmt: skip
-        done += len(cases)
+            _write(claimed, now=now, recipients=recipients, setwise=setwise, **SUPERVISE)
+        done += len(claimed)
 
 
-def sweep(*, now: datetime | None = None, batch: int = BATCH) -> dict:
-    """One pass of the sweeper; returns how many cases were urged and escalated."""
+def sweep(*, now: datetime | None = None, batch: int = BATCH, setwise: bool = True) -> dict:
+    """One pass of the sweeper; returns how many cases were urged and escalated. `setwise=False` writes per case
+    (the reference path of the tests)."""
     now = now or timezone.now()
     directory = Directory()
     return {
-        "urged": sweep_overdue(now=now, directory=directory, batch=batch),
-        "escalated": sweep_escalations(now=now, directory=directory, batch=batch),
+        "urged": sweep_overdue(now=now, directory=directory, batch=batch, setwise=setwise),
+        "escalated": sweep_escalations(now=now, directory=directory, batch=batch, setwise=setwise),
     }
