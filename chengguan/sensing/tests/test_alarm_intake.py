@@ -93,6 +93,25 @@ def test_a_supervisor_may_still_check_by_hand(client, city, fleet, rules, frozen
     assert case.state == State.CHECK_PASSED and case.events.filter(action="check_pass").count() == 1
 
 
+def test_an_urge_on_a_case_in_checking_leaves_the_waiting_check_waiting(client, city, fleet, rules, frozen):
+    from chengguan.cases.models import CaseEvent
+
+    from ..checks import on_case_events
+
+    number = post_signed(client, URL, {"alarms": [alarm(1)]}).json()["results"][0]["case"]
+    case = Case.objects.get(number=number)
+    case_act(actor=city["department_handler"], case=case, action="reply", reason="已清运")
+    case.refresh_from_db()
+    assert case.state == "checking" and AutoCheck.objects.get(case=case).status == "waiting"
+    urge = CaseEvent(case=case, action="urge", from_state="checking", to_state="checking", at=timezone.now())
+    on_case_events(None, events=[urge])  # the sweeper's automatic urge: the case stays in checking
+    assert AutoCheck.objects.get(case=case).status == "waiting"
+    passed = CaseEvent(case=case, action="check_pass", from_state="checking", to_state="check_passed",
+                       at=timezone.now())  # fmt: skip
+    on_case_events(None, events=[passed])  # positive control: a move out of checking makes it moot
+    assert AutoCheck.objects.get(case=case).status == "moot"
+
+
 def test_middling_confidence_goes_to_review_and_low_is_ignored(client, city, fleet, rules, frozen):
     r = post_signed(client, URL, {"alarms": [alarm(1, confidence=0.7), alarm(2, confidence=0.3)]})
     statuses = [x["status"] for x in r.json()["results"]]
