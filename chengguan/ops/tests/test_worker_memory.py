@@ -1,5 +1,5 @@
 """A web worker's memory: loading every URL imports none of the heavy modules (dictionaries, projections, office
-formats) that only some pages use; they are imported on first use. A regression here cost 7–18 MB per worker
+formats, images) that only some pages use; they are imported on first use. A regression here cost 10 MB per worker
 (docs/performance.md, "Web worker memory"). Checked in a fresh interpreter: this test process has imported them."""
 
 import json
@@ -18,6 +18,7 @@ HEAVY = {
     "xlsxwriter": "Excel exports",
     "matplotlib": "charts of the monthly report",
     "duckdb": "benchmarks only",
+    "PIL": "≈ 2.4 MB (Pillow: photo checks, map tiles)",
 }
 
 PROGRAM = """
