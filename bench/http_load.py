@@ -1,9 +1,10 @@
 """Closed-loop HTTP load: the live write path and Open311 against /healthz and a one-row floor, same server, same run.
 
-    CHENGGUAN_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python bench/http_load.py \
+    [CHENGGUAN_BENCH_DB=bench_http_mine] CHENGGUAN_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+        python bench/http_load.py \
         [--seconds 5] [--rounds 3] [--clients 8] [--workers 2] [--seed-cases 1000]
 
-Creates a throw-away PostgreSQL database (`bench_http`: migrations, the test city with its grids, `--seed-cases`
+Creates a throw-away PostgreSQL database (`bench_http`, or `$CHENGGUAN_BENCH_DB`: migrations, the test city with its grids, `--seed-cases`
 citizen cases through Open311, ANALYZE), starts gunicorn (`--workers` sync workers) with bench/floor_settings.py
 (the production settings plus `POST /bench/floor` and rate limits a load generator does not trip), and drives it
 with `--clients` closed-loop client threads (each sends its next request when the last one answered), `--seconds`
@@ -41,7 +42,8 @@ DB_URL = os.environ.get("CHENGGUAN_DATABASE_URL", "postgresql://postgres@127.0.0
 if not DB_URL.startswith("postgres"):
     sys.exit("bench/http_load.py needs PostgreSQL: set CHENGGUAN_DATABASE_URL=postgresql://…")
 os.environ["CHENGGUAN_DATABASE_URL"] = DB_URL
-os.environ["CHENGGUAN_TEST_DATABASE_NAME"] = "bench_http"
+# the throw-away database's name: CHENGGUAN_BENCH_DB (default bench_http), so that two benches can run side by side
+os.environ["CHENGGUAN_TEST_DATABASE_NAME"] = os.environ.get("CHENGGUAN_BENCH_DB", "bench_http")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chengguan.settings_test")
 
 import django  # noqa: E402
@@ -70,9 +72,13 @@ def seed(n_cases: int):
     rng = random.Random(1)
     for i in range(n_cases):
         lng, lat = gcj02_to_wgs84(rng.uniform(114.3005, 114.3195), rng.uniform(34.8005, 34.8195))
-        open311_submit(key=key, matter=matter, lat=lat, long=lng, description=f"seed {i}", phone="13912341234")
+        open311_submit(
+            key=key, matter=matter, lat=lat, long=lng, description=f"seed {i}", phone="13912341234"
+        )
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_floor (id bigserial PRIMARY KEY, at timestamptz NOT NULL, body text)")
+        cursor.execute(
+            "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, at timestamptz NOT NULL, body text)"
+        )
         cursor.execute("ANALYZE")
     return bearer, raw_key
 

@@ -29,11 +29,15 @@ def _default_language(settings):
 @pytest.fixture(autouse=True)
 def _process_caches():
     """Per-process memos (matter types, time limits) are forgotten between tests: a test's rollback sends no
-    signal, so a row it changed would otherwise outlive it in the memo."""
+    signal, so a row it changed would otherwise outlive it in the memo (API tokens too)."""
     from chengguan.cases.services.engine import forget_time_limits
     from chengguan.catalog.services import forget_matters
+    from chengguan.org.services import forget_tokens
+    from chengguan.public.services.open311 import forget_keys
 
     forget_matters()
+    forget_tokens()
+    forget_keys()
     forget_time_limits()
     yield
 

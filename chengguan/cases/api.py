@@ -150,7 +150,7 @@ def _created_answer(case, user) -> dict:
     data = case_summary(case, timezone.now())
     data["duplicates"] = [
         {"id": c.pk, "number": c.number, "distance_m": round(d, 1), "state": c.state}
-        for c, d in duplicate_candidates(case, user=user)
+        for c, d in duplicate_candidates(case, user=user, only=("number", "state"))
     ]
     return data
 

@@ -9,7 +9,6 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from chengguan.core.errors import ValidationError
 
@@ -48,6 +47,8 @@ def _read(file) -> bytes:
 
 def inspect_image(data: bytes) -> dict:
     """Open the bytes with Pillow: the real format (never the file name or the declared type) decides."""
+    from PIL import Image, UnidentifiedImageError  # on the first photo, not when the URLs load (worker RSS)
+
     try:
         with Image.open(io.BytesIO(data)) as img:
             fmt = img.format

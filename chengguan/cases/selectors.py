@@ -188,9 +188,12 @@ def distance_m(lng1, lat1, lng2, lat2) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
-def duplicate_candidates(case: Case, *, user=None, limit: int = 10) -> list[tuple[Case, float]]:
+def duplicate_candidates(
+    case: Case, *, user=None, limit: int = 10, only: tuple[str, ...] | None = None
+) -> list[tuple[Case, float]]:
     """Open cases of the same matter within `CASES_DUPLICATE_METERS` reported within `CASES_DUPLICATE_HOURS`
-    of this one, nearest first, with their distance in metres. Merged/closed cases never count."""
+    of this one, nearest first, with their distance in metres. Merged/closed cases never count. `only` names
+    the fields the caller reads (the intake's answer: a narrow SELECT without the matter's join)."""
     meters, hours = conf.duplicate_meters(), conf.duplicate_hours()
     dlat = meters / 111_320.0
     dlng = meters / (111_320.0 * max(math.cos(math.radians(case.lat)), 0.01))
@@ -206,11 +209,15 @@ def duplicate_candidates(case: Case, *, user=None, limit: int = 10) -> list[tupl
         )
         .exclude(pk=case.pk)
         .exclude(merged_into=case)
-        .select_related("matter")
+        .order_by()  # sorted here by distance
     )
+    if only is not None:
+        rows = rows.only("lng", "lat", "reported_at", *only)
+    else:
+        rows = rows.select_related("matter")
     found = [(c, distance_m(case.lng, case.lat, c.lng, c.lat)) for c in rows]
     found = [(c, d) for c, d in found if d <= meters]
-    found.sort(key=lambda x: (x[1], x[0].reported_at))
+    found.sort(key=lambda x: (x[1], x[0].reported_at, -x[0].pk))  # ties as the model ordering broke them
     return found[:limit]
 
 

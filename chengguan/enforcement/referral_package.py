@@ -26,13 +26,13 @@ from pathlib import Path, PurePosixPath
 
 from django.utils import timezone
 
-from chengguan.core.office import docs as office
+from chengguan.core import office as office_package
 
 from .models import CriminalReferral
 from .services.base import cn_date, cn_datetime, legal_basis_text
 
 FORMAT = "chengguan.referral-package/1"
-FONTS_CONF = Path(office.__file__).with_name("fonts.conf")
+FONTS_CONF = Path(office_package.__file__).with_name("fonts.conf")
 
 
 def _sha256_file(field) -> str:
@@ -98,6 +98,8 @@ def package_data(referral: CriminalReferral) -> dict:
 
 def case_file_docx(data: dict) -> bytes:
     """The case file as a document: referral, case particulars, facts and the evidence list with hashes."""
+    from chengguan.core.office import docs as office  # python-docx on first use, not when the URLs load (RSS)
+
     c, r = data["case"], data["referral"]
     doc = office.new_document()
     office.heading(doc, "涉嫌犯罪案件移送材料")

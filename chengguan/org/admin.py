@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Department, LoginEvent, OfficerCertificate, Region, RoleAssignment, User
+from .services import forget_tokens
 
 
 @admin.register(Region)
@@ -51,6 +52,7 @@ class UserAdmin(BaseUserAdmin):
         for username in queryset.values_list("username", flat=True):
             clear_account(username)
         queryset.update(locked_until=None, failed_login_count=0)
+        forget_tokens()  # an update sends no signal: the token memo must not keep the lock
 
 
 @admin.register(ApiToken)

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from chengguan.core.office import docs as office
 from chengguan.enforcement.services.cases import body_for
 
 from .models import Application
@@ -17,6 +16,8 @@ def _date(d) -> str:
 
 
 def permit_docx(application: Application) -> bytes:
+    from chengguan.core.office import docs as office  # python-docx on first use, not when the URLs load (RSS)
+
     body = body_for(application.department)
     doc = office.new_document()
     office.heading(doc, body.name)

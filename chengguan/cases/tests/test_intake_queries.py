@@ -1,18 +1,21 @@
 """The live write path's cost is pinned: a report through the API takes a fixed, small number of queries (the
-matter type, unit grid and regions come from per-process memos), and the memos follow changes at once."""
+token with its user and roles, the matter type, unit grid and regions come from per-process memos), and the memos
+follow changes at once."""
 
 from django.db import connection
+from django.utils import timezone
 
 from chengguan.catalog.models import MatterType
-from chengguan.org.models import Region
+from chengguan.org import services as org_services
+from chengguan.org.models import ApiToken, Region, User
 
 from ..models import Case
 from .test_api import URL, body, post_json
 
-# token, roles, 2 grid-index token checks (a test's index is provisional: checked on every call; a server's at
-# most once a second), number (PostgreSQL: one statement; SQLite: update + check), case, event, 2 fact rows,
-# the duplicates, and the test's savepoint pair.
-QUERIES = {"postgresql": 12, "sqlite": 13}
+# 2 grid-index token checks (a test's index is provisional: checked on every call; a server's at most once a
+# second), number (PostgreSQL: one statement; SQLite: update + check), case, event, 2 fact rows, the duplicates,
+# and the test's savepoint pair. The API token, its user and their roles come from the token memo.
+QUERIES = {"postgresql": 10, "sqlite": 11}
 
 
 def test_a_report_through_the_api_takes_a_pinned_number_of_queries(
@@ -24,7 +27,7 @@ def test_a_report_through_the_api_takes_a_pinned_number_of_queries(
         response = post_json(client, URL, body(description="第二次"))
     assert response.status_code == 201, response.content
     sql = " ".join(q["sql"] for q in captured.captured_queries)
-    for table in ("catalog_mattertype", "org_region", "grids_unitgrid"):
+    for table in ("catalog_mattertype", "org_region", "grids_unitgrid", "org_apitoken", "org_roleassignment"):
         assert f'FROM "{table}"' not in sql, table  # read from the memos, not per request
     assert sql.count("INSERT INTO") == 4  # case, event, case fact, step fact: one row each
     data = response.json()
@@ -59,3 +62,45 @@ def test_the_number_skips_one_an_imported_case_holds(city, grids, frozen, api_cl
     held = report(city, MatterType.objects.get(code="06010"), number="KF2026-000002")  # a migrated case
     assert held.number == "KF2026-000002"
     assert post_json(client, URL, body(description="下一件")).json()["number"] == "KF2026-000003"
+
+
+def test_the_token_memo_reads_the_token_once_and_follows_a_revocation_here_at_once(
+    city, grids, frozen, api_client, django_assert_num_queries
+):
+    client = api_client(city["supervisor"])
+    assert post_json(client, URL, body()).status_code == 201  # warms every memo
+    org_services.forget_tokens()
+    # + the token and the roles: not memoised
+    with django_assert_num_queries(QUERIES[connection.vendor] + 2) as captured:
+        assert post_json(client, URL, body(description="第二次")).status_code == 201
+    assert 'FROM "org_apitoken"' in " ".join(q["sql"] for q in captured.captured_queries)
+    org_services.token_revoke(token=ApiToken.objects.get(user=city["supervisor"]))  # save(): the signal
+    assert post_json(client, URL, body(description="吊销后")).status_code == 401
+    assert Case.objects.count() == 2
+
+
+def test_a_lost_role_or_a_deactivated_account_is_refused_at_once(city, grids, frozen, api_client):
+    client = api_client(city["supervisor"])
+    assert post_json(client, URL, body()).status_code == 201
+    city["supervisor"].role_assignments.all().delete()
+    assert post_json(client, URL, body(description="无角色")).status_code == 403
+    other = api_client(city["operator"])
+    assert post_json(other, URL, body(source="hotline", reporter_phone="13912341234")).status_code == 201
+    user = User.objects.get(pk=city["operator"].pk)
+    user.is_active = False
+    user.save()
+    assert post_json(other, URL, body(source="hotline", description="停用后")).status_code == 401
+    assert Case.objects.count() == 2
+
+
+def test_a_revocation_by_another_process_is_seen_within_the_memo_seconds(
+    city, grids, frozen, api_client, monkeypatch
+):
+    client = api_client(city["supervisor"])
+    assert post_json(client, URL, body()).status_code == 201
+    ApiToken.objects.update(revoked_at=timezone.now())  # an update sends no signal: as from elsewhere
+    # the memo still holds it
+    assert post_json(client, URL, body(description="仍在记忆中")).status_code == 201
+    monkeypatch.setattr(org_services, "TOKEN_CACHE_SECONDS", -1)  # the memo's seconds have passed
+    assert post_json(client, URL, body(description="过期后")).status_code == 401
+    assert Case.objects.count() == 2

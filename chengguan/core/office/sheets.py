@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from chengguan.core.errors import DomainError
 
-from . import docs as office
 from .pdf import docx_to_pdf
 
 
@@ -28,6 +27,8 @@ class Sheet:
     filename: str = "sheet"
 
     def docx(self) -> bytes:
+        from . import docs as office  # python-docx (+ lxml) on first use, not when the URLs load (worker RSS)
+
         doc = office.new_document()
         office.heading(doc, self.body, size=16)
         office.heading(doc, self.title)

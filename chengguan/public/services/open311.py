@@ -1,6 +1,8 @@
 """Open311: API keys, submissions (`POST requests`) and placing address-only submissions on the map."""
 
+import copy
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -37,21 +39,45 @@ def open311_key_revoke(*, prefix: str, at: datetime | None = None) -> int:
     prefix = (prefix or "").removeprefix(KEY_PREFIX)
     if len(prefix) < 8:
         raise ValidationError("Give the key's 8-character prefix.", field="prefix")
-    return Open311Key.objects.filter(prefix=prefix[:8], revoked_at__isnull=True).update(
+    count = Open311Key.objects.filter(prefix=prefix[:8], revoked_at__isnull=True).update(
         revoked_at=at or timezone.now()
     )
+    forget_keys()
+    return count
+
+
+# Keys memoised per process like the API tokens (org/services.py): key hash → (when read, the key). A change in
+# this process clears the memo at once (`forget_keys`: a revocation here, a key's save or delete); other processes
+# see a revocation within KEY_CACHE_SECONDS. An unknown or revoked key is never memoised.
+KEY_CACHE_SECONDS = 5
+KEY_CACHE_SIZE = 1_000
+_keys: dict = {}
+
+
+def forget_keys(**kwargs) -> None:
+    _keys.clear()
 
 
 def open311_key_authenticate(raw: str, *, at: datetime | None = None) -> Open311Key | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    key = Open311Key.objects.filter(key_hash=Open311Key.hash_key(raw), revoked_at__isnull=True).first()
-    if key is not None:
-        at = at or timezone.now()
-        if key.last_used_at is None or at - key.last_used_at > timedelta(minutes=1):
-            Open311Key.objects.filter(pk=key.pk).update(last_used_at=at)
-    return key
+    key_hash = Open311Key.hash_key(raw)
+    tick = time.monotonic()
+    memo = _keys.get(key_hash)
+    if memo is None or tick - memo[0] > KEY_CACHE_SECONDS:
+        key = Open311Key.objects.filter(key_hash=key_hash, revoked_at__isnull=True).first()
+        if key is None:
+            return None
+        if len(_keys) >= KEY_CACHE_SIZE:
+            _keys.clear()
+        memo = _keys[key_hash] = (tick, key)
+    key = memo[1]
+    at = at or timezone.now()
+    if key.last_used_at is None or at - key.last_used_at > timedelta(minutes=1):
+        Open311Key.objects.filter(pk=key.pk).update(last_used_at=at)
+        key.last_used_at = at
+    return copy.copy(key)  # the request's own copy
 
 
 def reporter_name(first: str, last: str) -> str:

@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from chengguan import __version__
-from chengguan.cases.models import CaseEvent
+from chengguan.cases.models import CaseEvent, Source
 from chengguan.cases.workflow import FINAL_STATES, STATE_LABELS
 
 from .. import conf, presenters
@@ -105,9 +105,16 @@ def is_status_change(event: CaseEvent) -> bool:
     return event.from_state != event.to_state
 
 
+def _report_of_another_source(event: CaseEvent) -> bool:
+    """A new case that is not a hotline's has no work order when its report commits (only the hotline intake
+    creates one with its case, `Source.HOTLINE`): no statement to look for one on every Open311 or app intake."""
+    case = event.case if CaseEvent.case.is_cached(event) else None
+    return event.action == "report" and case is not None and case.source != Source.HOTLINE
+
+
 def enqueue_for_event(event: CaseEvent, *, at: datetime | None = None) -> list[WebhookDelivery]:
     """Queue the event for every active subscriber of the hotline the case came from (if any)."""
-    if not is_status_change(event):
+    if not is_status_change(event) or _report_of_another_source(event):
         return []
     work_order = HotlineWorkOrder.objects.select_related("system").filter(case_id=event.case_id).first()
     if work_order is None:

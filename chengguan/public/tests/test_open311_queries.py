@@ -1,5 +1,5 @@
-"""An Open311 POST (FixMyStreet-shaped) takes a pinned number of queries: key, rate counter (one UPDATE …
-RETURNING), the case's own writes and one submission INSERT; no matter or filing-condition read per request."""
+"""An Open311 POST (FixMyStreet-shaped) takes a pinned number of queries: rate counter (one UPDATE … RETURNING),
+the case's own writes and one submission INSERT; no key, matter or filing-condition read per request (memos)."""
 
 from django.db import connection
 
@@ -7,9 +7,9 @@ from chengguan.public.models import Open311Submission
 
 from .test_open311 import fms_post
 
-# key, rate counter, 2 grid-index token checks (provisional index in a test), number (1 on PostgreSQL, 2 on
-# SQLite), case, event, 2 fact rows, submission, and the test's savepoint pair.
-QUERIES = {"postgresql": 12, "sqlite": 13}
+# rate counter, 2 grid-index token checks (provisional index in a test), number (1 on PostgreSQL, 2 on SQLite),
+# case, event, 2 fact rows, submission, and the test's savepoint pair; the key comes from the key memo.
+QUERIES = {"postgresql": 11, "sqlite": 12}
 
 
 def test_an_open311_post_takes_a_pinned_number_of_queries(
@@ -21,7 +21,30 @@ def test_an_open311_post_takes_a_pinned_number_of_queries(
     assert response.status_code == 200, response.content
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert 'FROM "catalog_mattertype"' not in sql and 'FROM "catalog_filingcondition"' not in sql
+    assert 'FROM "public_open311key"' not in sql
     assert sql.count("INSERT INTO") == 5 and "UPDATE \"public_open311submission\"" not in sql
     number = response.json()[0]["service_request_id"]
     assert Open311Submission.objects.get(case__number=number).attributes["fixmystreet_id"] == "124"
 
+
+
+def test_the_key_memo_follows_a_revocation_here_at_once_and_elsewhere_within_its_seconds(
+    client, city, grids, frozen, open311_key, monkeypatch
+):
+    from django.utils import timezone
+
+    from chengguan.public.models import Open311Key
+    from chengguan.public.services import open311 as svc
+
+    assert fms_post(client, open311_key, fmt="json").status_code == 200
+    Open311Key.objects.update(revoked_at=timezone.now())  # an update sends no signal: as from another process
+    assert fms_post(client, open311_key, fmt="json").status_code == 200  # the memo still holds the key
+    monkeypatch.setattr(svc, "KEY_CACHE_SECONDS", -1)  # its seconds have passed
+    assert fms_post(client, open311_key, fmt="json").status_code in (401, 403)
+    monkeypatch.undo()
+    Open311Key.objects.update(revoked_at=None)
+    svc.forget_keys()
+    assert fms_post(client, open311_key, fmt="json").status_code == 200
+    svc.open311_key_revoke(prefix=Open311Key.objects.get().prefix)  # here: refused at once
+    assert fms_post(client, open311_key, fmt="json").status_code in (401, 403)
+    assert Open311Submission.objects.count() == 3
