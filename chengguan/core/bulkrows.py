@@ -54,7 +54,9 @@ def adapters(model, columns):
         elif kind == "JSONField":
             out.append(lambda v, f=f: None if v is None else ops.adapt_json_value(v, f.encoder))
         else:
-            out.append(lambda v, f=f: None if v is None else f.get_db_prep_value(v, connection, prepared=False))
+            out.append(
+                lambda v, f=f: None if v is None else f.get_db_prep_value(v, connection, prepared=False)
+            )
     return out
 
 
@@ -80,4 +82,6 @@ def insert_rows(model, columns, rows) -> None:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows
+            )

@@ -237,7 +237,8 @@ def _write_chunk(rows, checkpoint, last_line, plan, incoming, hook=None, *, fini
             for req in r.requests:
                 req.case_id = r.case.pk
                 requests.append(req)
-        CaseRequest.objects.bulk_create(requests, batch_size=1000)  # few; their keys go into the events' payloads
+        # few; their keys go into the events' payloads
+        CaseRequest.objects.bulk_create(requests, batch_size=1000)
         events, dispatched = [], []
         for r in rows:
             pk = r.case.pk
