@@ -256,7 +256,7 @@ def _write_chunk(rows, checkpoint, last_line, plan, incoming, hook=None, *, fini
             hook(rows)
         _bump_counters(c.number for c in cases)
         if cases:  # the rows in memory ride along, so a receiver derives from them without reading them back
-            histories = [(r.case, [dict(zip(EVENT_COLUMNS, e)) for e in r.events]) for r in rows]
+            histories = [(r.case, [dict(zip(EVENT_COLUMNS, e, strict=True)) for e in r.events]) for r in rows]
             cases_imported.send(sender=Case, case_ids=[c.pk for c in cases], histories=histories)
         checkpoint.last_line = last_line
         checkpoint.cases += len(cases)
