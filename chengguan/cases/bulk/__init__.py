@@ -7,10 +7,11 @@ Same input, same rules and same rows as the replaying import (`exchange.import_c
    moment on the file's timeline) or against the database. Default (`on_error="stop"`): the first bad line
    raises `ExchangeError` and nothing is written. `on_error="skip"`: bad lines (and merges into them) are left
    out whole and listed.
-2. **Write in chunks** of `chunk` cases, one transaction each: cases, requests, events and dispatch rows with
-   `bulk_create`, merge links, the number counters, the evaluation facts (`cases_imported` is sent inside the
-   chunk's transaction, so the facts commit with their rows) and the file's checkpoint row (file SHA-256, last
-   committed line).
+2. **Write in chunks** of `chunk` cases, one transaction each: cases, events and dispatch rows without a model
+   instance per row (`core.bulkrows`: COPY on PostgreSQL, executemany elsewhere), requests with `bulk_create`, merge
+   links, the number counters, the evaluation facts (`cases_imported` is sent inside the chunk's transaction with
+   the rows in memory, `histories=`, so the facts are derived without reading them back and commit with their
+   rows) and the file's checkpoint row (file SHA-256, last committed line).
 3. **Resume**: running the same file again (same SHA-256) validates it again and writes from the line after the
    checkpoint; a chunk is all or nothing, so a crash (kill -9) loses no line and writes none twice.
 
