@@ -29,6 +29,7 @@ from .exchange_marks import case_flags, check_marks, event_marks, restore_event_
 from .models import Case, CaseCounter, CaseEvent, Source
 from .notify import silenced
 from .services import case_act, case_report
+from .services.intake import SOURCES
 from .signals import cases_imported
 
 DEFAULT_REPORTER_ROLE = {
@@ -184,7 +185,7 @@ def parse_line(no: int, text: str) -> Line:
     missing = [k for k in REQUIRED if data.get(k) in (None, "")]
     if missing:
         raise ExchangeError(no, f"missing {', '.join(missing)}")
-    if data["source"] not in Source.values:
+    if not isinstance(data["source"], str) or data["source"] not in SOURCES:
         raise ExchangeError(no, f"unknown source {data['source']!r}")
     try:
         float(data["lng"]), float(data["lat"])

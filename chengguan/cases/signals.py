@@ -17,7 +17,9 @@ signals that must hear of the sweeper's events also subscribes to these and work
 
 `cases_imported` is sent once after a replayed history commits (`chengguan cases import`, the demo loader),
 with `case_ids=` the cases it created. The bulk import (`chengguan.cases.bulk`) sends it once per chunk INSIDE the
-chunk's transaction, so rows derived by receivers commit (or roll back, or resume) with the chunk. Replayed events do NOT send the two signals above one by one: history is
+chunk's transaction, so rows derived by receivers commit (or roll back, or resume) with the chunk, and adds
+`histories=[(case, events)]`: the saved case rows in memory and their history rows as dicts of `CaseEvent` field
+names in insertion (primary-key) order, so a receiver derives from them without reading them back. Replayed events do NOT send the two signals above one by one: history is
 not news (no webhooks or notices for 2019), and a subscriber that derives facts from a case's events should
 rebuild them once per case from this signal instead.
 """

@@ -86,10 +86,13 @@ def compute_deadline(
     return add_working_time(start, amount, unit)
 
 
+AREA_CLASSES = frozenset(AreaClass.values)  # `Choices.values` builds a list on every read
+
+
 def area_class_for(unit_grid) -> str:
     """The area class of a unit grid: its management level when that is A, B or C, else B."""
     level = ((unit_grid.management_level if unit_grid is not None else "") or "").strip().upper()
-    return level if level in AreaClass.values else DEFAULT_AREA_CLASS
+    return level if level in AREA_CLASSES else DEFAULT_AREA_CLASS
 
 
 def suggest_department(*, matter: MatterType, unit_grid=None, region=None, component=None):

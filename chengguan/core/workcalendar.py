@@ -183,14 +183,17 @@ def _calendar() -> _Calendar:
     return cal
 
 
-def _local(dt: datetime) -> datetime:
+def _local(dt: datetime, tz=None) -> datetime:
+    """`dt` in `tz` (default: the current time zone; a caller converting several times looks it up once — the
+    look-up is a context-local read, which the bulk import would otherwise pay hundreds of thousands of times)."""
     if timezone.is_naive(dt):
         raise ValueError("working-time arithmetic needs timezone-aware datetimes")
-    return timezone.localtime(dt)
+    return dt.astimezone(tz or timezone.get_current_timezone())
 
 
-def _at(day: date, seconds: float) -> datetime:
-    midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+def _at(day: date, seconds: float, tz=None) -> datetime:
+    """`seconds` after local midnight of `day` in `tz` (the zone of the local time being worked on)."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=tz or timezone.get_current_timezone())
     return midnight + timedelta(seconds=seconds)
 
 
@@ -258,7 +261,7 @@ def _add_seconds(cal: _Calendar, start: datetime, seconds: float) -> datetime:
                 continue
             begin = max(s, t)
             if remaining <= e - begin:
-                return _at(day, begin + remaining)
+                return _at(day, begin + remaining, start.tzinfo)
             remaining -= e - begin
         day, t = day + timedelta(days=1), 0
     raise ValidationError(_("No working time found within %(days)s days.") % {"days": MAX_SEARCH_DAYS})
@@ -299,11 +302,11 @@ def _add_working_days(cal: _Calendar, start: datetime, amount: float) -> datetim
         if t <= periods[0][0]:
             for _i in range(whole - 1):
                 day = _next_workday(cal, day)
-            result = _at(day, cal.periods(day)[-1][1])
+            result = _at(day, cal.periods(day)[-1][1], start.tzinfo)
         else:
             for _i in range(whole):
                 day = _next_workday(cal, day)
-            result = _at(day, _clamp(cal.periods(day), t))
+            result = _at(day, _clamp(cal.periods(day), t), start.tzinfo)
     if fraction:
         result = _add_seconds(cal, result, fraction * cal.standard_day)
     return result
@@ -316,9 +319,9 @@ def add_working_time(start: datetime, amount: int | float, unit: str = "minutes"
         raise ValidationError(_("A time limit cannot be negative."), field="amount")
     local = _local(start)
     if unit == "natural_days":
-        return timezone.localtime(start + timedelta(days=amount))
+        return (start + timedelta(days=amount)).astimezone(local.tzinfo)
     if unit == "natural_hours":
-        return timezone.localtime(start + timedelta(hours=amount))
+        return (start + timedelta(hours=amount)).astimezone(local.tzinfo)
     if not amount:
         return local
     cal = _calendar()
@@ -347,7 +350,8 @@ def _working_seconds(cal: _Calendar, a: datetime, b: datetime) -> float:
 
 def working_time_between(a: datetime, b: datetime) -> int:
     """Working minutes from `a` to `b` (whole minutes, 0 if b <= a)."""
-    return int(_working_seconds(_calendar(), _local(a), _local(b)) // 60)
+    tz = timezone.get_current_timezone()
+    return int(_working_seconds(_calendar(), _local(a, tz), _local(b, tz)) // 60)
 
 
 def traffic_light(started_at: datetime, deadline: datetime, now: datetime, unit: str = "minutes") -> str:

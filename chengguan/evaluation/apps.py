@@ -10,7 +10,8 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from chengguan.cases import signals
 
-        from .facts import on_cases_imported, on_events_written
+        from .bulkfacts import on_cases_imported
+        from .facts import on_events_written
         from .facts_sweep import on_sweep_events_written
 
         # inside the case transaction: the facts commit or roll back with the event

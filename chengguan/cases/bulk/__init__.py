@@ -7,10 +7,11 @@ Same input, same rules and same rows as the replaying import (`exchange.import_c
    moment on the file's timeline) or against the database. Default (`on_error="stop"`): the first bad line
    raises `ExchangeError` and nothing is written. `on_error="skip"`: bad lines (and merges into them) are left
    out whole and listed.
-2. **Write in chunks** of `chunk` cases, one transaction each: cases, requests, events and dispatch rows with
-   `bulk_create`, merge links, the number counters, the evaluation facts (`cases_imported` is sent inside the
-   chunk's transaction, so the facts commit with their rows) and the file's checkpoint row (file SHA-256, last
-   committed line).
+2. **Write in chunks** of `chunk` cases, one transaction each: cases, events and dispatch rows without a model
+   instance per row (`core.bulkrows`: COPY on PostgreSQL, executemany elsewhere), requests with `bulk_create`, merge
+   links, the number counters, the evaluation facts (`cases_imported` is sent inside the chunk's transaction with
+   the rows in memory, `histories=`, so the facts are derived without reading them back and commit with their
+   rows) and the file's checkpoint row (file SHA-256, last committed line).
 3. **Resume**: running the same file again (same SHA-256) validates it again and writes from the line after the
    checkpoint; a chunk is all or nothing, so a crash (kill -9) loses no line and writes none twice.
 
@@ -27,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chengguan.core.bulkrows import insert_rows
 from chengguan.core.errors import DomainError, ValidationError
 
 from ..exchange import ExchangeError, _bump_counters, parse_line
@@ -34,7 +36,7 @@ from ..models import Case, CaseDepartment, CaseEvent, CaseRequest, ImportCheckpo
 from ..signals import cases_imported
 from .simulate import EVENT_COLUMNS, FINAL_ACTIONS, World, simulate
 
-TIME_COLUMNS = {"at", "step_started_at", "deadline", "ended_step_started_at", "ended_step_deadline"}
+DISPATCH_COLUMNS = ("case_id", "department_id", "first_dispatched_at")
 
 DEFAULT_CHUNK = 5000
 
@@ -230,33 +232,33 @@ def _write_chunk(rows, checkpoint, last_line, plan, incoming, hook=None, *, fini
     """One transaction: the chunk's rows, merge links, counters, facts and the checkpoint. Returns events."""
     with transaction.atomic():
         cases = [r.case for r in rows]
-        Case.objects.bulk_create(cases, batch_size=1000)
+        insert_cases(cases)
         requests = []
         for r in rows:
             for req in r.requests:
                 req.case_id = r.case.pk
                 requests.append(req)
+        # few; their keys go into the events' payloads
         CaseRequest.objects.bulk_create(requests, batch_size=1000)
         events, dispatched = [], []
         for r in rows:
+            pk = r.case.pk
             for e in r.events:
-                e[0] = r.case.pk
+                e[0] = pk
                 payload = e[-1]
                 if isinstance(payload.get("request_id"), CaseRequest):
                     payload["request_id"] = payload["request_id"].pk
                 events.append(e)
-            dispatched.extend(
-                CaseDepartment(case_id=r.case.pk, department_id=d, first_dispatched_at=at)
-                for d, at in r.dispatched.items()
-            )
-        insert_events(events)
-        CaseDepartment.objects.bulk_create(dispatched, batch_size=1000)
+            dispatched.extend((pk, d, at) for d, at in r.dispatched.items())
+        insert_rows(CaseEvent, EVENT_COLUMNS, events)
+        insert_rows(CaseDepartment, DISPATCH_COLUMNS, dispatched)
         _link_merges(rows, incoming)
         if hook is not None and rows:
             hook(rows)
         _bump_counters(c.number for c in cases)
-        if cases:
-            cases_imported.send(sender=Case, case_ids=[c.pk for c in cases])
+        if cases:  # the rows in memory ride along, so a receiver derives from them without reading them back
+            histories = [(r.case, [dict(zip(EVENT_COLUMNS, e, strict=True)) for e in r.events]) for r in rows]
+            cases_imported.send(sender=Case, case_ids=[c.pk for c in cases], histories=histories)
         checkpoint.last_line = last_line
         checkpoint.cases += len(cases)
         checkpoint.events += len(events) - len(cases)
@@ -268,32 +270,21 @@ def _write_chunk(rows, checkpoint, last_line, plan, incoming, hook=None, *, fini
     return len(events) - len(cases)
 
 
-def insert_events(events) -> None:
-    """History rows (lists of EVENT_COLUMNS) without a model instance per row: `COPY` on PostgreSQL, one prepared
-    INSERT run for many rows elsewhere. Times and payloads are adapted the way the ORM adapts them."""
-    if not events:
+def insert_cases(cases) -> None:
+    """Case rows without the ORM's per-field preparation (`COPY` on PostgreSQL, one prepared INSERT elsewhere); the
+    keys the database gave them are read back by number (unique) and set on the instances."""
+    if not cases:
         return
-    ops = connection.ops
-    table = ops.quote_name(CaseEvent._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"
-    times = [i for i, c in enumerate(EVENT_COLUMNS) if c in TIME_COLUMNS]
-    adapt_time, adapt_json = ops.adapt_datetimefield_value, ops.adapt_json_value
-    rows = []
-    for e in events:
-        row = list(e)
-        for i in times:
-            if row[i] is not None:
-                row[i] = adapt_time(row[i])
-        row[-1] = adapt_json(row[-1], None)
-        rows.append(row)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: one stream for the chunk's history rows
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(sql, rows)
+    columns = [f.attname for f in Case._meta.concrete_fields if not f.primary_key]
+    insert_rows(Case, columns, [[getattr(c, name) for name in columns] for c in cases])
+    by_number = {c.number: c for c in cases}
+    numbers = list(by_number)
+    for start in range(0, len(numbers), 2000):
+        found = Case.objects.filter(number__in=numbers[start : start + 2000]).values_list("number", "pk")
+        for number, pk in found:
+            case = by_number[number]
+            case.pk = pk
+            case._state.adding, case._state.db = False, connection.alias
 
 
 def _link_merges(rows, incoming) -> None:

@@ -26,7 +26,7 @@ from ..exchange import DEFAULT_REPORTER_ROLE, ExchangeError, Line
 from ..exchange_marks import line_flags
 from ..models import Case
 from ..provisional import mark_provisional
-from ..services.engine import illegal, start_step, time_limit
+from ..services.engine import escalation_point, illegal, start_step, time_limit
 from ..services.intake import _check_backdating, _check_inputs
 from .actions import APPLY
 
@@ -213,7 +213,10 @@ def _event(case, *, action, actor, role, at, from_state, ended, reason="", paylo
 
 def _start_step(case, at, world) -> None:
     if not world.validate_only:
-        return start_step(case, at)
+        # only the last step's escalation point is kept (the column; no history row carries it): `_escalate`
+        start_step(case, at, escalate=False)
+        case._escalation = (at, case.deadline, case.limit_unit) if case.step else None
+        return
     step = workflow.STATE_STEP.get(case.state, "") if case.is_open else ""
     case.step = step
     if step:
@@ -240,10 +243,19 @@ def simulate(line: Line, world: World, merge_check=None) -> Replayed:
             raise ExchangeError(
                 line.no, exc.message, event=index, cause=exc.code, source_field=exc.field or ""
             ) from exc
+    _escalate(case)
     for name, value in line_flags(line.data).items():  # the sweeper's flags, as the line states them
         setattr(case, name, value)
     mark_provisional(Case, case)
     return out
+
+
+def _escalate(case) -> None:
+    """The escalation point of the step the history ends in, as `start_step` computed it when the step began
+    (unless an extension set it since)."""
+    pending = getattr(case, "_escalation", None)
+    if pending is not None and case.escalate_at is None:
+        case.escalate_at = escalation_point(*pending)
 
 
 def _act(out: Replayed, ev: dict, at: datetime, index: int, world: World, merge_check) -> None:

@@ -85,8 +85,9 @@ def lock_case(case: Case) -> Case:
     return Case.objects.select_for_update(of=("self",)).select_related("community").get(pk=case.pk)
 
 
-def start_step(case: Case, at: datetime) -> None:
-    """Start the step of the case's (new) state: its time limit, deadline and escalation point."""
+def start_step(case: Case, at: datetime, *, escalate: bool = True) -> None:
+    """Start the step of the case's (new) state: its time limit, deadline and escalation point (`escalate=False`
+    leaves that None: a replay that computes it for the last step only)."""
     step = workflow.STATE_STEP.get(case.state, "") if case.is_open else ""
     case.step = step
     case.overdue_notified = False
@@ -99,7 +100,7 @@ def start_step(case: Case, at: datetime) -> None:
     case.step_started_at = at
     case.limit_amount, case.limit_unit = amount, unit
     case.deadline = add_working_time(at, amount, unit)
-    case.escalate_at = escalation_point(at, case.deadline, unit)
+    case.escalate_at = escalation_point(at, case.deadline, unit) if escalate else None
 
 
 def escalation_point(start: datetime, deadline: datetime, unit: str) -> datetime:

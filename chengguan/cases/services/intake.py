@@ -126,8 +126,12 @@ def _reporter_role(actor, source: str) -> str:
     )
 
 
+# `Choices.values` builds a list on every read; the bulk import checks these once per line
+SOURCES, SEVERITIES = frozenset(Source.values), frozenset(Severity.values)
+
+
 def _check_inputs(*, source, matter, description, severity, component, reporter_phone, reported_at, at):
-    if source not in Source.values:
+    if not isinstance(source, str) or source not in SOURCES:
         raise ValidationError(
             _("Unknown source %(source)r; use one of %(value)s.")
             % {"source": source, "value": ", ".join(Source.values)},
@@ -142,7 +146,7 @@ def _check_inputs(*, source, matter, description, severity, component, reporter_
             _("The description is longer than %(limit)s characters.") % {"limit": DESCRIPTION_MAX_LENGTH},
             field="description",
         )
-    if severity is not None and severity not in Severity.values:
+    if severity is not None and (not isinstance(severity, str) or severity not in SEVERITIES):
         raise ValidationError(_("Unknown severity %(severity)r.") % {"severity": severity}, field="severity")
     if reporter_phone and not PHONE_RE.match(reporter_phone):
         raise ValidationError(_("The phone number is not valid."), field="reporter_phone")
