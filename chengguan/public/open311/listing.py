@@ -1,8 +1,8 @@
 """Service requests for GET requests (and requests/<id>): the needed columns only, serialised without models.
 
 The main query reads one row of columns per case (`values()`: no model instances, no related model
-instances); the after-photos of the page come in one more query (case id and photo id) and, with
-`extensions=true`, its public events in one more. The answer is then built item by item as plain dicts and
+instances) with the id of its latest after-photo; with `extensions=true` (every after-photo, the public
+events) the page's photos and events come in one more query each. The answer is then built item by item as plain dicts and
 streamed in chunks (`render.stream`), the same fields, values and bytes as the model-based serialiser this
 replaced (public/tests/test_open311_listing.py compares both on every kind of request).
 """
@@ -27,12 +27,19 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def case_rows(public_sources: list[str]):
-    """Public cases as rows of `COLUMNS`, with `updated_at` (the latest event's time) to filter on."""
+def case_rows(public_sources: list[str], *, extensions: bool = False):
+    """Public cases as rows of `COLUMNS`, with `updated_at` (the latest event's time) to filter on; without
+    extensions (which list every after-photo) the latest after-photo's id too, so the page is one query."""
     latest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
-    return (
-        Case.objects.filter(source__in=public_sources).annotate(updated_at=Subquery(latest)).values(*COLUMNS)
+    qs = Case.objects.filter(source__in=public_sources).annotate(updated_at=Subquery(latest))
+    if extensions:
+        return qs.values(*COLUMNS)
+    photo = (
+        Attachment.objects.filter(case=OuterRef("pk"), kind="after")
+        .order_by("-uploaded_at", "-pk")
+        .values("pk")
     )
+    return qs.annotate(last_photo=Subquery(photo[:1])).values(*COLUMNS, "last_photo")
 
 
 @functools.lru_cache(maxsize=4096)  # ~1 MB; a client polling pages asks for the same cases again
@@ -97,7 +104,7 @@ class Serialiser:
     def __init__(self, rows: list[dict], *, absolute, extensions: bool = False):
         ids = [row["pk"] for row in rows]
         self.rows, self.absolute, self.extensions = rows, absolute, extensions
-        self.photos = _photos(ids) if ids else {}
+        self.photos = _photos(ids) if ids and extensions else {}
         self.events = _events(ids) if ids and extensions else {}
         self.tz = timezone.get_current_timezone()
         self.language = translation.get_language()  # a streamed answer is built after the view returned
@@ -133,9 +140,12 @@ class Serialiser:
     def item(self, row) -> dict:
         lat, lng = _wgs84(row["lng"], row["lat"])
         is_open, closed_at = row["is_open"], row["closed_at"]
-        photos = self.photos.get(row["pk"], ())
-        events = self.events.get(row["pk"], []) if self.extensions else None
-        media_url = row["open311_submission__media_url"] or (self.photo(photos[-1]) if photos else None)
+        if self.extensions:
+            photos, events = self.photos.get(row["pk"], ()), self.events.get(row["pk"], [])
+            last_photo = photos[-1] if photos else None
+        else:
+            photos, events, last_photo = (), None, row["last_photo"]
+        media_url = row["open311_submission__media_url"] or (self.photo(last_photo) if last_photo else None)
         data = {
             "service_request_id": row["number"],
             "status": "open" if is_open else "closed",

@@ -68,7 +68,7 @@ def search(params, *, now, page_size: int, page_size_max: int) -> tuple[list, di
             code="too_many_ids",
         )
     page, size = _page(params, default=page_size_max if ids else page_size, maximum=page_size_max)
-    qs = case_rows(public_sources())
+    qs = case_rows(public_sources(), extensions=extensions)
     window = {}
     if ids:
         qs = qs.filter(number__in=ids)
@@ -116,8 +116,8 @@ def _filter(qs, params, *, now):
     return qs, window
 
 
-def one(number: str) -> dict:
-    row = case_rows(public_sources()).filter(number=number).first()
+def one(number: str, *, extensions: bool = False) -> dict:
+    row = case_rows(public_sources(), extensions=extensions).filter(number=number).first()
     if row is None:
         raise Open311Error(404, f"service_request_id {number} not found", code="request_not_found")
     return row

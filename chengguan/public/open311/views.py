@@ -176,7 +176,7 @@ def _with_next(request, response, following: dict | None):
 @open311_view()
 def service_request(request, fmt, number):
     extensions = (request.GET.get("extensions") or "").lower() == "true"
-    row = requests.one(number)
+    row = requests.one(number, extensions=extensions)
     items = Serialiser([row], absolute=request.build_absolute_uri, extensions=extensions)
     return stream(fmt, "service_requests", items, streaming=False)
 

@@ -130,3 +130,16 @@ def test_the_xml_writer_writes_what_elementtree_wrote():
         assert render.to_xml(root, value[0]) == reference.to_xml(root, value[0])
         assert b"".join(render.chunks("xml", root, value)) == reference.to_xml(root, value).encode()
         assert b"".join(render.chunks("json", root, value)) == json.dumps(value, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("extensions, queries", [(False, 1), (True, 3)])
+def test_a_page_is_one_query_and_two_more_with_extensions(
+    client, every_kind, extensions, queries, django_assert_num_queries
+):
+    params = {"extensions": "true"} if extensions else {}
+    with django_assert_num_queries(queries) as captured:
+        response = client.get(BASE + "requests.json", params)
+    assert len(response.json()) == 7  # every kind, with its photo (positive control: the photo is there)
+    assert any(d["media_url"] and "/p/photos/" in d["media_url"] for d in response.json())
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert ('"cases_attachment"' in sql) and (sql.count('FROM "cases_caseevent"') == (2 if extensions else 1))
