@@ -19,6 +19,11 @@ all of them alike:
 
 Prints per endpoint the median req/s over the rounds, p50/p99 latency over all requests, the ratio to /healthz
 and to the floor, and each web worker's RSS after the warm-up and at the end.
+
+Against the peer (6aika/issue-reporting, set up and started outside the project as docs/performance.md
+"Against the peer" describes): `--peer-url http://127.0.0.1:PORT` adds its GET requests.json (100 items) and
+POST requests.json to the same rounds, interleaved with ours, and prints our rate over the peer's for both.
+`CHENGGUAN_BENCH_DB` names the throw-away database (default `bench_http`).
 """
 
 import argparse
@@ -136,14 +141,14 @@ def worker_rss(master_pid: int) -> list[float]:
     return sorted(found)
 
 
-def drive(port, seconds, clients, make_request):
+def drive(port, seconds, clients, make_request, host="127.0.0.1"):
     """`clients` closed-loop threads for `seconds`; returns (req/s, errors, latencies in ms)."""
     stop = time.monotonic() + seconds
     latencies, errors, lock = [], [0], threading.Lock()
 
     def client(i):
         rng = random.Random(i * 7919 + int(time.monotonic() * 1000))
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection(host, port, timeout=30)
         mine, bad = [], 0
         while time.monotonic() < stop:
             method, path, body, headers = make_request(rng)
@@ -157,7 +162,7 @@ def drive(port, seconds, clients, make_request):
                     conn.close()
             except (OSError, http.client.HTTPException):
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn = http.client.HTTPConnection(host, port, timeout=30)
                 ok = False
             mine.append((time.perf_counter() - t) * 1000)
             bad += not ok
@@ -212,6 +217,28 @@ def endpoints(bearer: str, key: str) -> dict:
     }
 
 
+PEER_GET = "peer GET requests.json 100"
+PEER_POST = "peer POST requests.json"
+
+
+def peer_endpoints(prefix: str) -> dict:
+    """The peer's GeoReport v2 calls shaped like ours (bench/peer_seed.py made service 06010, 1,000 requests)."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def get(rng):
+        return "GET", f"{prefix}/requests.json?page_size=100", None, {}
+
+    def post(rng):
+        body = {
+            "service_code": "06010", "lat": f"{rng.uniform(34.8020, 34.8180):.6f}",
+            "long": f"{rng.uniform(114.2960, 114.3130):.6f}", "description": "bench: 路边垃圾",
+            "phone": "13912341234", "first_name": "三", "last_name": "张",
+        }  # fmt: skip
+        return "POST", f"{prefix}/requests.json", urllib.parse.urlencode(body).encode(), form
+
+    return {PEER_GET: get, PEER_POST: post}
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
@@ -224,7 +251,10 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed-cases", type=int, default=1000)
+    parser.add_argument("--peer-url", help="a running, seeded 6aika/issue-reporting: http://127.0.0.1:PORT")
+    parser.add_argument("--peer-prefix", default="/api/georeport/v2", help="the peer's GeoReport v2 root")
     args = parser.parse_args()
+    peer = urllib.parse.urlsplit(args.peer_url) if args.peer_url else None
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
@@ -234,8 +264,12 @@ def main():
             proc, port = start_server(connection.settings_dict["NAME"], args.workers, var_dir)
             try:
                 plan = endpoints(bearer, key)
-                for make in plan.values():  # warm-up: every worker imports everything, builds its index
-                    _rate, errors, _lat = drive(port, 2, args.clients, make)
+                target = dict.fromkeys(plan, ("127.0.0.1", port))
+                if peer:
+                    plan.update(peer_endpoints(args.peer_prefix.rstrip("/")))
+                    target[PEER_GET] = target[PEER_POST] = (peer.hostname, peer.port or 80)
+                for name, make in plan.items():  # warm-up: every worker imports everything, builds its index
+                    _rate, errors, _lat = drive(target[name][1], 2, args.clients, make, host=target[name][0])
                     if errors:
                         sys.exit(f"warm-up failed: {errors} errors")
                 rss_warm = worker_rss(proc.pid)
@@ -244,7 +278,8 @@ def main():
                 errs = dict.fromkeys(plan, 0)
                 for _round in range(args.rounds):
                     for name, make in plan.items():
-                        rate, errors, latencies = drive(port, args.seconds, args.clients, make)
+                        host, at = target[name]
+                        rate, errors, latencies = drive(at, args.seconds, args.clients, make, host=host)
                         rates[name].append(rate)
                         lats[name].extend(latencies)
                         errs[name] += errors
@@ -267,6 +302,12 @@ def main():
         each = "/".join(f"{r:.0f}" for r in rates[name])
         print(f"  {name:32} {med:14.1f} {each:>22} {pct(lats[name], 0.5):8.1f} {pct(lats[name], 0.99):8.1f} "
               f"{med / health:9.2f} {med / floor:7.2f} {errs[name]}")  # fmt: skip
+    if peer:
+        ours_get = statistics.median(rates["GET open311 requests.json 100"])
+        ours_post = statistics.median(rates["POST open311 requests.json"])
+        peer_get, peer_post = statistics.median(rates[PEER_GET]), statistics.median(rates[PEER_POST])
+        print(f"  against the peer (same rounds): GET requests.json 100 {ours_get / peer_get:.2f}×, "
+              f"POST requests.json {ours_post / peer_post:.2f}×")  # fmt: skip
     print(f"  RSS per web worker after warm-up: {', '.join(f'{r:.1f}' for r in rss_warm)} MB; "
           f"at the end: {', '.join(f'{r:.1f}' for r in rss_end)} MB")  # fmt: skip
 

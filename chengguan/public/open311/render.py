@@ -7,9 +7,9 @@ child elements, `None` an empty element, booleans `true`/`false`.
 
 import json
 import re
-from xml.etree import ElementTree as ET
+from collections.abc import Iterable, Iterator
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -38,28 +38,95 @@ def _text(value) -> str:
     return _XML_INVALID.sub("", str(value))
 
 
-def _fill(element: ET.Element, value) -> None:
+def _escape(text: str) -> str:
+    """What ElementTree escapes in element text: &, < and >."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _fill(parts: list, tag: str, value) -> None:
+    """Append the XML of `value` as element `tag`, written as ElementTree writes it (`<tag />` when empty)."""
     if isinstance(value, dict):
+        if not value:
+            parts.append(f"<{tag} />")
+            return
+        parts.append(f"<{tag}>")
         for key, item in value.items():
-            _fill(ET.SubElement(element, key), item)
+            _fill(parts, key, item)
+        parts.append(f"</{tag}>")
     elif isinstance(value, list | tuple):
-        tag = ITEM_TAGS.get(element.tag, "item")
+        if not value:
+            parts.append(f"<{tag} />")
+            return
+        parts.append(f"<{tag}>")
+        item_tag = ITEM_TAGS.get(tag, "item")
         for item in value:
-            _fill(ET.SubElement(element, tag), item)
+            _fill(parts, item_tag, item)
+        parts.append(f"</{tag}>")
     else:
-        element.text = _text(value)
+        text = _text(value)
+        parts.append(f"<{tag}>{_escape(text)}</{tag}>" if text else f"<{tag} />")
+
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def to_xml(root: str, value) -> str:
-    element = ET.Element(root)
-    _fill(element, value)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(element, encoding="unicode")
+    parts = [XML_DECLARATION]
+    _fill(parts, root, value)
+    return "".join(parts)
 
 
 def respond(fmt: str, root: str, value, *, status: int = 200) -> HttpResponse:
     """`root` names the XML document element (`services`, `service_requests`, `discovery`, ...)."""
     body = json.dumps(value, ensure_ascii=False) if fmt == "json" else to_xml(root, value)
     response = HttpResponse(body.encode("utf-8"), status=status, content_type=FORMATS.get(fmt, XML_TYPE))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+CHUNK_ITEMS = 50  # items per streamed chunk
+
+
+def chunks(fmt: str, root: str, items: Iterable[dict]) -> Iterator[bytes]:
+    """The bytes of `respond(fmt, root, list(items))`, a chunk per `CHUNK_ITEMS` items."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    item_tag = ITEM_TAGS.get(root, "item")
+    parts: list[str] = []
+    count = 0
+    for item in items:
+        if not count:
+            parts.append("[" if fmt == "json" else f"{XML_DECLARATION}<{root}>")
+        elif fmt == "json":
+            parts.append(", ")
+        if fmt == "json":
+            parts.append(encode(item))
+        else:
+            _fill(parts, item_tag, item)
+        count += 1
+        if count % CHUNK_ITEMS == 0:
+            yield "".join(parts).encode("utf-8")
+            parts = []
+    if not count:
+        parts.append("[]" if fmt == "json" else f"{XML_DECLARATION}<{root} />")
+    else:
+        parts.append("]" if fmt == "json" else f"</{root}>")
+    yield "".join(parts).encode("utf-8")
+
+
+def stream(fmt: str, root: str, items: Iterable[dict], *, streaming: bool) -> HttpResponse:
+    """A list answer built item by item: streamed (no Content-Length, chunked) when `streaming`, else joined."""
+    body = chunks(fmt, root, items)
+    content_type = FORMATS.get(fmt, XML_TYPE)
+    if streaming:
+        response = StreamingHttpResponse(body, content_type=content_type)
+    else:
+        response = HttpResponse(b"".join(body), content_type=content_type)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

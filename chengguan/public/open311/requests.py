@@ -2,14 +2,14 @@
 
 from datetime import timedelta
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 
-from chengguan.cases.models import Attachment, Case, CaseEvent, Source
+from chengguan.cases.models import Attachment, CaseEvent, Source
 from chengguan.cases.workflow import FINAL_STATES
-from chengguan.core.coords import gcj02_to_wgs84
 
 from .. import presenters
 from .catalog import _datetime
+from .listing import case_rows
 from .render import Open311Error
 
 MAX_SPAN = timedelta(days=90)
@@ -20,76 +20,6 @@ def public_sources() -> list[str]:
     from django.conf import settings
 
     return list(getattr(settings, "OPEN311_PUBLIC_SOURCES", Source.values))
-
-
-def base_queryset(*, extensions: bool = False):
-    latest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
-    qs = (
-        Case.objects.filter(source__in=public_sources())
-        .select_related("matter", "current_department", "merged_into", "open311_submission")
-        .annotate(updated_at=Subquery(latest))
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")))
-    )
-    if extensions:
-        qs = qs.prefetch_related(
-            Prefetch("events", queryset=CaseEvent.objects.select_related("department").order_by("at", "pk"))
-        )
-    return qs
-
-
-def _media_url(case, absolute) -> str | None:
-    submission = getattr(case, "open311_submission", None)
-    if submission is not None and submission.media_url:
-        return submission.media_url
-    photos = presenters.after_photos(case)
-    return absolute(presenters.photo_url(photos[-1])) if photos else None
-
-
-def request_dict(case, *, absolute, extensions: bool = False) -> dict:
-    """`absolute(path)` turns a media path into a full URL (request.build_absolute_uri)."""
-    lng, lat = gcj02_to_wgs84(case.lng, case.lat)
-    updated = getattr(case, "updated_at", None) or case.reported_at
-    data = {
-        "service_request_id": case.number,
-        "status": presenters.status_of(case),
-        "status_notes": presenters.status_note(case) if extensions else presenters.state_label(case),
-        "service_name": case.matter.name,
-        "service_code": case.matter.code,
-        "description": presenters.scrub_text(case.description)[:4000] or None,
-        "agency_responsible": case.current_department.name if case.current_department_id else None,
-        "service_notice": None,
-        "requested_datetime": presenters.iso(case.reported_at),
-        "updated_datetime": presenters.iso(
-            case.closed_at if case.closed_at and not case.is_open else updated
-        ),
-        "expected_datetime": presenters.iso(case.deadline)
-        if case.is_open and case.step == "handle"
-        else None,
-        "address": case.address or None,
-        "address_id": None,
-        "zipcode": None,
-        "lat": round(lat, 6),
-        "long": round(lng, 6),
-        "media_url": _media_url(case, absolute),
-    }
-    if extensions:
-        data["extended_attributes"] = {
-            "detailed_status": case.state,
-            "detailed_status_label": presenters.state_label(case),
-            "channel": case.source,
-            "duplicate_of": case.merged_into.number if case.merged_into_id else None,
-            "photos": [absolute(presenters.photo_url(a)) for a in presenters.after_photos(case)],
-        }
-        data["notes"] = [
-            {
-                "datetime": presenters.iso(e.at),
-                "type": presenters.NOTE_TYPES.get(e.action, "activity"),
-                "summary": e.action,
-                "description": presenters.event_text(e),
-            }
-            for e in presenters.public_events(case)
-        ]
-    return data
 
 
 def _csv(value: str | None) -> list[str]:
@@ -125,7 +55,7 @@ def search(params, *, now, page_size: int, page_size_max: int) -> tuple[list, di
     """GET requests: `service_request_id` (overrides the rest), `service_code`, `start_date`, `end_date`,
     `status`, plus the `updated_after`/`updated_before`, `page`/`page_size` and `extensions` extensions.
 
-    Returns (cases, paging): paging["next"] holds the parameters of the next page when more remain (the
+    Returns (rows of listing.COLUMNS, paging): paging["next"] holds the parameters of the next page when more remain (the
     window's `start_date`/`end_date` pinned, so that new cases do not shift later pages), else None. A
     `service_request_id` list longer than `page_size_max` is refused, never cut; with such a list the
     default page size is the maximum, so every listed id fits in one answer."""
@@ -138,7 +68,7 @@ def search(params, *, now, page_size: int, page_size_max: int) -> tuple[list, di
             code="too_many_ids",
         )
     page, size = _page(params, default=page_size_max if ids else page_size, maximum=page_size_max)
-    qs = base_queryset(extensions=extensions)
+    qs = case_rows(public_sources(), extensions=extensions)
     window = {}
     if ids:
         qs = qs.filter(number__in=ids)
@@ -186,11 +116,11 @@ def _filter(qs, params, *, now):
     return qs, window
 
 
-def one(number: str, *, extensions: bool = False) -> Case:
-    case = base_queryset(extensions=extensions).filter(number=number).first()
-    if case is None:
+def one(number: str, *, extensions: bool = False) -> dict:
+    row = case_rows(public_sources(), extensions=extensions).filter(number=number).first()
+    if row is None:
         raise Open311Error(404, f"service_request_id {number} not found", code="request_not_found")
-    return case
+    return row
 
 
 def updates(params, *, now, absolute, page_size_max: int) -> tuple[list[dict], dict | None]:

@@ -26,11 +26,13 @@ from ..models import Open311Changeset
 from ..services import open311 as svc
 from ..services.ratelimit import RateLimited, client_ip, hit
 from . import catalog, requests
-from .render import FORMATS, Open311Error, error_response, respond
+from .listing import Serialiser
+from .render import FORMATS, Open311Error, error_response, respond, stream
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FIRST_CHANGESET = "2026-01-01T00:00:00+08:00"
 _ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+STREAM_ABOVE = 100  # a GET requests answer of more items is streamed (chunked, no Content-Length)
 
 
 def open311_view(methods=("GET",)):
@@ -151,9 +153,11 @@ def service_requests(request, fmt):
         page_size=conf.open311_page_size(),
         page_size_max=conf.open311_page_size_max(),
     )
-    absolute = request.build_absolute_uri
-    data = [requests.request_dict(c, absolute=absolute, extensions=paging["extensions"]) for c in rows]
-    return _with_next(request, respond(fmt, "service_requests", data), paging["next"])
+    # The rows are read (a pinned number of queries) before the answer starts; the serialisation is streamed
+    # when the page holds more than the default page's items.
+    items = Serialiser(rows, absolute=request.build_absolute_uri, extensions=paging["extensions"])
+    response = stream(fmt, "service_requests", items, streaming=len(rows) > STREAM_ABOVE)
+    return _with_next(request, response, paging["next"])
 
 
 def _with_next(request, response, following: dict | None):
@@ -172,9 +176,9 @@ def _with_next(request, response, following: dict | None):
 @open311_view()
 def service_request(request, fmt, number):
     extensions = (request.GET.get("extensions") or "").lower() == "true"
-    case = requests.one(number, extensions=extensions)
-    data = requests.request_dict(case, absolute=request.build_absolute_uri, extensions=extensions)
-    return respond(fmt, "service_requests", [data])
+    row = requests.one(number, extensions=extensions)
+    items = Serialiser([row], absolute=request.build_absolute_uri, extensions=extensions)
+    return stream(fmt, "service_requests", items, streaming=False)
 
 
 @open311_view()

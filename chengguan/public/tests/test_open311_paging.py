@@ -160,3 +160,31 @@ def test_the_staff_list_shows_only_submissions_that_may_still_be_placed(client, 
     placed = open311_place(actor=city["operator"], submission=fresh, lng=POINT_A[0], lat=POINT_A[1])
     answer = client.get(f"{BASE}tokens/{fresh.token}.json").json()
     assert answer == [{"service_request_id": placed.case.number, "token": fresh.token}]
+
+
+@pytest.mark.parametrize(
+    "method, path, allow",
+    [
+        ("post", "servicerequestupdates", "GET"),
+        ("post", "discovery", "GET"),
+        ("post", "services", "GET"),
+        ("post", "services/06010", "GET"),
+        ("post", "requests/KF2026-000001", "GET"),
+        ("post", "tokens/abc", "GET"),
+        ("put", "requests", "GET, POST"),
+        ("delete", "requests", "GET, POST"),
+    ],
+)
+def test_a_method_a_call_does_not_take_answers_405_in_the_error_format(client, db, method, path, allow):
+    for fmt, content_type in (("json", "application/json"), ("xml", "text/xml")):
+        refused = getattr(client, method)(f"{BASE}{path}.{fmt}")
+        assert refused.status_code == 405 and refused["Allow"] == allow
+        assert refused["Content-Type"].startswith(content_type)
+        if fmt == "json":
+            validate("errors", refused.json())
+            assert refused.json()[0]["code"] == "method_not_allowed"
+            assert method.upper() in refused.json()[0]["description"]
+        else:
+            assert b"<errors><error><code>method_not_allowed</code>" in refused.content
+    allowed = client.get(f"{BASE}{path}.json")  # positive control: the call itself answers a GET
+    assert allowed.status_code != 405
