@@ -24,6 +24,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists, OuterRef
 
 from .indicators import Measured, PartySpec
 from .indicators import collect as collect_facts
@@ -95,8 +96,12 @@ def collect(spec: PartySpec, period: Period, viewer, **opts) -> dict:
 def stored_rows(spec, sources, months, opts) -> list[tuple]:
     """(source index, stored key, measures) of every month, refreshing the stale or missing ones."""
     key = variant(spec, opts)
-    present = set(RollupMonth.objects.filter(key=key, month__in=months).values_list("month", flat=True))
-    fresh = [m for m in months if m in present and not FactChange.objects.filter(month=m).exists()]
+    stored = (
+        RollupMonth.objects.filter(key=key, month__in=months)
+        .annotate(stale=Exists(FactChange.objects.filter(month=OuterRef("month"))))
+        .values_list("month", "stale")
+    )
+    fresh = [m for m, stale in stored if not stale]
     rows = list(
         RollupRow.objects.filter(key=key, month__in=fresh).values_list("source", "member", "measures")
     )

@@ -50,20 +50,31 @@ END $$;
 """
 
 
+def _sqlite_month(ref, col):
+    return f"strftime('%Y-%m-01', {ref}.{col})"
+
+
+def _sqlite_missing(ref, col):
+    return f"NOT EXISTS (SELECT 1 FROM evaluation_factchange WHERE month = {_sqlite_month(ref, col)})"
+
+
 def _sqlite_log(ref, col):
-    m = f"strftime('%Y-%m-01', {ref}.{col})"
     return (
-        f"INSERT INTO evaluation_factchange (month) SELECT {m} "
-        f"WHERE NOT EXISTS (SELECT 1 FROM evaluation_factchange WHERE month = {m});"
+        f"INSERT INTO evaluation_factchange (month) SELECT {_sqlite_month(ref, col)} "
+        f"WHERE {_sqlite_missing(ref, col)};"
     )
 
 
 def _sqlite_triggers(table, col):
+    # The WHEN clause keeps the common case (the month is logged already) to one index probe per row.
     return [
-        f"CREATE TRIGGER {table}_ins AFTER INSERT ON {table} BEGIN {_sqlite_log('NEW', col)} END",
-        f"CREATE TRIGGER {table}_upd AFTER UPDATE ON {table} BEGIN "
-        f"{_sqlite_log('OLD', col)} {_sqlite_log('NEW', col)} END",
-        f"CREATE TRIGGER {table}_del AFTER DELETE ON {table} BEGIN {_sqlite_log('OLD', col)} END",
+        f"CREATE TRIGGER {table}_ins AFTER INSERT ON {table} WHEN {_sqlite_missing('NEW', col)} "
+        f"BEGIN {_sqlite_log('NEW', col)} END",
+        f"CREATE TRIGGER {table}_upd AFTER UPDATE ON {table} "
+        f"WHEN {_sqlite_missing('OLD', col)} OR {_sqlite_missing('NEW', col)} "
+        f"BEGIN {_sqlite_log('OLD', col)} {_sqlite_log('NEW', col)} END",
+        f"CREATE TRIGGER {table}_del AFTER DELETE ON {table} WHEN {_sqlite_missing('OLD', col)} "
+        f"BEGIN {_sqlite_log('OLD', col)} END",
     ]
 
 
@@ -139,6 +150,10 @@ class Migration(migrations.Migration):
                 'verbose_name': 'rollup row',
                 'indexes': [models.Index(fields=['key', 'month'], name='rolluprow_key_month'), models.Index(fields=['month'], name='rolluprow_month')],
             },
+        ),
+        migrations.AddIndex(
+            model_name='stepfact',
+            index=models.Index(condition=models.Q(('ended', 0)), fields=['step', 'started_on'], name='stepfact_open_step_day'),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]

@@ -61,9 +61,10 @@ def stored(month=date(2026, 3, 1)):
 def test_rollup_reports_equal_fact_reports_on_random_histories(story, city, monkeypatch):
     build_march(story, city)
     random_histories(story, city, seed=5, cases=12, actions=16)
-    assert CaseFact.objects.exclude(reported_on__month=3).exists() or StepFact.objects.exclude(
-        started_on__month=3
-    ).exists(), "the histories should reach April"
+    assert (
+        CaseFact.objects.exclude(reported_on__month=3).exists()
+        or StepFact.objects.exclude(started_on__month=3).exists()
+    ), "the histories should reach April"
     assert_same(monkeypatch)
     assert stored() == len(VARIANTS)  # the whole months were stored, one row per variant
     assert not FactChange.objects.filter(month=date(2026, 3, 1)).exists()
@@ -123,7 +124,9 @@ def test_a_rebuild_an_import_and_raw_sql_are_seen(march, story, monkeypatch):
     assert_same(monkeypatch)
     # a writer in SQL, bypassing Django (the sweeper's and the bulk importer's set-wise paths)
     with connection.cursor() as cur:
-        cur.execute("UPDATE evaluation_casefact SET closed = 1 - closed WHERE case_id = %s", [march["void"].pk])
+        cur.execute(
+            "UPDATE evaluation_casefact SET closed = 1 - closed WHERE case_id = %s", [march["void"].pk]
+        )
         cur.execute("UPDATE evaluation_stepfact SET on_time = 1 - on_time WHERE step = 'file'")
     assert_same(monkeypatch)
 
@@ -147,7 +150,10 @@ def test_scoped_viewers_and_short_periods_read_the_facts(march, city):
     assert not RollupMonth.objects.exists()
     party_report("region", parse_period("2026-03"), Viewer(None), level="district")  # positive control
     assert RollupMonth.objects.count() == 1
-    assert rollups.whole_months(parse_period("2026-02-15..2026-05-01")) == [date(2026, 3, 1), date(2026, 4, 1)]
+    assert rollups.whole_months(parse_period("2026-02-15..2026-05-01")) == [
+        date(2026, 3, 1),
+        date(2026, 4, 1),
+    ]
     assert rollups.whole_months(parse_period("2026-03-02..2026-03-31")) == []
 
 
