@@ -12,19 +12,21 @@ stores nothing. Any change to a month drops every variant (party, level) stored 
 
 Used for viewers who see the whole city, with no parent region or department filter; the other reports (and
 periods shorter than a month) read the facts as before. A custom range is read as whole months from the
-rollups plus its partial edge months from the facts. Measures that depend on the time of the report
+rollups plus its partial edge months from the facts. The current month (and any later one) is always read from
+the facts and never stored: every live event writes it, so a stored copy would be stale within seconds. Measures that depend on the time of the report
 (`Source.live`, e.g. 超期未处置数) are always counted from the facts. See docs/evaluation.md, *Rollups*.
 
 A fact writer that bypasses the triggers (`session_replication_role = replica`, triggers disabled for a load)
 must call `facts_changed(months)` in its transaction.
 """
 
+import json
 import os
 from collections import defaultdict
 from datetime import date
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from .indicators import Measured, PartySpec
 from .indicators import collect as collect_facts
@@ -52,6 +54,10 @@ def month_start(day: date) -> date:
 
 def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def current_month() -> date:
+    return month_start(timezone.localdate())
 
 
 def whole_months(period: Period) -> list[date]:
@@ -96,19 +102,37 @@ def collect(spec: PartySpec, period: Period, viewer, **opts) -> dict:
 def stored_rows(spec, sources, months, opts) -> list[tuple]:
     """(source index, stored key, measures) of every month, refreshing the stale or missing ones."""
     key = variant(spec, opts)
-    stored = (
-        RollupMonth.objects.filter(key=key, month__in=months)
-        .annotate(stale=Exists(FactChange.objects.filter(month=OuterRef("month"))))
-        .values_list("month", "stale")
-    )
-    fresh = [m for m, stale in stored if not stale]
-    rows = list(
-        RollupRow.objects.filter(key=key, month__in=fresh).values_list("source", "member", "measures")
-    )
+    current = current_month()
+    past = [m for m in months if m < current]
+    fresh, rows = _fresh_rows(key, past) if past else (set(), [])
     for m in months:
-        if m not in fresh:
+        if m >= current:  # written by every live event: read from the facts, never stored
+            rows += compute(sources, m, opts)
+        elif m not in fresh:
             rows += refresh(m, [(key, sources, opts)])
     return rows
+
+
+FRESH_SQL = """
+SELECT m.month, r.source, r.member, r.measures
+FROM evaluation_rollupmonth m LEFT JOIN evaluation_rolluprow r ON r.key = m.key AND r.month = m.month
+WHERE m.key = %s AND m.month IN ({months})
+  AND NOT EXISTS (SELECT 1 FROM evaluation_factchange c WHERE c.month = m.month)
+"""
+
+
+def _fresh_rows(key: str, months: list[date]) -> tuple[set, list]:
+    """The months stored and not stale, and their rows, in one query."""
+    fresh, rows = set(), []
+    field = RollupRow._meta.get_field("month")
+    params = [key] + [field.get_db_prep_value(m, connection) for m in months]
+    with connection.cursor() as cur:
+        cur.execute(FRESH_SQL.format(months=", ".join(["%s"] * len(months))), params)
+        for month, source, member, measures in cur.fetchall():
+            fresh.add(month if isinstance(month, date) else date.fromisoformat(month))
+            if source is not None:
+                rows.append((source, member, json.loads(measures) if isinstance(measures, str) else measures))
+    return fresh, rows
 
 
 def _spread(sources, rows, out) -> None:
@@ -192,8 +216,10 @@ def refresh(month: date, variants: list[tuple]) -> list[tuple]:
             # that commits after this statement keeps its change row, so the month stays stale.
             changed, _ = FactChange.objects.filter(month=month).delete()
             if changed:
-                RollupRow.objects.filter(month=month).delete()
-                RollupMonth.objects.filter(month=month).delete()
+                if RollupMonth.objects.filter(month=month).delete()[0]:
+                    RollupRow.objects.filter(
+                        month=month
+                    ).delete()  # stored with their RollupMonth, or not at all
             elif RollupMonth.objects.filter(key=key, month=month).exists():  # stored meanwhile
                 return list(
                     RollupRow.objects.filter(key=key, month=month).values_list("source", "member", "measures")

@@ -51,7 +51,9 @@ def assert_same(monkeypatch, periods=PERIODS, variants=VARIANTS, now=None):
 
 @pytest.fixture
 def march(story, city):
-    return build_march(story, city)
+    cases = build_march(story, city)
+    story.clock.move_to(at(1, 9, 0, month=6))  # March and April are past months: stored
+    return cases
 
 
 def stored(month=date(2026, 3, 1)):
@@ -61,6 +63,7 @@ def stored(month=date(2026, 3, 1)):
 def test_rollup_reports_equal_fact_reports_on_random_histories(story, city, monkeypatch):
     build_march(story, city)
     random_histories(story, city, seed=5, cases=12, actions=16)
+    story.clock.move_to(at(1, 9, 0, month=6))
     assert (
         CaseFact.objects.exclude(reported_on__month=3).exists()
         or StepFact.objects.exclude(started_on__month=3).exists()
@@ -174,6 +177,16 @@ def test_a_truncate_drops_the_rollups(march, monkeypatch):
         cur.execute("TRUNCATE evaluation_stepfact")
     assert not RollupMonth.objects.exists()
     assert_same(monkeypatch, periods=["2026-03"])
+
+
+def test_the_current_month_is_read_from_the_facts_and_never_stored(story, city, monkeypatch):
+    build_march(story, city)  # the clock stays in March
+    assert_same(monkeypatch, periods=["2026-03", "2026"])
+    assert RollupMonth.objects.filter(month=date(2026, 2, 1)).exists()  # a past month (empty) is stored
+    assert not RollupMonth.objects.filter(month__gte=date(2026, 3, 1)).exists()
+    story.clock.move_to(at(1, 9, 0, month=4))
+    assert_same(monkeypatch, periods=["2026"])
+    assert RollupMonth.objects.filter(month=date(2026, 3, 1)).count() == len(VARIANTS)
 
 
 def test_facts_changed_marks_months(db):
