@@ -633,12 +633,11 @@ def _touch_old_months() -> None:
 
 
 def time_reports(n_cases: int) -> dict:
+    from chengguan.evaluation import rollups
     from chengguan.evaluation.access import Viewer
     from chengguan.evaluation.models import FactChange, RollupMonth, RollupRow
     from chengguan.evaluation.periods import parse_period
     from chengguan.evaluation.reports import party_report
-
-    from chengguan.evaluation import rollups
 
     everyone = Viewer(None)
     month, year = parse_period("2026-11"), parse_period("2026")
