@@ -247,12 +247,26 @@ def _variant_args(key: str) -> tuple:
 
 
 def refresh_all() -> int:
-    """Recompute every stale month that has stored rollups, all its variants at once (`chengguan evaluate
-    rollups`, e.g. at night); returns the number of months."""
+    """Recompute every stale month that has stored rollups, all its variants at once, and forget the changes of
+    months that have none (so the log stays small: `chengguan evaluate rollups`, e.g. at night); returns the
+    number of months recomputed."""
     stale = set(FactChange.objects.values_list("month", flat=True).distinct())
     by_month = defaultdict(list)
     for key, month in RollupMonth.objects.filter(month__in=stale).values_list("key", "month"):
         by_month[month].append(key)
     for month, keys in sorted(by_month.items()):
         refresh(month, [_variant_args(k) for k in sorted(keys)])
+    for month in sorted(stale - set(by_month)):
+        _forget(month)
     return len(by_month)
+
+
+def _forget(month: date) -> None:
+    """Drop the change rows of a month with no stored rollup (nothing to invalidate), under the month's lock so
+    that no refresh of it is under way."""
+    try:
+        with transaction.atomic():
+            if _locked(month) and not RollupMonth.objects.filter(month=month).exists():
+                FactChange.objects.filter(month=month).delete()
+    except DatabaseError:
+        pass  # busy: the rows stay, which is always safe

@@ -170,6 +170,14 @@ def test_refresh_all_recomputes_every_stored_variant_of_a_stale_month(march, sto
     assert_same(monkeypatch, periods=["2026-03"])
 
 
+def test_refresh_all_forgets_the_changes_of_months_without_rollups(march, story):
+    from django.core.management import call_command
+
+    assert FactChange.objects.filter(month=date(2026, 3, 1)).exists() and not RollupMonth.objects.exists()
+    call_command("evaluate", "rollups", verbosity=0)
+    assert not FactChange.objects.exists()
+
+
 def test_a_truncate_drops_the_rollups(march, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE is PostgreSQL's")
