@@ -3,17 +3,27 @@
     pip install -e '.[bench]'          # duckdb
     python bench/evaluation.py                    # 5,000,000 cases (≈ 10–15 min on 2 cores)
     python bench/evaluation.py --cases 200000     # a quick run
-    python bench/evaluation.py --keep             # keep the database chengguan_bench_evaluation afterwards
+    python bench/evaluation.py --keep             # keep the database chengguan_bench_rollups afterwards
+    python bench/evaluation.py --reuse            # time again on a kept database (no seeding)
 
-It creates its own database (`chengguan_bench_evaluation` on CHENGGUAN_BENCH_PG, default
+It creates its own database (`chengguan_bench_rollups` on CHENGGUAN_BENCH_PG, default
 postgresql://postgres@127.0.0.1:5432), migrates it, adds a city (10 districts × 10 streets × 10 communities,
 20 unit grids each, 60 disposal departments, 600 supervisors), generates a year of case facts and their step
-facts with `generate_series` (deterministic), and then times, warm, best of 3:
+facts with `generate_series` (deterministic; the fact triggers of the rollups fire as for any writer), and then
+times, warm, median of 5:
 
 - the monthly department report (November) and the yearly region report (by district) through the real
-  indicator code (`chengguan.evaluation.reports.party_report`, the same code the pages and the API call);
+  indicator code (`chengguan.evaluation.reports.party_report`, the same code the pages and the API call), first
+  from the facts (`CHENGGUAN_EVALUATION_ROLLUPS=0`), then from the monthly rollups: cold (every month computed
+  and stored), warm (every month stored), with two stale months (a case fact of March and a step fact of
+  November written before each run, as a live event on an old case does) and for the running year (December
+  the current month, read from the facts); the year is otherwise treated as past (a report of last year). The
+  rollup reports are checked equal to the fact reports;
 - the same aggregations in DuckDB over a Parquet export of the same facts (the columns these reports read),
-  exported in the same run; the PostgreSQL/DuckDB ratio is printed.
+  exported in the same run; the PostgreSQL/DuckDB ratios are printed;
+- the cost of the fact triggers: 200,000 case facts inserted in one statement, and 2,000 one-row updates (a live
+  event's statements), with the triggers enabled and disabled, median of 3, on PostgreSQL; and the same on a
+  SQLite table with the fact table's columns and the migration's row triggers.
 
 The database is dropped at the end unless --keep is given. The PostgreSQL server's settings are left as
 they are (shared_buffers, work_mem, parallel workers): the figures are what a default install gives.
@@ -21,16 +31,17 @@ they are (shared_buffers, work_mem, parallel workers): the figures are what a de
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCH_DB = "chengguan_bench_evaluation"
+BENCH_DB = "chengguan_bench_rollups"
 SERVER = os.environ.get("CHENGGUAN_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DISTRICTS, STREETS, COMMUNITIES, GRIDS = 10, 10, 10, 20
 DEPARTMENTS, SUPERVISORS, OPERATORS, SHIFT_LEADERS, DISPATCHERS = 60, 600, 20, 10, 10
@@ -494,6 +505,8 @@ def generate(n: int, dims: dict) -> dict:
         # A throw-away database: skip the write-ahead log while loading (reads are the same as on logged tables).
         cur.execute("ALTER TABLE evaluation_stepfact SET UNLOGGED")
         cur.execute("ALTER TABLE evaluation_casefact SET UNLOGGED")
+        # …and their change log, so that the trigger cost below compares commits without a WAL flush either way
+        cur.execute("ALTER TABLE evaluation_factchange SET UNLOGGED")
         cur.execute(LOOKUPS)
         cur.executemany(
             "INSERT INTO bench_matter VALUES (%s, %s, %s)",
@@ -527,14 +540,23 @@ def generate(n: int, dims: dict) -> dict:
 # ---- timing -----------------------------------------------------------------------------------------------
 
 
-def best_of(fn, runs=3):
+def median_of(fn, runs=5, before=None):
+    """Median wall time of `runs` calls after a warm-up (`before()` runs untimed ahead of each call)."""
     fn()  # warm-up
     times = []
     for _ in range(runs):
+        if before:
+            before()
         t0 = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t0)
-    return min(times), result
+    return statistics.median(times), result
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
 
 
 NOW = datetime(2026, 12, 31, 16, 0, tzinfo=UTC)
@@ -595,9 +617,157 @@ def export_parquet(directory: Path) -> dict:
     return out
 
 
-def run(n: int, keep: bool) -> None:
-    admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin_sql(f"CREATE DATABASE {BENCH_DB}")
+def _touch_old_months() -> None:
+    """A live event on an old case: one case fact of March and one step fact of November written."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE evaluation_casefact SET urge_count = urge_count WHERE case_id = "
+            "(SELECT case_id FROM evaluation_casefact WHERE reported_on = '2026-03-10' LIMIT 1)"
+        )
+        cur.execute(
+            "UPDATE evaluation_stepfact SET urge_count = urge_count WHERE id = "
+            "(SELECT id FROM evaluation_stepfact WHERE step = 'handle' AND started_on = '2026-11-10' LIMIT 1)"
+        )
+
+
+def time_reports(n_cases: int) -> dict:
+    from chengguan.evaluation import rollups
+    from chengguan.evaluation.access import Viewer
+    from chengguan.evaluation.models import FactChange, RollupMonth, RollupRow
+    from chengguan.evaluation.periods import parse_period
+    from chengguan.evaluation.reports import party_report
+
+    everyone = Viewer(None)
+    month, year = parse_period("2026-11"), parse_period("2026")
+    # The bench's year is over (a report of last year): every month may be stored. The running year is timed
+    # at the end, with December as the current month (read from the facts, never stored).
+    rollups.current_month = lambda: date(2027, 1, 1)
+
+    def dept():
+        return party_report("department", month, everyone, now=NOW)
+
+    def region():
+        return party_report("region", year, everyone, level="district", now=NOW)
+
+    out = {}
+    os.environ["CHENGGUAN_EVALUATION_ROLLUPS"] = "0"
+    out["facts_dept"], out["dept"] = median_of(dept)
+    out["facts_region"], out["region"] = median_of(region)
+    os.environ["CHENGGUAN_EVALUATION_ROLLUPS"] = "1"
+    RollupRow.objects.all().delete()
+    RollupMonth.objects.all().delete()
+    FactChange.objects.all().delete()
+    out["cold_dept"], cold_dept = timed(dept)
+    out["cold_region"], cold_region = timed(region)
+    out["warm_dept"], warm_dept = median_of(dept)
+    out["warm_region"], warm_region = median_of(region)
+    out["stale_dept"], _r = median_of(dept, before=_touch_old_months)
+    out["stale_region"], _r = median_of(region, before=_touch_old_months)
+    for got in (cold_dept, warm_dept):
+        assert same(got, out["dept"]), "the rollup department report differs from the facts'"
+    for got in (cold_region, warm_region):
+        assert same(got, out["region"]), "the rollup region report differs from the facts'"
+    out["stored_rows"] = RollupRow.objects.count()
+    rollups.current_month = lambda: date(2026, 12, 1)
+    out["running_dept"], _r = median_of(dept)
+    out["running_region"], running = median_of(region)
+    assert same(running, out["region"]), "the running year's rollup report differs from the facts'"
+    return out
+
+
+def same(a, b) -> bool:
+    def flat(report):
+        return sorted((r.key, r.values, r.score, r.rank) for r in report.rows), report.totals
+
+    return flat(a) == flat(b)
+
+
+def trigger_cost(rows: int = 200_000, updates: int = 2_000) -> dict:
+    """Insert `rows` case facts in one statement and run `updates` one-row updates, triggers on and off."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'evaluation_casefact' "
+            "AND column_name <> 'case_id' ORDER BY ordinal_position"
+        )
+        cols = ", ".join(r[0] for r in cur.fetchall())
+    insert = (
+        f"INSERT INTO evaluation_casefact (case_id, {cols}) SELECT case_id + 1000000000, {cols} "
+        f"FROM evaluation_casefact WHERE case_id <= {rows}"
+    )
+    results = {"on": {"insert": [], "update": []}, "off": {"insert": [], "update": []}}
+    for _round in range(3):
+        for mode in ("on", "off"):
+            with connection.cursor() as cur:
+                if mode == "off":
+                    cur.execute("ALTER TABLE evaluation_casefact DISABLE TRIGGER USER")
+                try:
+                    t0 = time.perf_counter()
+                    with transaction.atomic():
+                        cur.execute(insert)
+                    results[mode]["insert"].append(time.perf_counter() - t0)
+                    t0 = time.perf_counter()
+                    for i in range(updates):  # one transaction each, as a live event
+                        with transaction.atomic():
+                            cur.execute(
+                                "UPDATE evaluation_casefact SET urge_count = urge_count + 1 WHERE case_id = %s",
+                                [1_000_000_000 + 1 + (i * 97) % rows],
+                            )
+                    results[mode]["update"].append((time.perf_counter() - t0) / updates)
+                    cur.execute("DELETE FROM evaluation_casefact WHERE case_id > 1000000000")
+                finally:
+                    if mode == "off":
+                        cur.execute("ALTER TABLE evaluation_casefact ENABLE TRIGGER USER")
+                cur.execute("DELETE FROM evaluation_factchange")
+    return {mode: {k: statistics.median(v) for k, v in r.items()} for mode, r in results.items()}
+
+
+def sqlite_trigger_cost(rows: int = 200_000) -> dict:
+    """The migration's SQLite row triggers on a table with the case facts' columns, rows inserted in batches of
+    2,000 (as `bulk_create` does), triggers on and off, median of 3."""
+    import importlib
+    import sqlite3
+
+    migration = importlib.import_module("chengguan.evaluation.migrations.0006_rollups")
+    flags = [f"f{i}" for i in range(40)]
+    out = {}
+    for mode in ("on", "off"):
+        times = []
+        for _round in range(3):
+            db = sqlite3.connect(":memory:")
+            db.execute(
+                "CREATE TABLE evaluation_casefact (case_id integer PRIMARY KEY, reported_on date, district_id int, "
+                + ", ".join(f"{f} smallint" for f in flags)
+                + ")"
+            )
+            db.execute("CREATE INDEX d ON evaluation_casefact (reported_on, district_id)")
+            db.execute("CREATE TABLE evaluation_factchange (id integer PRIMARY KEY, month date)")
+            db.execute("CREATE INDEX m ON evaluation_factchange (month)")
+            if mode == "on":
+                for sql in migration._sqlite_triggers("evaluation_casefact", "reported_on"):
+                    db.execute(sql)
+            data = [
+                (i, f"2026-{1 + i * 12 // rows:02d}-{1 + i % 28:02d}", i % 10, *[i % 2] * 40)
+                for i in range(rows)
+            ]
+            sql = f"INSERT INTO evaluation_casefact VALUES ({', '.join('?' * 43)})"
+            t0 = time.perf_counter()
+            for lo in range(0, rows, 2000):
+                with db:
+                    db.executemany(sql, data[lo : lo + 2000])
+            times.append(time.perf_counter() - t0)
+            db.close()
+        out[mode] = statistics.median(times)
+    return out
+
+
+def run(n: int, keep: bool, reuse: bool) -> None:
+    if not reuse:
+        admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        admin_sql(f"CREATE DATABASE {BENCH_DB}")
     try:
         setup_django()
         from django.core.management import call_command
@@ -606,24 +776,19 @@ def run(n: int, keep: bool) -> None:
         print(
             f"database {BENCH_DB} on {SERVER}; PostgreSQL {connection.cursor().connection.info.server_version}"
         )
-        with step("migrate"):
-            call_command("migrate", verbosity=0)
-        with step("city (regions, grids, departments, people)"):
-            dims = make_city()
-        figures = generate(n, dims)
-        gib = [b / 2**30 for b in figures["bytes"]]
-        print(
-            f"facts: {n:,} cases, {figures['steps']:,} steps; {gib[0]:.2f} GiB + {gib[1]:.2f} GiB with indexes; "
-            f"generated in {figures['cases_s'] + figures['steps_s'] + figures['index_s']:.0f} s"
-        )
-        from chengguan.evaluation.access import Viewer
-        from chengguan.evaluation.periods import parse_period
-        from chengguan.evaluation.reports import party_report
-
-        everyone = Viewer(None)
-        month, year = parse_period("2026-11"), parse_period("2026")
-        pg_dept, dept = best_of(lambda: party_report("department", month, everyone, now=NOW))
-        pg_region, region = best_of(lambda: party_report("region", year, everyone, level="district", now=NOW))
+        if not reuse:
+            with step("migrate"):
+                call_command("migrate", verbosity=0)
+            with step("city (regions, grids, departments, people)"):
+                dims = make_city()
+            figures = generate(n, dims)
+            gib = [b / 2**30 for b in figures["bytes"]]
+            print(
+                f"facts: {n:,} cases, {figures['steps']:,} steps; {gib[0]:.2f} GiB + {gib[1]:.2f} GiB with "
+                f"indexes; generated in {figures['cases_s'] + figures['steps_s'] + figures['index_s']:.0f} s"
+            )
+        with step("reports: facts, rollups cold, warm and with a stale month"):
+            r = time_reports(n)
         with tempfile.TemporaryDirectory(prefix="bench-eval-") as tmp:
             files = export_parquet(Path(tmp))
             import duckdb
@@ -631,24 +796,49 @@ def run(n: int, keep: bool) -> None:
             duck = duckdb.connect()
             duck.execute(f"CREATE VIEW steps AS SELECT * FROM read_parquet('{files['steps']}')")
             duck.execute(f"CREATE VIEW cases AS SELECT * FROM read_parquet('{files['cases']}')")
-            duck_dept, duck_dept_rows = best_of(lambda: duck.execute(DUCK_DEPT).fetchall())
-            duck_region, duck_region_rows = best_of(lambda: duck.execute(DUCK_REGION).fetchall())
-        check_same(dept, duck_dept_rows, region, duck_region_rows)
+            duck_dept, duck_dept_rows = median_of(lambda: duck.execute(DUCK_DEPT).fetchall())
+            duck_region, duck_region_rows = median_of(lambda: duck.execute(DUCK_REGION).fetchall())
+        check_same(r["dept"], duck_dept_rows, r["region"], duck_region_rows)
+        with step("trigger cost (PostgreSQL, SQLite)"):
+            pg_cost = trigger_cost(min(200_000, n))
+            lite_cost = sqlite_trigger_cost()
         print()
-        print(f"{'report':<42} {'PostgreSQL':>12} {'DuckDB':>10} {'ratio':>7}")
-        for label, pg, dk in [
-            ("monthly department report (2026-11)", pg_dept, duck_dept),
-            ("yearly region report by district (2026)", pg_region, duck_region),
+        print(f"{'report (median of 5, warm)':<44} {'PostgreSQL':>11} {'DuckDB':>9} {'ratio':>7}")
+        for label, key, dk in [
+            ("monthly department report (2026-11)", "dept", duck_dept),
+            ("yearly region report by district (2026)", "region", duck_region),
         ]:
-            print(f"{label:<42} {pg * 1000:>9.0f} ms {dk * 1000:>7.0f} ms {pg / dk:>6.1f}×")
-        verdict = "met" if pg_dept < 1 else "NOT met"
-        print(f"aim: monthly report under 1 s on {os.cpu_count()} cores — {verdict} ({pg_dept:.3f} s)")
-        print(f"rows: {len(dept.rows)} departments, {len(region.rows)} districts; (best of 3, warm)")
+            print(label)
+            for how, prefix in [
+                ("facts", "facts"),
+                ("rollups, warm", "warm"),
+                ("rollups, March + November written", "stale"),
+                ("rollups, cold (single run)", "cold"),
+                ("rollups, December = current month", "running"),
+            ]:
+                pg = r[f"{prefix}_{key}"]
+                print(f"  {how:<42} {pg * 1000:>8.1f} ms {dk * 1000:>6.1f} ms {pg / dk:>6.2f}×")
+        print(f"rollup rows stored: {r['stored_rows']:,}")
+        ok = (
+            r["warm_dept"] <= 2 * duck_dept and r["warm_region"] <= 2 * duck_region and r["warm_region"] < 0.5
+        )
+        print(f"aim: ≤ 2× DuckDB and yearly < 0.5 s (warm rollups) — {'met' if ok else 'NOT met'}")
+        ins = {k: pg_cost[k]["insert"] for k in ("on", "off")}
+        upd = {k: pg_cost[k]["update"] * 1000 for k in ("on", "off")}
+        print(
+            f"triggers, PostgreSQL: insert {min(200_000, n):,} case facts {ins['on']:.2f} s with, "
+            f"{ins['off']:.2f} s without ({ins['on'] / ins['off']:.2f}×); one-row update in its own transaction "
+            f"{upd['on']:.3f} ms with, {upd['off']:.3f} ms without (+{upd['on'] - upd['off']:.3f} ms)"
+        )
+        print(
+            f"triggers, SQLite: insert 200,000 rows in batches of 2,000 {lite_cost['on']:.2f} s with, "
+            f"{lite_cost['off']:.2f} s without ({lite_cost['on'] / lite_cost['off']:.2f}×)"
+        )
     finally:
         from django.db import connections
 
         connections.close_all()
-        if keep:
+        if keep or reuse:
             print(f"kept database {BENCH_DB}")
         else:
             admin_sql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
@@ -668,8 +858,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=5_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--reuse", action="store_true", help="time on the kept database, without seeding")
     args = parser.parse_args()
-    run(args.cases, args.keep)
+    run(args.cases, args.keep, args.reuse)
 
 
 if __name__ == "__main__":

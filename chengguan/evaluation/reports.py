@@ -11,13 +11,13 @@ from chengguan.core.errors import NotFound, ValidationError
 from chengguan.grids.models import UnitGrid
 from chengguan.org.models import Department, Region, User
 
+from . import rollups
 from .indicators import (
     LEVEL_FIELD,
     PARTIES,
     REGION_LEVELS,
     Measured,
     PartySpec,
-    collect,
     collect_series,
     finish,
 )
@@ -163,7 +163,7 @@ def party_report(
     if parent is not None and not viewer.covers_region(parent):
         raise NotFound("No such region.", field="parent")
     now = now or timezone.now()
-    measured = collect(spec, period, viewer, level=level, parent=parent, now=now)
+    measured = rollups.collect(spec, period, viewer, level=level, parent=parent, now=now)
     if party == "region":
         members = _region_members(level, viewer, parent)
         for key in members:

@@ -48,6 +48,17 @@ class Source:
     group: str
     filter: Q
     measures: Callable[[dict], dict]
+    # Monthly rollups (`evaluation.rollups`): measures that depend on the time of the report, not only on the facts,
+    # are never stored; they are counted from the facts on every read, among the rows `live_filter` keeps (a
+    # narrow, indexed subset).
+    live: tuple = ()
+    live_filter: Q = Q()
+    # A group through a many-to-many join that can change without any fact changing (a grid's supervisors) is
+    # stored by the fact's own column (`rollup_group`, rows kept by `rollup_filter`) and spread over the members
+    # when read: `expand(keys)` → {stored key: [member, …]}.
+    rollup_group: str = ""
+    rollup_filter: Q | None = None
+    expand: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,17 @@ from .base import (
 # ---- supervisor (监督员) ------------------------------------------------------------------------------------
 
 
+def _grid_supervisors(grid_ids) -> dict:
+    """responsibility grid → its supervisors now (the same join the fact query makes)."""
+    from chengguan.grids.models import ResponsibilityGrid
+
+    out: dict = {}
+    rows = ResponsibilityGrid.supervisors.through.objects.filter(responsibilitygrid_id__in=list(grid_ids))
+    for grid, user in rows.values_list("responsibilitygrid_id", "user_id"):
+        out.setdefault(grid, []).append(user)
+    return out
+
+
 def _supervisor_sources(opts):
     return [
         Source(
@@ -50,6 +61,9 @@ def _supervisor_sources(opts):
             "responsibility_grid__supervisors",
             Q(responsibility_grid__supervisors__isnull=False),
             lambda o: {"grid_filed": _sum("filed_valid"), "missed": _sum("filed_valid", is_public=1)},
+            rollup_group="responsibility_grid",
+            rollup_filter=Q(responsibility_grid__isnull=False),
+            expand=_grid_supervisors,
         ),
         Source(
             StepFact,
@@ -238,6 +252,8 @@ def _department_sources(opts):
                 "closed_on_time": _sum("a_closed_on_time"),
                 "overdue_open": _count(ended=0, deadline__lt=now),
             },
+            live=("overdue_open",),
+            live_filter=Q(ended=0),
         )
     ]
 

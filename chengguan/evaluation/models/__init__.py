@@ -13,6 +13,7 @@ from .assessment import (
 )
 from .config import AssessmentSettings, Grade, Ladder, LadderStep, Party, Scheme, SchemeTerm
 from .facts import CaseFact, StepFact
+from .rollups import FactChange, RollupMonth, RollupRow
 
 __all__ = [
     "NOTICE_ORDER",
@@ -23,6 +24,7 @@ __all__ = [
     "AssessmentRecord",
     "AssessmentSettings",
     "CaseFact",
+    "FactChange",
     "FoundBy",
     "Grade",
     "Ladder",
@@ -31,6 +33,8 @@ __all__ = [
     "NoticeLevel",
     "Party",
     "RedLightNotice",
+    "RollupMonth",
+    "RollupRow",
     "Scheme",
     "SchemeTerm",
     "StepFact",

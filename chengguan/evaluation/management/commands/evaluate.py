@@ -1,8 +1,10 @@
-"""`chengguan evaluate`: print or export a ranking, rebuild the fact tables, or sweep red-light notices.
+"""`chengguan evaluate`: print or export a ranking, rebuild the fact tables, refresh the stale monthly rollups,
+or sweep red-light notices.
 
 chengguan evaluate --period 2026-11 --party department --format json
 chengguan evaluate --period 2026-Q4 --party region --level street --format xlsx --output q4.xlsx
 chengguan evaluate rebuild
+chengguan evaluate rollups
 chengguan evaluate red-lights
 """
 
@@ -24,11 +26,14 @@ from ...tables import as_json, report_table
 
 
 class Command(BaseCommand):
-    help = "Evaluation rankings (json/xlsx), `rebuild` of the fact tables, `red-lights` notice sweep."
+    help = (
+        "Evaluation rankings (json/xlsx), `rebuild` of the fact tables, `rollups` refresh of stale months, "
+        "`red-lights` notice sweep."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", nargs="?", default="report", choices=["report", "rebuild", "red-lights"]
+            "action", nargs="?", default="report", choices=["report", "rebuild", "rollups", "red-lights"]
         )
         parser.add_argument(
             "--period", default="", help="2026-11, 2026-W45, 2026-Q4, 2026, 2026-11-03 or a..b"
@@ -46,6 +51,13 @@ class Command(BaseCommand):
                 n = facts_rebuild(stdout=self.stdout if options["verbosity"] > 1 else None)
                 if options["verbosity"]:
                     self.stdout.write(f"facts rebuilt for {n} cases")
+                return
+            if action == "rollups":
+                from ...rollups import refresh_all
+
+                n = refresh_all()
+                if options["verbosity"]:
+                    self.stdout.write(f"rollups recomputed for {n} months")
                 return
             if action == "red-lights":
                 from ...services import red_light_sweep

@@ -1,0 +1,57 @@
+"""Monthly rollups of the fact tables: a party's measures per member and month, so a yearly report reads a
+few thousand stored rows instead of millions of facts (`chengguan.evaluation.rollups` reads and refreshes them).
+
+`FactChange` is the staleness log: database triggers on the two fact tables (migration 0006) append the month of
+every row any writer inserts, updates or deletes — the live receiver, the sweeper, the bulk importer, a rebuild,
+raw SQL — in the writer's own transaction. A stored month is used only while no change row names it; the reader
+that refreshes a month deletes the change rows it has seen before it recomputes, so a writer that commits later
+leaves its row behind and the month is recomputed again. See docs/evaluation.md, *Rollups*.
+"""
+
+from django.db import models
+
+
+class FactChange(models.Model):
+    """A fact row of this month (first day) was written since the month's rollups were computed."""
+
+    month = models.DateField(db_index=True)
+
+    class Meta:
+        verbose_name = "fact change"
+
+    def __str__(self):
+        return f"changed {self.month:%Y-%m}"
+
+
+class RollupMonth(models.Model):
+    """The rollups of one variant (party and level) for one month are stored (possibly with no rows)."""
+
+    key = models.CharField(max_length=40)
+    month = models.DateField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rollup month"
+        constraints = [models.UniqueConstraint(fields=["key", "month"], name="rollupmonth_key_month")]
+        indexes = [models.Index(fields=["month"], name="rollupmonth_month")]
+
+    def __str__(self):
+        return f"{self.key} {self.month:%Y-%m}"
+
+
+class RollupRow(models.Model):
+    """One source's stored measures (raw sums) of one member in one month."""
+
+    key = models.CharField(max_length=40)
+    month = models.DateField()
+    source = models.PositiveSmallIntegerField()
+    member = models.BigIntegerField()
+    measures = models.JSONField()
+
+    class Meta:
+        verbose_name = "rollup row"
+        indexes = [models.Index(fields=["key", "month"], name="rolluprow_key_month"),
+                   models.Index(fields=["month"], name="rolluprow_month")]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.key} {self.month:%Y-%m} #{self.source} {self.member}"
