@@ -61,6 +61,7 @@ def test_the_platform_declares_the_tick_the_webhooks_and_the_nightly_check():
     assert names["tick"].every_seconds == 60
     assert names["public.webhooks"].every_seconds == 10
     assert names["evaluation.facts_check"].at.strftime("%H:%M") == "03:30"
+    assert names["evaluation.rollups"].at.strftime("%H:%M") == "03:45"  # the rollups' nightly refresh
     assert "backup" not in names  # only when CHENGGUAN_BACKUP_DIR is set
 
 
