@@ -27,17 +27,12 @@ POST requests.json to the same rounds, interleaved with ours, and prints our rat
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -57,6 +52,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from loadgen import drive, pct, start_server  # noqa: E402
 
 WGS_A = (114.3040, 34.8115)  # inside district A of the test city, roughly (WGS-84 of a GCJ-02 point there)
 
@@ -88,41 +84,8 @@ def seed(n_cases: int):
     return bearer, raw_key
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def start_server(db_name: str, workers: int, var_dir: str):
-    port = free_port()
-    base = DB_URL.rsplit("/", 1)[0]
-    env = dict(
-        os.environ,
-        CHENGGUAN_DATABASE_URL=f"{base}/{db_name}",
-        DJANGO_SETTINGS_MODULE="bench.floor_settings",
-        PYTHONPATH=str(ROOT),
-        CHENGGUAN_SECRET_KEY="bench-only-not-a-secret",
-        CHENGGUAN_ALLOWED_HOSTS="127.0.0.1,localhost",
-        CHENGGUAN_VAR_DIR=var_dir,
-        CHENGGUAN_LOG_LEVEL="WARNING",
-    )
-    env.pop("CHENGGUAN_TEST_DATABASE_NAME", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "chengguan.wsgi:application", "-w", str(workers),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"],
-        env=env, cwd=ROOT,
-    )  # fmt: skip
-    for _ in range(300):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    sys.exit("the server did not start")
 
 
 def worker_rss(master_pid: int) -> list[float]:
@@ -141,42 +104,6 @@ def worker_rss(master_pid: int) -> list[float]:
     return sorted(found)
 
 
-def drive(port, seconds, clients, make_request, host="127.0.0.1"):
-    """`clients` closed-loop threads for `seconds`; returns (req/s, errors, latencies in ms)."""
-    stop = time.monotonic() + seconds
-    latencies, errors, lock = [], [0], threading.Lock()
-
-    def client(i):
-        rng = random.Random(i * 7919 + int(time.monotonic() * 1000))
-        conn = http.client.HTTPConnection(host, port, timeout=30)
-        mine, bad = [], 0
-        while time.monotonic() < stop:
-            method, path, body, headers = make_request(rng)
-            t = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status in (200, 201)
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection(host, port, timeout=30)
-                ok = False
-            mine.append((time.perf_counter() - t) * 1000)
-            bad += not ok
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return len(latencies) / (time.monotonic() - started), errors[0], latencies
 
 
 def endpoints(bearer: str, key: str) -> dict:
@@ -239,9 +166,6 @@ def peer_endpoints(prefix: str) -> dict:
     return {PEER_GET: get, PEER_POST: post}
 
 
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 def main():
@@ -261,7 +185,7 @@ def main():
         bearer, key = seed(args.seed_cases)
         connection.close()
         with tempfile.TemporaryDirectory() as var_dir:
-            proc, port = start_server(connection.settings_dict["NAME"], args.workers, var_dir)
+            proc, port = start_server(DB_URL, connection.settings_dict["NAME"], args.workers, var_dir, settings="bench.floor_settings")
             try:
                 plan = endpoints(bearer, key)
                 target = dict.fromkeys(plan, ("127.0.0.1", port))

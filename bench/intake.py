@@ -15,16 +15,11 @@
 """
 
 import argparse
-import http.client
 import json
 import os
-import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,6 +38,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from loadgen import drive, pct, start_server  # noqa: E402
 
 
 def build_city():
@@ -55,85 +51,12 @@ def build_city():
     return city
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def start_server(db_name: str, workers: int, var_dir: str):
-    port = free_port()
-    base = DB_URL.rsplit("/", 1)[0]
-    env = dict(
-        os.environ,
-        CHENGGUAN_DATABASE_URL=f"{base}/{db_name}",
-        DJANGO_SETTINGS_MODULE="chengguan.settings",
-        CHENGGUAN_SECRET_KEY="bench-only-not-a-secret",
-        CHENGGUAN_ALLOWED_HOSTS="127.0.0.1,localhost",
-        CHENGGUAN_VAR_DIR=var_dir,
-        CHENGGUAN_LOG_LEVEL="WARNING",
-    )
-    env.pop("CHENGGUAN_TEST_DATABASE_NAME", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "chengguan.wsgi:application", "-w", str(workers),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"],
-        env=env, cwd=ROOT,
-    )  # fmt: skip
-    for _ in range(200):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    sys.exit("the server did not start")
 
 
-def drive(port, seconds, clients, make_request):
-    """`clients` threads send requests for `seconds`; returns (count, errors, latencies in ms)."""
-    stop = time.monotonic() + seconds
-    latencies, errors, lock = [], [0], threading.Lock()
-
-    def client(i):
-        rng = random.Random(i)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        while time.monotonic() < stop:
-            method, path, body, headers = make_request(rng)
-            t = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status in (200, 201)
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            mine.append((time.perf_counter() - t) * 1000)
-            if not ok:
-                with lock:
-                    errors[0] += 1
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
-    return len(latencies) / elapsed, errors[0], latencies
 
 
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def bench_intake(args, city):
@@ -141,7 +64,7 @@ def bench_intake(args, city):
 
     _token, key = token_create(user=city["supervisor"])
     with tempfile.TemporaryDirectory() as var_dir:
-        proc, port = start_server(connection.settings_dict["NAME"], args.workers, var_dir)
+        proc, port = start_server(DB_URL, connection.settings_dict["NAME"], args.workers, var_dir, settings="chengguan.settings")
         try:
             auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
