@@ -111,6 +111,24 @@ def undo() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def hot_updates() -> dict:
+    """Rows updated so far in the case and fact tables, and how many of those updates were HOT."""
+    from chengguan.cases.models import Case
+    from chengguan.evaluation.models import CaseFact, StepFact
+
+    tables = [m._meta.db_table for m in (Case, CaseFact, StepFact)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT 1")
+        time.sleep(1.1)
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+            [tables],
+        )
+        return {name: (n, hot) for name, n, hot in cursor.fetchall()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--open-cases", type=int, default=1_000_000)
@@ -154,9 +172,14 @@ def main():
             connection.queries_log.clear()
             profiler = cProfile.Profile()
             profiler.enable()
+        updates_before = hot_updates()
         started = time.monotonic()
         done = sweep(now=now)
         tick = time.monotonic() - started
+        updates = {
+            t: tuple(a - b for a, b in zip(n, updates_before[t], strict=True))
+            for t, n in hot_updates().items()
+        }
         if args.profile:
             profiler.disable()
             for q in sorted(connection.queries, key=lambda q: -float(q["time"]))[:8]:
@@ -171,6 +194,8 @@ def main():
         print(f"  tick with the apps' receivers ({receivers})              {tick:7.2f} s  "
               f"({done['urged']:,} urged, {done['escalated']:,} escalated)  ratio {tick / naive:.2f}× the read")  # fmt: skip
         print(f"  tick again (nothing new)                           {second:7.3f} s  ({again})")
+        print("  rows updated by the tick (of them HOT): "
+              + ", ".join(f"{t} {n:,} ({hot:,})" for t, (n, hot) in updates.items()))  # fmt: skip
         print(f"  events written {CaseEvent.objects.count() - events_before:,}, "
               f"notifications {Notification.objects.count():,}")  # fmt: skip
     finally:
