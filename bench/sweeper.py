@@ -182,8 +182,13 @@ def main():
         }
         if args.profile:
             profiler.disable()
-            for q in sorted(connection.queries, key=lambda q: -float(q["time"]))[:8]:
-                print(f"  {float(q['time']):7.3f} s  {q['sql'][:150]}")
+            kinds = {}
+            for q in connection.queries:  # statement time per kind: claim, facts, events, inbox, commit …
+                words = q["sql"].replace('"', "").split()
+                kind = " ".join(words[:3] if words[0] in ("INSERT", "UPDATE") else words[:1])
+                kinds[kind] = kinds.get(kind, 0.0) + float(q["time"])
+            for kind, seconds in sorted(kinds.items(), key=lambda kv: -kv[1])[:8]:
+                print(f"  {seconds:7.3f} s  {kind}")
             pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(30)
         started = time.monotonic()
         again = sweep(now=now)
