@@ -12,7 +12,11 @@ fact rows, so the evaluation receiver advances existing facts as it does in a li
 1. baseline: read every open case's deadline into Python (`values_list … iterator`) and count the overdue ones;
 2. one sweeper tick (`chengguan tick`'s sweep) with every receiver connected (evaluation facts in the transaction,
    public webhooks/points/messages after commit, sensing checks);
-3. a second tick (nothing left: the partial indexes answer at once).
+3. a second tick (nothing left: it reads past the cases already flagged in the partial index).
+
+It also prints how many of the tick's updates of the case and fact tables were HOT. A `bench_sweeper` seeded
+before migrations cases 0010 / evaluation 0006 (fillfactor 85) has full pages: rewrite it once
+(`VACUUM FULL cases_case; VACUUM FULL evaluation_casefact; VACUUM FULL evaluation_stepfact;`) or drop it.
 
 `--keep` keeps the database afterwards and, when it already holds the seeded cases, reuses it: the previous
 tick's events, notifications and flags are undone (facts and case counters reset), then VACUUM ANALYZE.
