@@ -12,7 +12,11 @@ fact rows, so the evaluation receiver advances existing facts as it does in a li
 1. baseline: read every open case's deadline into Python (`values_list … iterator`) and count the overdue ones;
 2. one sweeper tick (`chengguan tick`'s sweep) with every receiver connected (evaluation facts in the transaction,
    public webhooks/points/messages after commit, sensing checks);
-3. a second tick (nothing left: the partial indexes answer at once).
+3. a second tick (nothing left: it reads past the cases already flagged in the partial index).
+
+It also prints how many of the tick's updates of the case and fact tables were HOT. A `bench_sweeper` seeded
+before migrations cases 0010 / evaluation 0006 (fillfactor 85) has full pages: rewrite it once
+(`VACUUM FULL cases_case; VACUUM FULL evaluation_casefact; VACUUM FULL evaluation_stepfact;`) or drop it.
 
 `--keep` keeps the database afterwards and, when it already holds the seeded cases, reuses it: the previous
 tick's events, notifications and flags are undone (facts and case counters reset), then VACUUM ANALYZE.
@@ -111,6 +115,24 @@ def undo() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def hot_updates() -> dict:
+    """Rows updated so far in the case and fact tables, and how many of those updates were HOT."""
+    from chengguan.cases.models import Case
+    from chengguan.evaluation.models import CaseFact, StepFact
+
+    tables = [m._meta.db_table for m in (Case, CaseFact, StepFact)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT 1")
+        time.sleep(1.1)
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+            [tables],
+        )
+        return {name: (n, hot) for name, n, hot in cursor.fetchall()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--open-cases", type=int, default=1_000_000)
@@ -154,13 +176,23 @@ def main():
             connection.queries_log.clear()
             profiler = cProfile.Profile()
             profiler.enable()
+        updates_before = hot_updates()
         started = time.monotonic()
         done = sweep(now=now)
         tick = time.monotonic() - started
+        updates = {
+            t: tuple(a - b for a, b in zip(n, updates_before[t], strict=True))
+            for t, n in hot_updates().items()
+        }
         if args.profile:
             profiler.disable()
-            for q in sorted(connection.queries, key=lambda q: -float(q["time"]))[:8]:
-                print(f"  {float(q['time']):7.3f} s  {q['sql'][:150]}")
+            kinds = {}
+            for q in connection.queries:  # statement time per kind: claim, facts, events, inbox, commit …
+                words = q["sql"].replace('"', "").split()
+                kind = " ".join(words[:3] if words[0] in ("INSERT", "UPDATE") else words[:1])
+                kinds[kind] = kinds.get(kind, 0.0) + float(q["time"])
+            for kind, seconds in sorted(kinds.items(), key=lambda kv: -kv[1])[:8]:
+                print(f"  {seconds:7.3f} s  {kind}")
             pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(30)
         started = time.monotonic()
         again = sweep(now=now)
@@ -171,6 +203,8 @@ def main():
         print(f"  tick with the apps' receivers ({receivers})              {tick:7.2f} s  "
               f"({done['urged']:,} urged, {done['escalated']:,} escalated)  ratio {tick / naive:.2f}× the read")  # fmt: skip
         print(f"  tick again (nothing new)                           {second:7.3f} s  ({again})")
+        print("  rows updated by the tick (of them HOT): "
+              + ", ".join(f"{t} {n:,} ({hot:,})" for t, (n, hot) in updates.items()))  # fmt: skip
         print(f"  events written {CaseEvent.objects.count() - events_before:,}, "
               f"notifications {Notification.objects.count():,}")  # fmt: skip
     finally:

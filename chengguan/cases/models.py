@@ -166,15 +166,17 @@ class Case(models.Model):
         ordering = ["-reported_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "-reported_at"], name="case_state_reported"),
+            # the sweeper's due cases. Its flags (overdue_notified, escalated) are in no index, so its claim
+            # UPDATE is HOT on PostgreSQL (no new entry in the table's indexes); a pass goes on after its last (time, id).
             models.Index(
-                fields=["deadline"],
+                fields=["deadline", "id"],
                 name="case_open_deadline",
-                condition=models.Q(is_open=True, overdue_notified=False, deadline__isnull=False),
+                condition=models.Q(is_open=True, deadline__isnull=False),
             ),
             models.Index(
-                fields=["escalate_at"],
+                fields=["escalate_at", "id"],
                 name="case_open_escalation",
-                condition=models.Q(is_open=True, escalated=False, escalate_at__isnull=False),
+                condition=models.Q(is_open=True, escalate_at__isnull=False),
             ),
             models.Index(fields=["matter", "is_open", "reported_at"], name="case_matter_open"),
             # each supervisor's latest own report (the dashboard's positions)

@@ -80,19 +80,27 @@ class Directory:
         return self.over(POOL_ROLE.get(case.state, "dispatcher"), self.community_path(case))
 
 
-def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict) -> list[tuple]:
+def _claim(
+    now: datetime, *, flag: str, time_field: str, batch: int, extra: dict, after=None
+) -> tuple[list, tuple]:
     """Claim up to `batch` due rows (skipping rows another sweeper holds) and set their flag: on PostgreSQL one
     UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING the fields the writers need; elsewhere
-    select, update, read. Returns the claimed cases' `sweeper_sql.RECIPIENT_FIELDS`."""
+    select, update, read. Returns the claimed cases' `sweeper_sql.RECIPIENT_FIELDS` and the pass's position.
+
+    The flags are in no index (so the UPDATE is HOT): the due index still lists the rows this pass flagged, so
+    on PostgreSQL each batch starts after the last one's `(time, id)` (`after`) instead of re-reading them."""
     due = (
         Case.objects.select_for_update(skip_locked=True)
         .filter(**{"is_open": True, flag: False, f"{time_field}__lt": now})
-        .order_by(time_field)
-        .values("pk")[:batch]
+        .order_by(time_field, "pk")
+        .values("pk")
     )
     if connection.vendor == "postgresql":
-        sub, params = due.query.sql_with_params()
         table, qn = Case._meta.db_table, connection.ops.quote_name
+        if after is not None:
+            due = due.extra(where=[f"({qn(table)}.{qn(time_field)}, {qn(table)}.{qn('id')}) > (%s, %s)"],
+                            params=list(after))  # fmt: skip
+        sub, params = due[:batch].query.sql_with_params()
         sets = [f"{qn(flag)} = true"]
         if "urge_count" in extra:
             sets.append(f"{qn('urge_count')} = {qn('urge_count')} + 1")
@@ -101,15 +109,17 @@ def _claim(now: datetime, *, flag: str, time_field: str, batch: int, extra: dict
         returning = ", ".join(qn("id" if f == "pk" else f) for f in sweeper_sql.RECIPIENT_FIELDS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) RETURNING {returning}",
+                f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} IN ({sub}) "
+                f"RETURNING {qn(time_field)}, {returning}",
                 params,
             )
-            return cursor.fetchall()
-    ids = [row["pk"] for row in due]
+            rows = cursor.fetchall()
+        return [row[1:] for row in rows], max(((row[0], row[1]) for row in rows), default=after)
+    ids = [row["pk"] for row in due[:batch]]
     if not ids:
-        return []
+        return [], after
     Case.objects.filter(pk__in=ids, **{flag: False}).update(**{flag: True}, **extra)
-    return list(Case.objects.filter(pk__in=ids).values_list(*sweeper_sql.RECIPIENT_FIELDS))
+    return list(Case.objects.filter(pk__in=ids).values_list(*sweeper_sql.RECIPIENT_FIELDS)), after
 
 
 def _write_per_case(cases, *, action: str, now, reason: str, recipients, kind: str, text) -> list[CaseEvent]:
@@ -176,11 +186,11 @@ def _write(rows, *, now, recipients, setwise: bool, action, reason, kind, head, 
 
 
 def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True) -> int:
-    done = 0
+    done, after = 0, None
     while True:
         with transaction.atomic():
-            claimed = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
-                             extra={"urge_count": F("urge_count") + 1})  # fmt: skip
+            claimed, after = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
+                                    extra={"urge_count": F("urge_count") + 1}, after=after)  # fmt: skip
             if not claimed:
                 return done
             _write(claimed, now=now, recipients=directory.responsible, setwise=setwise, **URGE)
@@ -190,7 +200,7 @@ def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, se
 def sweep_escalations(
     *, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True
 ) -> int:
-    done = 0
+    done, after = 0, None
 
     def recipients(c):
         return (
@@ -201,8 +211,13 @@ def sweep_escalations(
 
     while True:
         with transaction.atomic():
-            claimed = _claim(
-                now, flag="escalated", time_field="escalate_at", batch=batch, extra={"supervised": True}
+            claimed, after = _claim(
+                now,
+                flag="escalated",
+                time_field="escalate_at",
+                batch=batch,
+                extra={"supervised": True},
+                after=after,
             )
             if not claimed:
                 return done

@@ -54,3 +54,24 @@ def test_the_facts_a_pass_advances_equal_a_rebuild(walk, frozen):
     strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
     assert strip(rebuilt) == strip(live_steps)
     assert Case.objects.filter(pk__in=ids, supervised=True, urge_count=1).count() == 6
+
+
+def test_batches_over_equal_deadlines_urge_each_case_once(walk, frozen):
+    """The flags are in no index, so each batch goes on after the previous one's (time, id); cases sharing one
+    deadline are split over batches without one left out or urged twice."""
+    cases = _overdue(walk, 5)
+    ids = [c.pk for c in cases]
+    first = Case.objects.get(pk=min(ids))
+    Case.objects.filter(pk__in=ids).update(deadline=first.deadline, escalate_at=first.escalate_at)
+    frozen.shift(timedelta(days=10))
+    with CaptureQueriesContext(connection) as captured:
+        assert sweep(batch=2) == {"urged": 5, "escalated": 5}
+    for action in ("urge", "supervise"):
+        swept = CaseEvent.objects.filter(action=action).values_list("case_id", flat=True)
+        assert sorted(swept) == sorted(ids)
+    assert Case.objects.filter(pk__in=ids, urge_count=1, supervised=True).count() == 5
+    if connection.vendor == "postgresql":  # the later claims start after the last claimed (time, id)
+        claims = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('UPDATE "cases_case"')]
+        assert len(claims) == 8, claims  # 3 batches and an empty claim, per flag
+        assert sum('"id") > (' in sql for sql in claims) == 6
+    assert sweep(batch=2) == {"urged": 0, "escalated": 0}
