@@ -18,7 +18,7 @@ def database_digest(exclude=("sessions.session",)) -> dict:
     out = {}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if not meta.managed or meta.proxy or meta.label_lower in exclude:
+        if not meta.managed or meta.proxy or meta.label_lower in exclude or getattr(model, "backup_excluded", False):
             continue
         columns = [f.attname for f in meta.concrete_fields]
         rows = {}

@@ -17,6 +17,8 @@ from chengguan.core.errors import DomainError
 
 FORMAT = "chengguan-backup/1"
 EXCLUDED = {"sessions.session"}  # sign-ins are not data; restored users sign in again
+# A model may leave the backup with a class attribute `backup_excluded = True`: a log that the database writes again
+# while the rows are restored (evaluation's FactChange: its triggers log the months of the restored facts).
 BATCH = 1000
 STAGING_PREFIX = ".restore-"
 
@@ -47,6 +49,7 @@ def backed_up_models() -> list:
         and not m._meta.proxy
         and not m._meta.swapped
         and m._meta.label_lower not in EXCLUDED
+        and not getattr(m, "backup_excluded", False)
     ]
     return _dependency_order(models)
 
