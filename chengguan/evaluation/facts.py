@@ -407,15 +407,6 @@ def facts_rebuild(*, batch: int = 2000, stdout=None) -> int:
     return facts_refresh_cases(ids, batch=batch, stdout=stdout)
 
 
-def on_cases_imported(sender, case_ids, **kwargs) -> None:
-    """Receiver of `cases_imported`: a replayed history (import, demo) sends no event signals; build its facts
-    once per case."""
-    try:
-        facts_refresh_cases(case_ids)
-    except Exception:  # noqa: BLE001
-        log.exception("evaluation facts of %d imported cases could not be built", len(case_ids))
-
-
 # --- the live path: one event at a time, inside the case transaction -------------------------------------------
 
 # (flag, action): the flag is 1 once the case has had the action

@@ -113,7 +113,7 @@ def test_a_sweeper_tick_is_seen(march, story, monkeypatch):
 
 
 def test_a_rebuild_an_import_and_raw_sql_are_seen(march, story, monkeypatch):
-    from chengguan.evaluation.facts import on_cases_imported
+    from chengguan.evaluation.bulkfacts import on_cases_imported
 
     assert_same(monkeypatch)
     StepFact.objects.all().delete()
