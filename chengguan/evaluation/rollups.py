@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from .indicators import Measured, PartySpec
 from .indicators import collect as collect_facts
-from .indicators.engine import PREFIX
+from .indicators.engine import PREFIX, per_member
 from .models import FactChange, RollupMonth, RollupRow
 from .periods import Period
 
@@ -158,17 +158,11 @@ def _live(sources, period: Period, opts, out) -> None:
         if not source.live:
             continue
         wanted = {PREFIX + k: v for k, v in source.measures(opts).items() if k in source.live}
-        rows = (
-            source.model.objects.filter(source.filter & source.live_filter)
-            .filter(**{f"{source.date_field}__gte": period.start, f"{source.date_field}__lt": period.end})
-            .values(source.group)
-            .annotate(**wanted)
-            .order_by()
+        qs = source.model.objects.filter(source.filter & source.live_filter).filter(
+            **{f"{source.date_field}__gte": period.start, f"{source.date_field}__lt": period.end}
         )
-        for row in rows:
-            member = row.pop(source.group)
-            if member is not None:
-                out[member].add(row)
+        for member, row in per_member(qs, source.group, wanted):
+            out[member].add(row)
 
 
 # ---- refreshing -------------------------------------------------------------------------------------------
@@ -182,17 +176,11 @@ def compute(sources, month: date, opts) -> list[tuple]:
         group = source.rollup_group or source.group
         where = source.rollup_filter if source.rollup_filter is not None else source.filter
         measures = {PREFIX + k: v for k, v in source.measures(opts).items() if k not in source.live}
-        rows = (
-            source.model.objects.filter(where)
-            .filter(**{f"{source.date_field}__gte": month, f"{source.date_field}__lt": end})
-            .values(group)
-            .annotate(**measures)
-            .order_by()
+        qs = source.model.objects.filter(where).filter(
+            **{f"{source.date_field}__gte": month, f"{source.date_field}__lt": end}
         )
-        for row in rows:
-            member = row.pop(group)
-            if member is not None:
-                out.append((index, member, {k.removeprefix(PREFIX): v or 0 for k, v in row.items()}))
+        for member, row in per_member(qs, group, measures):
+            out.append((index, member, {k.removeprefix(PREFIX): v or 0 for k, v in row.items()}))
     return out
 
 

@@ -42,20 +42,21 @@ def _scoped(source: Source, viewer, period: Period, opts: dict):
     return qs.filter(**{f"{source.date_field}__gte": period.start, f"{source.date_field}__lt": period.end})
 
 
+def per_member(qs, group: str, annotations: dict):
+    """(member key, {annotation: value}) of `qs` grouped by `group`, rows without a member left out."""
+    for row in qs.values(group).annotate(**annotations).order_by():
+        key = row.pop(group)
+        if key is not None:
+            yield key, row
+
+
 def collect(spec: PartySpec, period: Period, viewer, **opts) -> dict:
     """{member key: Measured} for the period, within the viewer's scope."""
     out: dict = defaultdict(Measured)
     for source in spec.sources(opts):
-        rows = (
-            _scoped(source, viewer, period, opts)
-            .values(source.group)
-            .annotate(**_annotations(source, opts))
-            .order_by()
-        )
-        for row in rows:
-            key = row.pop(source.group)
-            if key is not None:
-                out[key].add(row)
+        qs = _scoped(source, viewer, period, opts)
+        for key, row in per_member(qs, source.group, _annotations(source, opts)):
+            out[key].add(row)
     return out
 
 
