@@ -89,13 +89,21 @@ def timeline(case) -> list[dict]:
 
 def status_note(case) -> str:
     """One line for Open311 `status_notes` and the webhook `note`."""
-    if case.state == State.REJECTED:
-        event = next((e for e in reversed(public_events(case)) if e.action == "reject"), None)
+    events = public_events(case) if case.state == State.REJECTED else ()
+    merged = case.merged_into.number if case.state == State.MERGED and case.merged_into_id else None
+    return state_note(case.state, events, merged)
+
+
+def state_note(state: str, events, merged_number: str | None) -> str:
+    """`status_note` from its parts: the state, the case's public events (oldest first; read only when rejected)
+    and the number of the case it was merged into (Open311's row serialiser calls this directly)."""
+    if state == State.REJECTED:
+        event = next((e for e in reversed(events) if e.action == "reject"), None)
         if event is not None:
             return event_text(event)
-    if case.state == State.MERGED and case.merged_into_id:
-        return _("merged into %(number)s, handled together") % {"number": case.merged_into.number}
-    return state_label(case)
+    if state == State.MERGED and merged_number:
+        return _("merged into %(number)s, handled together") % {"number": merged_number}
+    return str(STATE_LABELS.get(state, state))
 
 
 def public_reply(case) -> dict | None:

@@ -12,10 +12,9 @@ import functools
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from chengguan.cases.models import Attachment, Case, CaseEvent
-from chengguan.cases.workflow import STATE_LABELS, State
+from chengguan.cases.workflow import STATE_LABELS
 from chengguan.core.coords import gcj02_to_wgs84
 
 from .. import presenters
@@ -127,16 +126,6 @@ class Serialiser:
     def photo(self, pk: int) -> str:
         return self.absolute(f"{self.photo_path}{pk}/")
 
-    def status_note(self, row, events) -> str:
-        """presenters.status_note, from a row."""
-        if row["state"] == State.REJECTED:
-            event = next((e for e in reversed(events) if e.action == "reject"), None)
-            if event is not None:
-                return presenters.event_text(event)
-        if row["state"] == State.MERGED and row["merged_into__number"]:
-            return _("merged into %(number)s, handled together") % {"number": row["merged_into__number"]}
-        return self.label(row["state"])
-
     def item(self, row) -> dict:
         lat, lng = _wgs84(row["lng"], row["lat"])
         is_open, closed_at = row["is_open"], row["closed_at"]
@@ -149,7 +138,11 @@ class Serialiser:
         data = {
             "service_request_id": row["number"],
             "status": "open" if is_open else "closed",
-            "status_notes": self.status_note(row, events) if self.extensions else self.label(row["state"]),
+            "status_notes": (
+                presenters.state_note(row["state"], events, row["merged_into__number"])
+                if self.extensions
+                else self.label(row["state"])
+            ),
             "service_name": row["matter__name"],
             "service_code": row["matter__code"],
             "description": presenters.scrub_text(row["description"])[:4000] or None,
