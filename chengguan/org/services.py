@@ -1,13 +1,13 @@
 """State changes for people and access: API tokens."""
 
 import copy
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from chengguan.core.errors import NotFound
+from chengguan.core.memo import TimedMemo
 from chengguan.core.tokens import secret_token
 
 from .models import ApiToken, User
@@ -38,35 +38,31 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-# Tokens memoised per process: key hash → (when read, the token with its user, the user's role assignments with
+# Tokens memoised per process (core.memo): key hash → (the token with its user, the user's role assignments with
 # their region and department). Every API request presents one, and tokens, accounts and roles change rarely. A
 # change in this process clears the memo at once (`forget_tokens`, connected to the save and delete of tokens,
 # users, role assignments, regions and departments); other processes see a revocation, a lock, a deactivation
 # or a role change within TOKEN_CACHE_SECONDS. The expiry, the lock's end and `last_used_at` are checked on every
 # request against the clock. An unknown key is never memoised (a new token works at once everywhere).
 TOKEN_CACHE_SECONDS = 5
-TOKEN_CACHE_SIZE = 10_000
-_tokens: dict = {}
+_tokens = TimedMemo(size=10_000)
+forget_tokens = _tokens.clear
 
 
-def forget_tokens(**kwargs) -> None:
-    _tokens.clear()
+def _token_with_roles(key_hash: str) -> tuple | None:
+    token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
+    if token is None:
+        return None
+    return token, list(token.user.role_assignments.select_related("region", "department"))
 
 
 def token_authenticate(key: str) -> User | None:
     now = timezone.now()
     key_hash = ApiToken.hash_key(key)
-    tick = time.monotonic()
-    memo = _tokens.get(key_hash)
-    if memo is None or tick - memo[0] > TOKEN_CACHE_SECONDS:
-        token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
-        if token is None:
-            return None
-        assignments = list(token.user.role_assignments.select_related("region", "department"))
-        if len(_tokens) >= TOKEN_CACHE_SIZE:
-            _tokens.clear()
-        memo = _tokens[key_hash] = (tick, token, assignments)
-    _tick, token, assignments = memo
+    memo = _tokens.get(key_hash, lambda: _token_with_roles(key_hash), TOKEN_CACHE_SECONDS)
+    if memo is None:
+        return None
+    token, assignments = memo
     if not token.is_usable(now) or not token.user.is_active or token.user.is_locked(now):
         return None  # sign-in throttling does not stop tokens; an administrator's lock or deactivation does
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

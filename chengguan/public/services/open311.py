@@ -2,7 +2,6 @@
 
 import copy
 import secrets
-import time
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from chengguan.cases.models import Source
 from chengguan.cases.services import case_report
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from chengguan.core.memo import TimedMemo
 from chengguan.core.tokens import secret_token
 from chengguan.org.models import Role
 from chengguan.org.scope import has_role, sees_everything, user_covers_region
@@ -46,16 +46,12 @@ def open311_key_revoke(*, prefix: str, at: datetime | None = None) -> int:
     return count
 
 
-# Keys memoised per process like the API tokens (org/services.py): key hash → (when read, the key). A change in
+# Keys memoised per process like the API tokens (org/services.py): key hash → the key (core.memo). A change in
 # this process clears the memo at once (`forget_keys`: a revocation here, a key's save or delete); other processes
 # see a revocation within KEY_CACHE_SECONDS. An unknown or revoked key is never memoised.
 KEY_CACHE_SECONDS = 5
-KEY_CACHE_SIZE = 1_000
-_keys: dict = {}
-
-
-def forget_keys(**kwargs) -> None:
-    _keys.clear()
+_keys = TimedMemo(size=1_000)
+forget_keys = _keys.clear
 
 
 def open311_key_authenticate(raw: str, *, at: datetime | None = None) -> Open311Key | None:
@@ -63,16 +59,13 @@ def open311_key_authenticate(raw: str, *, at: datetime | None = None) -> Open311
     if not raw:
         return None
     key_hash = Open311Key.hash_key(raw)
-    tick = time.monotonic()
-    memo = _keys.get(key_hash)
-    if memo is None or tick - memo[0] > KEY_CACHE_SECONDS:
-        key = Open311Key.objects.filter(key_hash=key_hash, revoked_at__isnull=True).first()
-        if key is None:
-            return None
-        if len(_keys) >= KEY_CACHE_SIZE:
-            _keys.clear()
-        memo = _keys[key_hash] = (tick, key)
-    key = memo[1]
+    key = _keys.get(
+        key_hash,
+        lambda: Open311Key.objects.filter(key_hash=key_hash, revoked_at__isnull=True).first(),
+        KEY_CACHE_SECONDS,
+    )
+    if key is None:
+        return None
     at = at or timezone.now()
     if key.last_used_at is None or at - key.last_used_at > timedelta(minutes=1):
         Open311Key.objects.filter(pk=key.pk).update(last_used_at=at)
