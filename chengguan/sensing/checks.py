@@ -1,11 +1,12 @@
 """The automatic check hooks into the case events (inside the transaction that writes them): a department's
 reply on a case opened by a sensing alarm opens a waiting check; a person's check (or any other move out of
-checking) makes a waiting check moot; an event that leaves the case in checking (an urge) does not. Supervisors can always check by hand."""
+checking) makes a waiting check moot; an event that leaves the case in checking (an urge) does not. Supervisors can
+always check by hand. The sweeper's batches (`sweep_events_written`) need no receiver here: an automatic urge or
+escalation is neither a reply nor a move out of checking."""
 
-from django.db.models import Q
 from django.dispatch import receiver
 
-from chengguan.cases.signals import case_events_written, sweep_events_written
+from chengguan.cases.signals import case_events_written
 
 from .callbacks import request_for
 from .casework import DEFAULT_CHECK_WINDOW, open_check
@@ -33,14 +34,3 @@ def on_case_events(sender, events, **kwargs):
                 status=AutoCheck.Status.MOOT, decided_at=event.at
             )
 
-
-@receiver(sweep_events_written, dispatch_uid="sensing.auto_check_sweep")
-def on_swept_events(sender, events, **kwargs):
-    """A sweeper batch (set-wise, one signal per batch): the same rules, applied to the batch's events that can
-    matter here (a reply, or an event on a case in checking), found in one query."""
-    relevant = (
-        events.filter(Q(action="reply") | (Q(from_state="checking") & ~Q(to_state="checking")))
-        .select_related("case")
-        .order_by("pk")
-    )
-    on_case_events(sender, events=list(relevant))
