@@ -54,23 +54,18 @@ def tell_the_reporter(sender, event, **kwargs):
 
 @receiver(sweep_events_recorded, dispatch_uid="public.sweep")
 def on_swept_events(sender, action, events, **kwargs):
-    """A sweeper batch (one signal per batch, no per-event signal): each reaction above runs only on the events it
-    can act on, found in one query each — status changes for the webhooks (a sweeper event is none), the cases of
-    citizens for points and status messages (only if the action earns points or has a message), closes for the
-    rating invitation."""
+    """A sweeper batch (one signal per batch, no per-event signal). Its events change no state (`from_state ==
+    to_state`), so no webhook and no rating invitation is due; points and status messages only when the city's
+    rules give the action any, for the cases of citizens, found in one query each."""
     try:
         _swept(sender, action, events)
-    except Exception:  # noqa: BLE001 - a receiver never breaks the sweeper (webhooks: catch_up re-queues them)
+    except Exception:  # noqa: BLE001 - a receiver never breaks the sweeper
         log.exception("could not react to the sweeper's %s batch", action)
 
 
 def _swept(sender, action, events):
-    from django.db.models import F
-
     from .services.citizen_side import status_message_text
 
-    for event in events.exclude(from_state=F("to_state")).order_by("pk"):
-        queue_webhooks(sender, event)
     if conf.points_rules().get(action):
         for event in events.filter(case__source=Source.CITIZEN).select_related("case").order_by("pk"):
             award_points(sender, event)
@@ -78,9 +73,6 @@ def _swept(sender, action, events):
         public = events.filter(case__source__in=(Source.CITIZEN, Source.HOTLINE)).select_related("case")
         for event in public.order_by("pk"):
             tell_the_reporter(sender, event)
-    if action == "close":
-        for event in events.select_related("case").order_by("pk"):
-            invite_rating(sender, event)
 
 
 @receiver(case_event_recorded, dispatch_uid="public.rating_invitation")
