@@ -26,6 +26,7 @@ from chengguan.org.models import Department, Region, User
 
 from . import conf, workflow
 from .exchange_marks import case_flags, check_marks, event_marks, restore_event_marks, restore_flags
+from .exchange_marks import exchange_time as _iso
 from .models import Case, CaseCounter, CaseEvent, Source
 from .notify import silenced
 from .services import case_act, case_report
@@ -73,10 +74,6 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "case-exchange.schema.j
 def schema() -> dict:
     """The JSON Schema (draft 2020-12) of one line, shipped in the package."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-def _iso(value: datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
 
 
 def _event_record(e: CaseEvent) -> dict:

@@ -17,7 +17,9 @@ AUTO_ACTIONS = ("urge", "supervise")  # what the sweeper writes (services/sweepe
 FLAGS = ("overdue_notified", "escalated")
 
 
-def _iso(value: datetime | None) -> str | None:
+def exchange_time(value: datetime | None) -> str | None:
+    """A time as every file of the exchange writes it (local time with its offset): the lines, the marks and the
+    bundle's links and files, so that an export of an import gives the same bytes."""
     return timezone.localtime(value).isoformat() if value else None
 
 
@@ -25,7 +27,7 @@ def event_marks(action: str, payload: dict) -> dict:
     """The marks of one history row for its exchange record (nothing for most rows)."""
     if action in AUTO_ACTIONS and payload.get("auto"):
         deadline = parse_datetime(payload["deadline"]) if payload.get("deadline") else None
-        return {"auto": True, "deadline": _iso(deadline)}
+        return {"auto": True, "deadline": exchange_time(deadline)}
     if action == "dispatch" and payload.get("suggested"):
         return {"suggested": True}
     return {}

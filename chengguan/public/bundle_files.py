@@ -8,9 +8,9 @@ Each value is checked before anything is written (a malformed one refuses its li
 pending file, naming the field); restoring writes rows as they were, never through the services (no points are
 awarded twice, no rating needs a call-back)."""
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from chengguan.cases.exchange_marks import exchange_time as _iso
 from chengguan.catalog.models import MatterType
 from chengguan.core.errors import ValidationError
 from chengguan.org.models import User
@@ -20,10 +20,6 @@ from .models import Open311Key, Open311Submission, PointsEntry, Satisfaction
 SUBMISSION_FIELDS = ("token", "status", "lat", "long", "address_string", "address_id", "description", "first_name",
                      "last_name", "email", "phone", "device_id", "account_id", "media_url", "attributes",
                      "discard_reason")  # fmt: skip
-
-
-def _iso(value):
-    return timezone.localtime(value).isoformat() if value else None
 
 
 def _when(value):

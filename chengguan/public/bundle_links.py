@@ -7,10 +7,10 @@ receivers keep verifying) and Open311 keys (name and hash only: clients keep the
 never became a case (address-only reports still pending, or discarded) travel in a file of their own,
 `open311_pending.jsonl` (bundle_files.py), so their tokens keep answering as they did."""
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from chengguan.cases.bundle import BundleFile, Link, register_file, register_link
+from chengguan.cases.exchange_marks import exchange_time as _iso
 from chengguan.catalog.models import MatterType
 from chengguan.org.models import User
 
@@ -28,10 +28,6 @@ from .bundle_files import (
     submission_row,
 )
 from .models import HotlineSystem, HotlineWorkOrder, Open311Key, Open311Submission, WebhookSubscriber
-
-
-def _iso(value):
-    return timezone.localtime(value).isoformat() if value else None
 
 
 def _when(value):
