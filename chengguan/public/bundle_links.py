@@ -7,7 +7,6 @@ receivers keep verifying) and Open311 keys (name and hash only: clients keep the
 never became a case (address-only reports still pending, or discarded) travel in a file of their own,
 `open311_pending.jsonl` (bundle_files.py), so their tokens keep answering as they did."""
 
-from django.utils.dateparse import parse_datetime
 
 from chengguan.cases.bundle import BundleFile, Link, register_file, register_link
 from chengguan.cases.exchange_marks import exchange_time as _iso
@@ -15,6 +14,7 @@ from chengguan.catalog.models import MatterType
 from chengguan.org.models import User
 
 from .bundle_files import (
+    _when,
     open311_pending_check,
     open311_pending_export,
     open311_pending_restore,
@@ -28,10 +28,6 @@ from .bundle_files import (
     submission_row,
 )
 from .models import HotlineSystem, HotlineWorkOrder, Open311Key, Open311Submission, WebhookSubscriber
-
-
-def _when(value):
-    return parse_datetime(value) if value else None
 
 
 def _user(username):
