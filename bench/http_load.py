@@ -84,10 +84,6 @@ def seed(n_cases: int):
     return bearer, raw_key
 
 
-
-
-
-
 def worker_rss(master_pid: int) -> list[float]:
     """RSS (MB) of the gunicorn master's children."""
     found = []
@@ -102,8 +98,6 @@ def worker_rss(master_pid: int) -> list[float]:
         if int(fields.get("PPid", "0").strip()) == master_pid:
             found.append(int(fields["VmRSS"].split()[0]) / 1024)
     return sorted(found)
-
-
 
 
 def endpoints(bearer: str, key: str) -> dict:
@@ -164,8 +158,6 @@ def peer_endpoints(prefix: str) -> dict:
         return "POST", f"{prefix}/requests.json", urllib.parse.urlencode(body).encode(), form
 
     return {PEER_GET: get, PEER_POST: post}
-
-
 
 
 def main():

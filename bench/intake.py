@@ -51,14 +51,6 @@ def build_city():
     return city
 
 
-
-
-
-
-
-
-
-
 def bench_intake(args, city):
     from chengguan.org.services import token_create
 
