@@ -152,7 +152,8 @@ print(json.dumps({{"max": max((r["n"] for r in rows), default=0), "urged": sum(1
                   "escalated": sum(1 for r in rows if r["action"] == "supervise")}}))
 """)
     assert checked["max"] == 1, checked  # no job done twice
-    assert checked["urged"] == len(world["overdue"]) and checked["escalated"] == len(world["overdue"])
+    assert checked["urged"] == len(world["overdue"]) and checked["escalated"] == len(world["overdue"]), (
+        checked, [out for out, _err in outputs])
     assert urged >= len(world["overdue"])
     again = run_cli(["tick"], env)
     assert "cases: 0 urged, 0 escalated" in again.stdout

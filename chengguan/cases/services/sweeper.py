@@ -88,7 +88,11 @@ def _claim(
     select, update, read. Returns the claimed cases' `sweeper_sql.RECIPIENT_FIELDS` and the pass's position.
 
     The flags are in no index (so the UPDATE is HOT): the due index still lists the rows this pass flagged, so
-    on PostgreSQL each batch starts after the last one's `(time, id)` (`after`) instead of re-reading them."""
+    on PostgreSQL each batch starts after the last one's `(time, id)` (`after`) instead of re-reading them.
+    A row another sweeper held when a batch went past it (SKIP LOCKED) may still be due once that sweeper lets
+    go of it without claiming it (a lock taken on a row whose newer version no longer matched stays until that
+    transaction ends), so a pass ends only when a batch from the start finds nothing: one more read of the due
+    index per pass, not per batch."""
     due = (
         Case.objects.select_for_update(skip_locked=True)
         .filter(**{"is_open": True, flag: False, f"{time_field}__lt": now})
@@ -192,7 +196,10 @@ def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, se
             claimed, after = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
                                     extra={"urge_count": F("urge_count") + 1}, after=after)  # fmt: skip
             if not claimed:
-                return done
+                if after is None:
+                    return done
+                after = None  # the pass ends with one batch from the start (see _claim)
+                continue
             _write(claimed, now=now, recipients=directory.responsible, setwise=setwise, **URGE)
         done += len(claimed)
 
@@ -220,7 +227,10 @@ def sweep_escalations(
                 after=after,
             )
             if not claimed:
-                return done
+                if after is None:
+                    return done
+                after = None  # the pass ends with one batch from the start (see _claim)
+                continue
             _write(claimed, now=now, recipients=recipients, setwise=setwise, **SUPERVISE)
         done += len(claimed)
 

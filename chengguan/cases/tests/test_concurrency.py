@@ -4,7 +4,7 @@ concurrent intakes never share a number. Skipped on SQLite, whose IMMEDIATE tran
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from chengguan.core.errors import Conflict
 
@@ -81,3 +81,53 @@ def test_it_lets_two_sweepers_share_the_work_and_do_each_job_once(walk, frozen):
     assert sum(r["escalated"] for r in results) == len(cases)
     assert CaseEvent.objects.filter(action="urge").count() == len(cases)
     assert CaseEvent.objects.filter(action="supervise").count() == len(cases)
+
+
+def test_a_sweeper_pass_comes_back_for_a_row_another_held_and_let_go(walk, frozen):
+    """Each batch of a pass starts after the last claimed (time, id); a due row another transaction held (SKIP
+    LOCKED) when a batch went past it, and let go of without claiming it (as a sweeper whose newer row version no
+    longer matched does), is still done by the same pass: it ends with a batch from the start."""
+    from datetime import timedelta
+
+    from ..services.sweeper import sweep
+    from ..signals import sweep_events_written
+
+    cases = [walk.new() for _ in range(3)]
+    first, held, last = sorted(cases, key=lambda c: (c.deadline, c.pk))
+    frozen.shift(timedelta(days=10))
+    locked, release, released = threading.Event(), threading.Event(), threading.Event()
+
+    def holder():  # another process's transaction holding the row, then ending without a change
+        try:
+            with transaction.atomic():
+                list(Case.objects.select_for_update().filter(pk=held.pk).values_list("pk", flat=True))
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+            released.set()
+
+    claims = []
+
+    def on_batch(sender, action, case_ids, **kwargs):
+        claims.append((action, list(case_ids)))
+        if action == "urge" and last.pk in case_ids:  # the pass went past the held row: let it go now
+            release.set()
+            released.wait(30)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert locked.wait(30)
+    sweep_events_written.connect(on_batch)
+    try:
+        result = sweep(batch=1)
+    finally:
+        sweep_events_written.disconnect(on_batch)
+        release.set()
+        thread.join(30)
+    urged = [ids[0] for action, ids in claims if action == "urge"]
+    assert urged == [first.pk, last.pk, held.pk]  # the held row came after the cursor had passed it
+    assert result == {"urged": 3, "escalated": 3}
+    assert sorted(CaseEvent.objects.filter(action="urge").values_list("case_id", flat=True)) == sorted(
+        c.pk for c in cases
+    )
