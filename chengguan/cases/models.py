@@ -32,10 +32,14 @@ class Case(models.Model):
     channel = models.CharField(
         _("channel"), max_length=32, blank=True, help_text=_("e.g. 12345, wechat, web")
     )
-    external_id = models.CharField(_("external id"), max_length=64, blank=True, db_index=True)
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)  # indexed in Meta (no LIKE index)
 
-    matter = models.ForeignKey(
-        "catalog.MatterType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("matter")
+    matter = models.ForeignKey(  # indexed by case_matter_open, whose first column it is
+        "catalog.MatterType",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("matter"),
+        db_index=False,
     )
     component = models.ForeignKey(
         "grids.Component",
@@ -90,6 +94,7 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="reported_cases",
         verbose_name=_("reported by"),
+        db_index=False,  # indexed by case_reporter_latest, whose first column it is
     )
     reporter_name = models.CharField(_("reporter name"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
@@ -103,7 +108,7 @@ class Case(models.Model):
     deadline = models.DateTimeField(_("step deadline"), null=True, blank=True)
     # Computed over a year whose official holiday arrangement was not entered yet (fallback rule); set on save
     # (chengguan.cases.provisional) and cleared by `chengguan calendar recompute`.
-    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False, db_index=True)
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)  # see case_provisional
     escalate_at = models.DateTimeField(_("escalate at"), null=True, blank=True)
     limit_amount = models.FloatField(_("step time limit"), null=True, blank=True)
     limit_unit = models.CharField(_("time limit unit"), max_length=16, blank=True)
@@ -179,6 +184,13 @@ class Case(models.Model):
                 condition=models.Q(is_open=True, escalate_at__isnull=False),
             ),
             models.Index(fields=["matter", "is_open", "reported_at"], name="case_matter_open"),
+            # the open cases `chengguan calendar recompute` revisits (few; an index entry only for them)
+            models.Index(
+                fields=["id"],
+                name="case_provisional",
+                condition=models.Q(is_open=True, deadline_provisional=True),
+            ),
+            models.Index(fields=["external_id"], name="case_external_id"),
             # each supervisor's latest own report (the dashboard's positions)
             models.Index(fields=["reporter", "-reported_at"], name="case_reporter_latest"),
             # duplicate search: open cases of a matter in a small box around a point
