@@ -6,7 +6,7 @@
     python bench/evaluation.py --keep             # keep the database chengguan_bench_rollups afterwards
     python bench/evaluation.py --reuse            # time again on a kept database (no seeding)
 
-It creates its own database (`chengguan_bench_rollups` on CHENGGUAN_BENCH_PG, default
+It creates its own database (`chengguan_bench_rollups`, or `$CHENGGUAN_BENCH_DB`, on CHENGGUAN_BENCH_PG, default
 postgresql://postgres@127.0.0.1:5432), migrates it, adds a city (10 districts × 10 streets × 10 communities,
 20 unit grids each, 60 disposal departments, 600 supervisors), generates a year of case facts and their step
 facts with `generate_series` (deterministic; the fact triggers of the rollups fire as for any writer), and then
@@ -41,7 +41,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCH_DB = "chengguan_bench_rollups"
+# the database: CHENGGUAN_BENCH_DB (default chengguan_bench_rollups), so that two runs can be kept side by side
+BENCH_DB = os.environ.get("CHENGGUAN_BENCH_DB", "chengguan_bench_rollups")
 SERVER = os.environ.get("CHENGGUAN_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DISTRICTS, STREETS, COMMUNITIES, GRIDS = 10, 10, 10, 20
 DEPARTMENTS, SUPERVISORS, OPERATORS, SHIFT_LEADERS, DISPATCHERS = 60, 600, 20, 10, 10
