@@ -43,9 +43,10 @@ def test_the_closed_days_are_stored_and_today_is_read_from_the_facts(march, stor
     assert_same(monkeypatch, periods=CURRENT)
     assert set(RollupDay.objects.values_list("day", flat=True)) == {d(n) for n in range(1, 26)}
     assert RollupDay.objects.count() == 25 * len(VARIANTS)  # every variant, each closed day, once
-    assert RollupDayRow.objects.filter(day=d(10), key="region:district").exists()  # the days with facts have rows
-    assert not RollupMonth.objects.filter(month__gte=MARCH).exists()  # the current month is never stored whole
-    assert RollupMonth.objects.filter(month=d(1, 2)).count() == len(VARIANTS)  # February is, for the year
+    assert RollupDayRow.objects.filter(day=d(10), key="region:district").exists()  # days with facts have rows
+    # the current month is never stored whole; February is (for the year)
+    assert not RollupMonth.objects.filter(month__gte=MARCH).exists()
+    assert RollupMonth.objects.filter(month=d(1, 2)).count() == len(VARIANTS)
     # the next day: yesterday is stored too, the days before are read as they were
     before = stored_ids()
     story.clock.move_to(at(27, 9, 0))
@@ -105,7 +106,9 @@ def test_every_writer_is_seen_in_the_current_month(story, city, monkeypatch):
     assert_same(monkeypatch, periods=periods)
     # raw SQL on both tables (the sweeper's and the bulk importer's set-wise paths)
     with connection.cursor() as cur:
-        cur.execute("UPDATE evaluation_casefact SET closed = 1 - closed WHERE case_id = %s", [march["void"].pk])
+        cur.execute(
+            "UPDATE evaluation_casefact SET closed = 1 - closed WHERE case_id = %s", [march["void"].pk]
+        )
         cur.execute("UPDATE evaluation_stepfact SET on_time = 1 - on_time WHERE step = 'file'")
     assert_same(monkeypatch, periods=periods)
 
@@ -145,7 +148,7 @@ def test_copy_is_seen(march, monkeypatch):
     assert_same(monkeypatch, periods=CURRENT)
 
 
-def test_the_nightly_job_recomputes_stored_days_forgets_the_rest_and_drops_past_days(march, story, monkeypatch):
+def test_the_nightly_job_recomputes_stored_days_forgets_the_rest_drops_past_days(march, story, monkeypatch):
     assert_same(monkeypatch, periods=CURRENT)
     story.act(march["district_b"], at(26, 10, 0), "reply", "department_handler", reason="已处理")
     assert FactChange.objects.filter(day=d(26)).exists()  # today's: nothing stored for it
@@ -191,3 +194,10 @@ def test_facts_changed_marks_days_and_their_months(db):
         (MARCH, d(17)),
         (d(1, 4), d(30, 4)),
     ]
+
+
+def test_the_unit_grid_level_reads_its_current_month_from_the_facts(march, monkeypatch):
+    assert_same(monkeypatch, periods=CURRENT, variants=[("region", "grid"), ("region", "district")])
+    assert not RollupDay.objects.filter(key="region:grid").exists()
+    assert RollupDay.objects.filter(key="region:district").exists()  # positive control
+    assert RollupMonth.objects.filter(key="region:grid", month=d(1, 2)).exists()  # past months are stored
