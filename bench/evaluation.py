@@ -847,35 +847,35 @@ def run(n: int, keep: bool, reuse: bool, triggers: bool = True) -> None:
                 pg_cost = trigger_cost(min(200_000, n))
                 lite_cost = sqlite_trigger_cost()
         print()
-        print(f"{'report (median of 5, warm)':<44} {'PostgreSQL':>11} {'DuckDB':>9} {'ratio':>7}")
-        past, running = "a past year: ", "the running year, today 31 December: "
+        print(f"{'report (median of 5; cold: one run)':<64} {'PostgreSQL':>11} {'DuckDB':>9} {'ratio':>7}")
+        past, running = "past year: ", "running year (today 31 Dec): "
         for label, dk, rows in [
             ("monthly department report (2026-11)", duck_dept, [
                 (past + "facts", "facts_dept"),
                 (past + "rollups, warm", "warm_dept"),
                 (past + "rollups, March + November written", "stale_dept"),
-                (past + "rollups, cold (single run)", "cold_dept"),
+                (past + "rollups, cold", "cold_dept"),
             ]),
             ("monthly department report of the current month (2026-12)", duck_current, [
                 (running + "facts (as before)", "facts_current"),
                 (running + "rollups, warm", "warm_current"),
                 (running + "rollups, 28–30 Dec written", "stale_current"),
-                (running + "rollups, cold (single run)", "cold_current"),
+                (running + "rollups, cold", "cold_current"),
             ]),
             ("yearly region report by district (2026)", duck_region, [
                 (past + "facts", "facts_region"),
                 (past + "rollups, warm", "warm_region"),
                 (past + "rollups, March + November written", "stale_region"),
-                (past + "rollups, cold (single run)", "cold_region"),
+                (past + "rollups, cold", "cold_region"),
                 (running + "rollups, warm", "warm_running"),
                 (running + "rollups, 28–30 Dec written", "stale_running"),
-                (running + "rollups, December's days cold (single run)", "cold_running"),
+                (running + "rollups, December's days cold", "cold_running"),
             ]),
         ]:  # fmt: skip
             print(label)
             for how, key in rows:
                 pg = r[key]
-                print(f"  {how:<78} {pg * 1000:>8.1f} ms {dk * 1000:>6.1f} ms {pg / dk:>6.2f}×")
+                print(f"  {how:<62} {pg * 1000:>8.1f} ms {dk * 1000:>6.1f} ms {pg / dk:>6.2f}×")
         print(f"rollup rows stored: {r['stored_rows']:,} monthly, {r['stored_days']:,} daily")
         for what, ok in [
             ("past year", r["warm_dept"] <= 2 * duck_dept and r["warm_region"] <= 2 * duck_region
