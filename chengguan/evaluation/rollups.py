@@ -2,13 +2,14 @@
 report over whole months sums a few thousand stored rows instead of scanning millions of facts.
 
 The measures are sums and filtered counts, so a month's stored sums add up to a quarter's or a year's. A stored
-month is used only while no `FactChange` row names it; the triggers of migration 0006 append one for every fact
-row written by any path, in the writer's transaction. A month that is stale (or not stored yet) is recomputed
-from the facts on the next report that needs it, in one transaction that first deletes the change rows it can
-see: a writer that commits later leaves its change row behind, so the month is recomputed again next time —
-never stored as fresh while a change it does not include is committed. Concurrent refreshes of one month are
-kept apart by an advisory lock (PostgreSQL; SQLite serialises writers): the loser computes from the facts and
-stores nothing. Any change to a month drops every variant (party, level) stored for that month.
+month (day) is used only while no `FactChange` row names it; the triggers of migrations 0006 and 0008 append one,
+with the row's day and month, for every fact row written by any path, in the writer's transaction. A month (day)
+that is stale or not stored yet is recomputed from the facts on the next report that needs it
+(`rollups_refresh`), in one transaction that first deletes the change rows it can see: a writer that commits
+later leaves its change row behind, so it is recomputed again next time — never stored as fresh while a change it
+does not include is committed. Concurrent refreshes of one month and its days are kept apart by an advisory lock
+(PostgreSQL; SQLite serialises writers): the loser computes from the facts and stores nothing. Consuming a
+month's (day's) changes drops every variant (party, level) stored for that month (day), and the month of a day.
 
 Used for viewers who see the whole city, with no parent region or department filter; the other reports (and
 periods shorter than a month) read the facts as before. A custom range is read as whole months from the
