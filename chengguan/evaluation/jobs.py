@@ -3,6 +3,6 @@
 JOBS = [
     {"name": "evaluation.monthly_report", "run": "chengguan.evaluation.monthly:monthly_job", "monthly_day": 1,
      "at": "02:00"},
-    # stale past months of the rollups recomputed, and the current month's change log emptied (docs/evaluation.md)
+    # stale stored months and days of the rollups recomputed, the rest of the change log emptied (docs/evaluation.md)
     {"name": "evaluation.rollups", "run": "chengguan.evaluation.rollups:refresh_all", "daily_at": "03:45"},
 ]

@@ -1,40 +1,53 @@
-"""Monthly rollups: a party's measures per member and month, stored, so a report over whole months sums a few
-thousand stored rows instead of scanning millions of facts.
+"""Rollups: a party's measures per member and month (per day for the current month's closed days), stored, so a
+report over whole months sums a few thousand stored rows instead of scanning millions of facts.
 
 The measures are sums and filtered counts, so a month's stored sums add up to a quarter's or a year's. A stored
-month is used only while no `FactChange` row names it; the triggers of migration 0006 append one for every fact
-row written by any path, in the writer's transaction. A month that is stale (or not stored yet) is recomputed
-from the facts on the next report that needs it, in one transaction that first deletes the change rows it can
-see: a writer that commits later leaves its change row behind, so the month is recomputed again next time —
-never stored as fresh while a change it does not include is committed. Concurrent refreshes of one month are
-kept apart by an advisory lock (PostgreSQL; SQLite serialises writers): the loser computes from the facts and
-stores nothing. Any change to a month drops every variant (party, level) stored for that month.
+month (day) is used only while no `FactChange` row names it; the triggers of migrations 0006 and 0008 append one,
+with the row's day and month, for every fact row written by any path, in the writer's transaction. A month (day)
+that is stale or not stored yet is recomputed from the facts on the next report that needs it
+(`rollups_refresh`), in one transaction that first deletes the change rows it can see: a writer that commits
+later leaves its change row behind, so it is recomputed again next time — never stored as fresh while a change it
+does not include is committed. Concurrent refreshes of one month and its days are kept apart by an advisory lock
+(PostgreSQL; SQLite serialises writers): the loser computes from the facts and stores nothing. Consuming a
+month's (day's) changes drops every variant (party, level) stored for that month (day), and the month of a day.
 
 Used for viewers who see the whole city, with no parent region or department filter; the other reports (and
 periods shorter than a month) read the facts as before. A custom range is read as whole months from the
-rollups plus its partial edge months from the facts. The current month (and any later one) is always read from
-the facts and never stored: every live event writes it, so a stored copy would be stale within seconds. Measures that depend on the time of the report
-(`Source.live`, e.g. 超期未处置数) are always counted from the facts. See docs/evaluation.md, *Rollups*.
+rollups plus its partial edge months from the facts. The current month is never stored as a month: its closed
+days are stored per day (`RollupDay`, kept the same way, per day: the triggers log the day of every fact row
+written) and today (with any later day) is read from the facts, so a report of the running year or of the current
+month reads the facts of one day, plus the days written since they were stored (one grouped query for all of
+them). Measures that depend on the time of the report (`Source.live`, e.g. 超期未处置数) are always counted from
+the facts. See docs/evaluation.md, *Rollups*.
 
 A fact writer that bypasses the triggers (`session_replication_role = replica`, triggers disabled for a load)
-must call `facts_changed(months)` in its transaction.
+must call `facts_changed(days)` in its transaction, with the days (`reported_on`, `started_on`) of the rows.
 """
 
 import json
 import os
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from .indicators import Measured, PartySpec
 from .indicators import collect as collect_facts
 from .indicators.engine import PREFIX, per_member
-from .models import FactChange, RollupMonth, RollupRow
+from .models import FactChange, RollupDay, RollupMonth
 from .periods import Period
-
-LOCK_CLASS = 0x524F4C4C  # "ROLL": advisory lock namespace, object id = yyyymm
+from .rollups_refresh import (
+    _as_date,
+    _db_date,
+    _drop_days,
+    _forget,
+    compute,
+    month_start,
+    next_month,
+    refresh,
+    refresh_days,
+)
 
 
 def available() -> bool:
@@ -43,21 +56,17 @@ def available() -> bool:
     return enabled and connection.vendor in ("postgresql", "sqlite")
 
 
-def facts_changed(months) -> None:
-    """Mark the months (any date inside them) stale. Only for writers that bypass the fact triggers."""
-    FactChange.objects.bulk_create([FactChange(month=m) for m in {d.replace(day=1) for d in months}])
+def facts_changed(days) -> None:
+    """Mark the days (and their months) stale. Only for writers that bypass the fact triggers."""
+    FactChange.objects.bulk_create([FactChange(month=d.replace(day=1), day=d) for d in set(days)])
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+def today() -> date:
+    return timezone.localdate()
 
 
 def current_month() -> date:
-    return month_start(timezone.localdate())
+    return month_start(today())
 
 
 def whole_months(period: Period) -> list[date]:
@@ -99,18 +108,40 @@ def collect(spec: PartySpec, period: Period, viewer, **opts) -> dict:
     return out
 
 
+# Variants whose current month is read from the facts: a day has about as many unit grids as cases, so a stored
+# day is no smaller than its facts (at 5M cases a year, ~10,000 rows a day: reading December's 30 days took as
+# long as its facts, and storing them 9 s).
+NO_DAYS = {"region:grid"}
+
+
 def stored_rows(spec, sources, months, opts) -> list[tuple]:
     """(source index, stored key, measures) of every month, refreshing the stale or missing ones."""
     key = variant(spec, opts)
-    current = current_month()
+    day = today()
+    current = month_start(day)
     past = [m for m in months if m < current]
     fresh, rows = _fresh_rows(key, past) if past else (set(), [])
     for m in months:
-        if m >= current:  # written by every live event: read from the facts, never stored
-            rows += compute(sources, m, opts)
+        if m == current and key not in NO_DAYS:
+            rows += current_rows(key, sources, opts, day)
+        elif m >= current:  # the current month of a variant without days, and later ones: never stored
+            rows += compute(sources, m, next_month(m), opts)
         elif m not in fresh:
             rows += refresh(m, [(key, sources, opts)])
     return rows
+
+
+def current_rows(key: str, sources, opts, day: date) -> list[tuple]:
+    """The current month: its closed days from the daily rollups (the stale or missing ones recomputed), today
+    and any later day from the facts."""
+    month = month_start(day)
+    rows = []
+    if day > month:
+        fresh, rows = _fresh_day_rows(key, month, day)
+        stale = [d for d in (month + timedelta(days=i) for i in range((day - month).days)) if d not in fresh]
+        if stale:
+            rows += refresh_days(month, stale, [(key, sources, opts)])
+    return rows + compute(sources, day, next_month(month), opts)
 
 
 FRESH_SQL = """
@@ -121,18 +152,34 @@ WHERE m.key = %s AND m.month IN ({months})
 """
 
 
-def _fresh_rows(key: str, months: list[date]) -> tuple[set, list]:
-    """The months stored and not stale, and their rows, in one query."""
+FRESH_DAYS_SQL = """
+SELECT d.day, r.source, r.member, r.measures
+FROM evaluation_rollupday d LEFT JOIN evaluation_rollupdayrow r ON r.key = d.key AND r.day = d.day
+WHERE d.key = %s AND d.day >= %s AND d.day < %s
+  AND NOT EXISTS (SELECT 1 FROM evaluation_factchange c WHERE c.day = d.day)
+"""
+
+
+def _read_fresh(sql: str, params: list) -> tuple[set, list]:
     fresh, rows = set(), []
-    field = RollupRow._meta.get_field("month")
-    params = [key] + [field.get_db_prep_value(m, connection) for m in months]
     with connection.cursor() as cur:
-        cur.execute(FRESH_SQL.format(months=", ".join(["%s"] * len(months))), params)
-        for month, source, member, measures in cur.fetchall():
-            fresh.add(month if isinstance(month, date) else date.fromisoformat(month))
+        cur.execute(sql, params)
+        for when, source, member, measures in cur.fetchall():
+            fresh.add(_as_date(when))
             if source is not None:
                 rows.append((source, member, json.loads(measures) if isinstance(measures, str) else measures))
     return fresh, rows
+
+
+def _fresh_rows(key: str, months: list[date]) -> tuple[set, list]:
+    """The months stored and not stale, and their rows, in one query."""
+    sql = FRESH_SQL.format(months=", ".join(["%s"] * len(months)))
+    return _read_fresh(sql, [key] + [_db_date(m) for m in months])
+
+
+def _fresh_day_rows(key: str, start: date, end: date) -> tuple[set, list]:
+    """The days in [start, end) stored and not stale, and their rows, in one query."""
+    return _read_fresh(FRESH_DAYS_SQL, [key, _db_date(start), _db_date(end)])
 
 
 def _spread(sources, rows, out) -> None:
@@ -165,65 +212,7 @@ def _live(sources, period: Period, opts, out) -> None:
             out[member].add(row)
 
 
-# ---- refreshing -------------------------------------------------------------------------------------------
-
-
-def compute(sources, month: date, opts) -> list[tuple]:
-    """(source index, stored key, measures) of one month, from the facts, without the live measures."""
-    out = []
-    end = next_month(month)
-    for index, source in enumerate(sources):
-        group = source.rollup_group or source.group
-        where = source.rollup_filter if source.rollup_filter is not None else source.filter
-        measures = {PREFIX + k: v for k, v in source.measures(opts).items() if k not in source.live}
-        qs = source.model.objects.filter(where).filter(
-            **{f"{source.date_field}__gte": month, f"{source.date_field}__lt": end}
-        )
-        for member, row in per_member(qs, group, measures):
-            out.append((index, member, {k.removeprefix(PREFIX): v or 0 for k, v in row.items()}))
-    return out
-
-
-def _locked(month: date) -> bool:
-    if connection.vendor != "postgresql":
-        return True  # SQLite: the DELETE below takes the database's write lock
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_CLASS, month.year * 100 + month.month])
-        return cur.fetchone()[0]
-
-
-def refresh(month: date, variants: list[tuple]) -> list[tuple]:
-    """Recompute one month of the variants ((key, sources, opts), …) from the facts and store them when nobody
-    else is doing so; returns the first variant's rows."""
-    key, sources, opts = variants[0]
-    try:
-        with transaction.atomic():
-            if not _locked(month):
-                return compute(sources, month, opts)
-            # First forget the changes this transaction can see: the facts read below include them. A writer
-            # that commits after this statement keeps its change row, so the month stays stale.
-            changed, _ = FactChange.objects.filter(month=month).delete()
-            if changed:
-                if RollupMonth.objects.filter(month=month).delete()[0]:
-                    RollupRow.objects.filter(
-                        month=month
-                    ).delete()  # stored with their RollupMonth, or not at all
-            elif RollupMonth.objects.filter(key=key, month=month).exists():  # stored meanwhile
-                return list(
-                    RollupRow.objects.filter(key=key, month=month).values_list("source", "member", "measures")
-                )
-            first = None
-            for k, srcs, o in variants:
-                rows = compute(srcs, month, o)
-                first = rows if first is None else first
-                RollupMonth.objects.create(key=k, month=month)
-                RollupRow.objects.bulk_create(
-                    [RollupRow(key=k, month=month, source=i, member=m, measures=v) for i, m, v in rows],
-                    batch_size=2000,
-                )
-            return first
-    except DatabaseError:  # a concurrent refresh or a busy SQLite: read the facts, store nothing
-        return compute(sources, month, opts)
+# ---- the nightly job -------------------------------------------------------------------------------------
 
 
 def _variant_args(key: str) -> tuple:
@@ -235,26 +224,26 @@ def _variant_args(key: str) -> tuple:
 
 
 def refresh_all() -> int:
-    """Recompute every stale month that has stored rollups, all its variants at once, and forget the changes of
-    months that have none (so the log stays small: `chengguan evaluate rollups`, e.g. at night); returns the
-    number of months recomputed."""
-    stale = set(FactChange.objects.values_list("month", flat=True).distinct())
+    """Recompute every stale month and stale day that has stored rollups, all their variants at once, forget the
+    changes of days with nothing stored and drop the daily rollups of past months (never read again), so the log
+    stays small (`chengguan evaluate rollups`, e.g. at night); returns the number of months and days recomputed."""
+    current = current_month()
+    _drop_days(RollupDay.objects.filter(day__lt=current))
+    stale = set(FactChange.objects.values_list("month", "day").distinct())
+    months = {m for m, _d in stale}
     by_month = defaultdict(list)
-    for key, month in RollupMonth.objects.filter(month__in=stale).values_list("key", "month"):
+    for key, month in RollupMonth.objects.filter(month__in=months).values_list("key", "month"):
         by_month[month].append(key)
     for month, keys in sorted(by_month.items()):
         refresh(month, [_variant_args(k) for k in sorted(keys)])
-    for month in sorted(stale - set(by_month)):
+    days = defaultdict(set)  # month → its stale days that have stored daily rollups
+    keys = defaultdict(set)  # month → the variants stored for them
+    stale_days = sorted(d for m, d in stale if m not in by_month and m >= current)
+    for key, day in RollupDay.objects.filter(day__in=stale_days).values_list("key", "day"):
+        days[month_start(day)].add(day)
+        keys[month_start(day)].add(key)
+    for month in sorted(days):
+        refresh_days(month, sorted(days[month]), [_variant_args(k) for k in sorted(keys[month])])
+    for month in sorted(months - set(by_month)):
         _forget(month)
-    return len(by_month)
-
-
-def _forget(month: date) -> None:
-    """Drop the change rows of a month with no stored rollup (nothing to invalidate), under the month's lock so
-    that no refresh of it is under way."""
-    try:
-        with transaction.atomic():
-            if _locked(month) and not RollupMonth.objects.filter(month=month).exists():
-                FactChange.objects.filter(month=month).delete()
-    except DatabaseError:
-        pass  # busy: the rows stay, which is always safe
+    return len(by_month) + sum(len(d) for d in days.values())

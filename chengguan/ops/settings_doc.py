@@ -60,7 +60,7 @@ SETTINGS = {
     "CHENGGUAN_BACKUP_DIR": ("empty (no scheduled backups)", "when set, `chengguan worker` writes a backup there daily"),
     "CHENGGUAN_BACKUP_AT": ("02:30", "local time of the daily backup"),
     "CHENGGUAN_BACKUP_KEEP": ("14", "backups kept in CHENGGUAN_BACKUP_DIR (older ones are deleted)"),
-    "CHENGGUAN_EVALUATION_ROLLUPS": ("true", "reports over whole months read the monthly rollups; `false`: the facts"),
+    "CHENGGUAN_EVALUATION_ROLLUPS": ("true", "reports over whole months read the rollups (past months; the current month's closed days); `false`: the facts"),
     "CHENGGUAN_EVALUATION_AUTO_NOTICES": ("true", "the tick issues red-light notices; `false`: only by hand"),
     # cases, public, maps
     "CHENGGUAN_CASE_NUMBER_PREFIX": ("KF", "case numbers look like KF2026-000123"),

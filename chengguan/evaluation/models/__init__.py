@@ -13,7 +13,7 @@ from .assessment import (
 )
 from .config import AssessmentSettings, Grade, Ladder, LadderStep, Party, Scheme, SchemeTerm
 from .facts import CaseFact, StepFact
-from .rollups import FactChange, RollupMonth, RollupRow
+from .rollups import FactChange, RollupDay, RollupDayRow, RollupMonth, RollupRow
 
 __all__ = [
     "NOTICE_ORDER",
@@ -33,6 +33,8 @@ __all__ = [
     "NoticeLevel",
     "Party",
     "RedLightNotice",
+    "RollupDay",
+    "RollupDayRow",
     "RollupMonth",
     "RollupRow",
     "Scheme",

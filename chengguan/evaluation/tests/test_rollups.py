@@ -2,7 +2,7 @@
 cases, sweeper ticks, imports, rebuilds, raw SQL writes and a change of a grid's supervisors — and a stored month
 is really read (a tampered rollup shows until a fact of its month is written)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -197,8 +197,3 @@ def test_the_current_month_is_read_from_the_facts_and_never_stored(story, city, 
     story.clock.move_to(at(1, 9, 0, month=4))
     assert_same(monkeypatch, periods=["2026"])
     assert RollupMonth.objects.filter(month=date(2026, 3, 1)).count() == len(VARIANTS)
-
-
-def test_facts_changed_marks_months(db):
-    rollups.facts_changed([date(2026, 3, 17), date(2026, 3, 2), date(2026, 4, 30) - timedelta(days=1)])
-    assert sorted(FactChange.objects.values_list("month", flat=True)) == [date(2026, 3, 1), date(2026, 4, 1)]

@@ -1,4 +1,4 @@
-"""`chengguan evaluate`: print or export a ranking, rebuild the fact tables, refresh the stale monthly rollups,
+"""`chengguan evaluate`: print or export a ranking, rebuild the fact tables, refresh the stale rollups,
 or sweep red-light notices.
 
 chengguan evaluate --period 2026-11 --party department --format json
@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
                 n = refresh_all()
                 if options["verbosity"]:
-                    self.stdout.write(f"rollups recomputed for {n} months")
+                    self.stdout.write(f"rollups recomputed for {n} months and days")
                 return
             if action == "red-lights":
                 from ...services import red_light_sweep
