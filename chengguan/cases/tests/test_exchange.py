@@ -304,14 +304,23 @@ def test_the_shipped_json_schema_describes_every_exported_line_and_refuses_a_bad
     spec = schema()
     jsonschema.Draft202012Validator.check_schema(spec)
     assert set(spec["properties"]["source"]["enum"]) == set(Source.values)
-    assert set(spec["$defs"]["event"]["properties"]["action"]["enum"]) == set(workflow.ACTIONS)
+    assert set(spec["$defs"]["event"]["properties"]["action"]["enum"]) == {*workflow.ACTIONS, "recompute_deadline"}
     assert set(spec["properties"]["crs"]["enum"]) == set(CRS_CHOICES)
     history(walk, frozen)
+    recomputed(walk, frozen)
     lines = dump()
-    assert len(lines) == 7 and {e["action"] for line in lines for e in line["events"]} >= {"merge", "urge"}
+    assert len(lines) == 9
+    assert {e["action"] for line in lines for e in line["events"]} >= {"merge", "urge", "recompute_deadline"}
     validator = jsonschema.Draft202012Validator(spec)
     for line in lines:
         validator.validate(line)
     bad = {**lines[0], "events": [{"action": "fly", "at": lines[0]["reported_at"]}]}
     assert not validator.is_valid(bad)
+    # a recompute_deadline row carries its payload, and no other row does
+    row = {"action": "recompute_deadline", "at": lines[0]["reported_at"], "old_deadline": lines[0]["reported_at"],
+           "new_deadline": lines[0]["reported_at"], "years": [2027]}  # fmt: skip
+    assert validator.is_valid({**lines[0], "events": [row]})
+    assert not validator.is_valid({**lines[0], "events": [{**row, "years": "2027"}]})
+    assert not validator.is_valid({**lines[0], "events": [{k: v for k, v in row.items() if k != "new_deadline"}]})
+    assert not validator.is_valid({**lines[0], "events": [{**row, "action": "urge"}]})
     assert not validator.is_valid({k: v for k, v in lines[0].items() if k != "matter_code"})
