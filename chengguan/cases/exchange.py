@@ -45,6 +45,7 @@ DEFAULT_REPORTER_ROLE = {
 REQUIRED = ("number", "source", "matter_code", "lng", "lat", "description", "reported_at")
 EVENT_PARAMS = ("department", "district", "filing_condition", "severity", "matter_code", "amount", "unit",
                 "confirmed", "target")  # fmt: skip
+EXCHANGE_ACTIONS = frozenset((*workflow.ACTIONS, RECOMPUTE_ACTION))  # the case actions and the calendar's row
 
 
 class ExchangeError(DomainError):
@@ -198,7 +199,7 @@ def parse_line(no: int, text: str) -> Line:
         raise ExchangeError(no, "events must be a list")
     last = registered_at
     for i, ev in enumerate(events):
-        if not isinstance(ev, dict) or ev.get("action") not in (*workflow.ACTIONS, RECOMPUTE_ACTION):
+        if not isinstance(ev, dict) or ev.get("action") not in EXCHANGE_ACTIONS:
             action = ev.get("action") if isinstance(ev, dict) else ev
             raise ExchangeError(no, f"unknown action {action!r}", event=i)
         at = _when(ev.get("at"), no, "at", i)
