@@ -27,6 +27,7 @@ from chengguan.org.models import Department, Region, User
 from . import conf, workflow
 from .exchange_marks import case_flags, check_marks, event_marks, restore_event_marks, restore_flags
 from .exchange_marks import exchange_time as _iso
+from .exchange_recompute import RECOMPUTE_ACTION, check_recompute, recompute_fields, replay_recompute
 from .models import Case, CaseCounter, CaseEvent, Source
 from .notify import silenced
 from .services import case_act, case_report
@@ -44,6 +45,7 @@ DEFAULT_REPORTER_ROLE = {
 REQUIRED = ("number", "source", "matter_code", "lng", "lat", "description", "reported_at")
 EVENT_PARAMS = ("department", "district", "filing_condition", "severity", "matter_code", "amount", "unit",
                 "confirmed", "target")  # fmt: skip
+EXCHANGE_ACTIONS = frozenset((*workflow.ACTIONS, RECOMPUTE_ACTION))  # the case actions and the calendar's row
 
 
 class ExchangeError(DomainError):
@@ -101,6 +103,7 @@ def _event_record(e: CaseEvent) -> dict:
     if e.action in ("request_extension", "approve_extension"):
         rec["amount"], rec["unit"] = p.get("amount"), p.get("unit")
     rec.update(event_marks(e.action, p))  # the sweeper's automatic urge, a routed dispatch
+    rec.update(recompute_fields(e.action, p))  # a deadline recomputed when a holiday arrangement was entered
     return rec
 
 
@@ -196,7 +199,7 @@ def parse_line(no: int, text: str) -> Line:
         raise ExchangeError(no, "events must be a list")
     last = registered_at
     for i, ev in enumerate(events):
-        if not isinstance(ev, dict) or ev.get("action") not in workflow.ACTIONS:
+        if not isinstance(ev, dict) or ev.get("action") not in EXCHANGE_ACTIONS:
             action = ev.get("action") if isinstance(ev, dict) else ev
             raise ExchangeError(no, f"unknown action {action!r}", event=i)
         at = _when(ev.get("at"), no, "at", i)
@@ -204,8 +207,9 @@ def parse_line(no: int, text: str) -> Line:
             raise ExchangeError(no, "events must be in time order, after the report", event=i)
         last = at
         line.events.append((at, ev))
-    check_marks(data, events, lambda message, event=None, field="": ExchangeError(
-        no, message, event=event, source_field=field))  # fmt: skip
+    error = lambda message, event=None, field="": ExchangeError(no, message, event=event, source_field=field)  # noqa: E731
+    check_marks(data, events, error)
+    check_recompute(events, error)
     return line
 
 
@@ -391,6 +395,9 @@ def _replay(parsed, *, skip: bool, progress=None):
             with transaction.atomic() if skip else nullcontext():
                 if ev is None:
                     cases[no] = _report(line, resolver)
+                elif ev["action"] == RECOMPUTE_ACTION:  # not a case action: the working calendar's row
+                    cases[no] = replay_recompute(cases[no], ev, at, resolver.user(ev.get("actor")))
+                    events += 1
                 else:
                     cases[no] = case_act(
                         actor=resolver.user(ev.get("actor")),

@@ -30,9 +30,7 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
     deadline; the flag is re-derived either way."""
     from django.db import transaction
 
-    from chengguan.cases.models import Case, CaseEvent
-    from chengguan.cases.services.engine import escalation_point
-    from chengguan.cases.signals import case_events_written
+    from chengguan.cases.models import Case
 
     at = at or timezone.now()
     years = set(years)
@@ -48,38 +46,61 @@ def recompute_cases(years, *, at=None, actor=None) -> list[dict]:
                 new = old
             else:
                 new = workcalendar.recount(start, old, years)
-            case.deadline = new
             if new != old:
-                case.escalate_at = escalation_point(start, new, case.limit_unit or "minutes")
-                case.overdue_notified = case.escalated = False
+                apply_recompute(case, start, new)
             case.save()
             if new != old:
-                event = CaseEvent.objects.create(
-                    case=case,
-                    action=RECOMPUTE_ACTION,
-                    actor=actor,
-                    actor_role="system",
-                    actor_name=_("working calendar"),
-                    at=at,
-                    from_state=case.state,
-                    to_state=case.state,
-                    step=case.step,
-                    step_started_at=case.step_started_at,
-                    deadline=new,
-                    limit_amount=case.limit_amount,
-                    limit_unit=case.limit_unit,
-                    department=case.current_department,
-                    assignee=case.assignee,
+                write_recompute_event(
+                    case, at=at, actor=actor, role="system",
                     reason=_("The official holiday arrangement of %(years)s was entered.")
                     % {"years": ", ".join(str(y) for y in sorted(years))},
-                    payload={"old_deadline": timezone.localtime(old).isoformat(), "new_deadline": timezone.localtime(new).isoformat(),
-                             "years": sorted(years)},
-                )
-                # The evaluation's step facts read the open step's deadline from the events, in this transaction.
-                case_events_written.send(sender=CaseEvent, events=[event])
+                    payload={"old_deadline": timezone.localtime(old).isoformat(),
+                             "new_deadline": timezone.localtime(new).isoformat(), "years": sorted(years)},
+                )  # fmt: skip
                 changes.append({"kind": "case", "id": case.pk, "number": case.number, "old": old, "new": new,
                                 "provisional": case.deadline_provisional})
     return changes
+
+
+def apply_recompute(case, start, new) -> None:
+    """A recomputed deadline's effect on the case's open step (in memory): the deadline, the escalation point
+    counted from the step's start (`start`), the sweeper's flags cleared (its urge and escalation were about the
+    old deadline). `recompute_cases` and both imports of a `recompute_deadline` row (docs/case-exchange.md)."""
+    from chengguan.cases.services.engine import escalation_point
+
+    case.deadline = new
+    case.escalate_at = escalation_point(start, new, case.limit_unit or "minutes")
+    case.overdue_notified = case.escalated = False
+
+
+def write_recompute_event(case, *, at, actor, role, reason, payload):
+    """The `recompute_deadline` history row of the (saved) case's open step: who is the working calendar."""
+    from chengguan.cases.models import CaseEvent
+    from chengguan.cases.notify import is_silenced
+    from chengguan.cases.signals import case_events_written
+
+    event = CaseEvent.objects.create(
+        case=case,
+        action=RECOMPUTE_ACTION,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=role,
+        actor_name=_("working calendar"),
+        at=at,
+        from_state=case.state,
+        to_state=case.state,
+        step=case.step,
+        step_started_at=case.step_started_at,
+        deadline=case.deadline,
+        limit_amount=case.limit_amount,
+        limit_unit=case.limit_unit,
+        department=case.current_department,
+        assignee=case.assignee,
+        reason=reason,
+        payload=payload,
+    )
+    if not is_silenced():  # the evaluation's step facts read the open step's deadline from the events
+        case_events_written.send(sender=CaseEvent, events=[event])
+    return event
 
 
 def _years_of(start, end) -> list[int]:

@@ -29,6 +29,7 @@ from ..provisional import mark_provisional
 from ..services.engine import escalation_point, illegal, start_step, time_limit
 from ..services.intake import _check_backdating, _check_inputs
 from .actions import APPLY
+from .recompute import RECOMPUTE_ACTION, recompute
 
 FINAL_ACTIONS = frozenset(t.action for t in workflow.TRANSITIONS if t.target in workflow.FINAL_STATES)
 
@@ -238,7 +239,10 @@ def simulate(line: Line, world: World, merge_check=None) -> Replayed:
     out = Replayed(line, case, [event])
     for index, (at, ev) in enumerate(line.events):
         try:
-            _act(out, ev, at, index, world, merge_check)
+            if ev["action"] == RECOMPUTE_ACTION:  # not a case action: the working calendar's row
+                recompute(out, ev, at, world, _event)
+            else:
+                _act(out, ev, at, index, world, merge_check)
         except DomainError as exc:
             raise ExchangeError(
                 line.no, exc.message, event=index, cause=exc.code, source_field=exc.field or ""

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from chengguan.core.testing import package_knows_up_to_2026  # noqa: F401 - autouse fixture
 from chengguan.evaluation.models import CaseFact, StepFact
 
 from .. import workflow
@@ -15,7 +16,7 @@ from ..bulk import bulk_import
 from ..exchange import ExchangeError, export_cases, import_cases
 from ..models import Case, CaseDepartment, CaseEvent, CaseRequest, ImportCheckpoint
 from ..workflow import State
-from .test_exchange import legacy_line, wipe
+from .test_exchange import legacy_line, recomputed, wipe
 
 ROLE_PERSONA = {"department_handler": "department_handler", "operator": "operator", "shift_leader": "shift_leader",
                 "dispatcher": "dispatcher", "supervisor": "supervisor", "leader": "leader"}  # fmt: skip
@@ -277,3 +278,100 @@ def test_both_imports_restore_the_marks_a_line_states_and_refuse_malformed_ones(
     with pytest.raises(ExchangeError) as err:
         bulk_import(path)
     assert err.value.source_field == "overdue_notified" and err.value.event is None
+
+
+def test_both_imports_replay_a_recomputed_deadline_as_recompute_cases_wrote_it(walk, frozen, tmp_path,
+                                                                              django_capture_on_commit_callbacks):  # fmt: skip
+    """A `recompute_deadline` row (the holiday arrangement entered): the bulk import writes what the replaying
+    import writes, and both the row and the case `recompute_cases` left (deadline, escalation point, flags)."""
+    opened, replied = recomputed(walk, frozen)
+    live = rows()
+    path = export_file(tmp_path)
+    wipe()
+    with django_capture_on_commit_callbacks(execute=True), open(path, encoding="utf-8") as lines:
+        import_cases(lines)
+    replayed = rows()
+    wipe()
+    ImportCheckpoint.objects.all().delete()
+    assert bulk_import(path, chunk=1)["rejected"] == 0
+    bulk = rows()
+    assert_same(replayed, bulk)
+    for number in (opened.number, replied.number):
+        recompute = [e for e in live["events"][number] if e["action"] == "recompute_deadline"]
+        assert len(recompute) == 1 and recompute[0]["payload"]["new_deadline"] == "2027-02-15T09:00:00+08:00"
+        assert [e for e in bulk["events"][number] if e["action"] == "recompute_deadline"] == recompute
+        assert bulk["cases"][number] == live["cases"][number]
+    # the open case: its step's deadline and escalation point moved, the sweeper's urge and escalation cleared
+    assert live["cases"][opened.number]["deadline"] == recompute[0]["deadline"]
+    assert not live["cases"][opened.number]["overdue_notified"] and not live["cases"][opened.number]["escalated"]
+    assert any(e["action"] == "urge" and e["payload"].get("auto") for e in live["events"][opened.number])
+    reply = next(e for e in bulk["events"][replied.number] if e["action"] == "reply")
+    assert reply["on_time"] is True and reply["ended_step_deadline"] == recompute[0]["deadline"]
+    assert export_file(tmp_path, "again.jsonl").read_bytes() == path.read_bytes()
+
+
+def _recompute_line(events_tail, number="OLD-R"):
+    events = json.loads(legacy_line())["events"] + events_tail
+    return legacy_line(number=number, events=events)
+
+
+RECOMPUTE = {"action": "recompute_deadline", "at": "2026-03-03T09:00:00+08:00", "actor_role": "system", "actor": "",
+             "department": "ROADS", "reason": "2027年节假日安排已录入", "old_deadline": "2026-03-05T17:40:00+08:00",
+             "new_deadline": "2026-03-06T17:40:00+08:00", "years": [2026]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change,event,field",
+    [
+        ({"old_deadline": "soon"}, 3, "old_deadline"),
+        ({"new_deadline": None}, 3, "new_deadline"),
+        ({"years": ["2027"]}, 3, "years"),
+        ({"action": "dispatch", "department": "ROADS"}, 3, "old_deadline"),  # the payload on another action
+        ("closed", 6, "action"),  # no open step: the case was closed before
+    ],
+)
+def test_a_malformed_recompute_row_is_refused_by_both_imports_naming_its_field(walk, tmp_path, change, event, field):
+    row = dict(RECOMPUTE)
+    tail = [row]
+    if change == "closed":  # reply, check, close: the recompute row comes after the last step ended
+        tail = [{"action": "reply", "at": "2026-03-02T10:00:00+08:00", "actor_role": "department_handler",
+                 "reason": "已修"}, {"action": "check_pass", "at": "2026-03-02T11:00:00+08:00", "actor_role": "supervisor"},
+                {"action": "close", "at": "2026-03-02T12:00:00+08:00", "actor_role": "shift_leader"}, row]  # fmt: skip
+    else:
+        row.update(change)
+    good, bad = legacy_line(number="OLD-OK"), _recompute_line(tail)
+    with pytest.raises(ExchangeError) as err:
+        import_cases([good, bad])
+    assert (err.value.line, err.value.event, err.value.source_field) == (2, event, field)
+    assert not Case.objects.exists()
+    path = tmp_path / "old.jsonl"
+    path.write_text(good + "\n" + bad + "\n", encoding="utf-8")
+    with pytest.raises(ExchangeError) as err:
+        bulk_import(path)
+    assert (err.value.line, err.value.event, err.value.source_field) == (2, event, field)
+    assert not Case.objects.exists()
+    # skipping: the good line is kept, the bad one listed with its event and field
+    for run in (lambda r: import_cases([good, bad], on_error="skip", rejects=r),
+                lambda r: bulk_import(path, on_error="skip", rejects=r)):  # fmt: skip
+        wipe()
+        ImportCheckpoint.objects.all().delete()
+        rejects = io.StringIO()
+        assert run(rejects)["rejected"] == 1
+        assert rejects.getvalue().startswith(f"2\t{event + 1}\t{field}\t")
+        assert list(Case.objects.values_list("number", flat=True)) == ["OLD-OK"]
+
+
+def test_a_well_formed_recompute_row_moves_the_legacy_lines_deadline_in_both_imports(
+    walk, tmp_path, django_capture_on_commit_callbacks
+):
+    line = _recompute_line([RECOMPUTE])
+    with django_capture_on_commit_callbacks(execute=True):
+        import_cases([line])
+    replayed = rows()
+    case = Case.objects.get()
+    assert case.deadline.isoformat() == "2026-03-06T09:40:00+00:00" and case.events.last().action == "recompute_deadline"
+    wipe()
+    path = tmp_path / "old.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    bulk_import(path)
+    assert_same(replayed, rows())

@@ -3,10 +3,12 @@ is named and nothing is kept; legacy codes are accepted; history keeps its times
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from chengguan.core.testing import NOTICE_2027, package_knows_up_to_2026  # noqa: F401 - autouse fixture
 
 from ..exchange import ExchangeError, export_cases, import_cases
 from ..models import Case, CaseCounter, CaseEvent, CaseRequest, IdempotencyKey, Notification
@@ -50,6 +52,34 @@ def history(walk, frozen):
     return closed
 
 
+def recomputed(walk, frozen):
+    """Issue 12's year end, entered late: two cases whose extended deadlines reach into 2027 while its holiday
+    arrangement is unknown (provisional, 5 Feb 2027 by the fallback rule), urged and escalated by the sweeper once
+    that passed; the arrangement entered on 8 Feb recomputes both (`recompute_deadline` rows: 15 Feb, the flags
+    cleared); the second is replied to afterwards, on time against the new deadline."""
+    from chengguan.core.calendar_service import enter_arrangement
+    from chengguan.core.holiday_notice import parse_notice
+
+    from ..services.sweeper import sweep
+    from ..testing import TZ
+
+    frozen.move_to(datetime(2026, 12, 21, 9, 0, tzinfo=TZ))
+    cases = []
+    for _ in range(2):
+        c = walk.to(State.DISPATCHED)
+        walk.act(c, "request_extension", "department_handler", amount=30, unit="working_days", reason="等配件")
+        cases.append(walk.act(c, "approve_extension", "dispatcher"))
+    frozen.move_to(datetime(2027, 2, 6, 10, 0, tzinfo=TZ))
+    sweep()
+    frozen.move_to(datetime(2027, 2, 8, 9, 0, tzinfo=TZ))
+    enter_arrangement(arrangement=parse_notice(NOTICE_2027.read_text(encoding="utf-8")), actor=walk.city["admin"])
+    frozen.shift(timedelta(days=1))
+    walk.act(cases[1], "reply", "department_handler", reason="已修复")
+    for c in cases:
+        c.refresh_from_db()
+    return cases
+
+
 def dump() -> list[dict]:
     out = io.StringIO()
     export_cases(out)
@@ -58,10 +88,13 @@ def dump() -> list[dict]:
 
 def test_it_round_trips_export_import_export(walk, frozen):
     history(walk, frozen)
+    recomputed(walk, frozen)
     first = dump()
     events_before = list(
         CaseEvent.objects.order_by("at", "pk").values_list("action", "at", "actor_role", "on_time")
     )
+    recompute_before = sorted(recompute_rows())
+    assert len(recompute_before) == 2
     wipe()
     result = import_cases(json.dumps(r, ensure_ascii=False) for r in first)
     assert result["cases"] == len(first) and result["events"] == sum(len(r["events"]) for r in first)
@@ -72,6 +105,20 @@ def test_it_round_trips_export_import_export(walk, frozen):
     assert sorted(events_after, key=str) == sorted(events_before, key=str)
     assert not Notification.objects.exists()  # history is not news
     assert Case.objects.get(state=State.MERGED).merged_into.state == State.ACCEPTED
+    assert sorted(recompute_rows()) == recompute_before  # the row as it was, its effect on the step too
+
+
+def recompute_rows() -> list:
+    """The `recompute_deadline` rows and the cases they left, by natural keys."""
+    rows = CaseEvent.objects.filter(action="recompute_deadline").select_related("case", "actor", "department")
+    return [
+        (e.case.number, e.at, e.actor.username if e.actor else None, e.actor_role, e.actor_name, e.reason, e.payload,
+         e.from_state, e.to_state, e.step, e.step_started_at, e.deadline, e.limit_amount, e.limit_unit,
+         e.department.code if e.department else None, e.assignee_id, e.ended_step, e.on_time,
+         e.case.deadline if e.case.step == e.step else None, e.case.escalate_at if e.case.step == e.step else None,
+         e.case.overdue_notified, e.case.escalated, e.case.deadline_provisional)
+        for e in rows
+    ]  # fmt: skip
 
 
 def test_it_continues_numbering_after_imported_numbers(walk, frozen):
@@ -257,14 +304,23 @@ def test_the_shipped_json_schema_describes_every_exported_line_and_refuses_a_bad
     spec = schema()
     jsonschema.Draft202012Validator.check_schema(spec)
     assert set(spec["properties"]["source"]["enum"]) == set(Source.values)
-    assert set(spec["$defs"]["event"]["properties"]["action"]["enum"]) == set(workflow.ACTIONS)
+    assert set(spec["$defs"]["event"]["properties"]["action"]["enum"]) == {*workflow.ACTIONS, "recompute_deadline"}
     assert set(spec["properties"]["crs"]["enum"]) == set(CRS_CHOICES)
     history(walk, frozen)
+    recomputed(walk, frozen)
     lines = dump()
-    assert len(lines) == 7 and {e["action"] for line in lines for e in line["events"]} >= {"merge", "urge"}
+    assert len(lines) == 9
+    assert {e["action"] for line in lines for e in line["events"]} >= {"merge", "urge", "recompute_deadline"}
     validator = jsonschema.Draft202012Validator(spec)
     for line in lines:
         validator.validate(line)
     bad = {**lines[0], "events": [{"action": "fly", "at": lines[0]["reported_at"]}]}
     assert not validator.is_valid(bad)
+    # a recompute_deadline row carries its payload, and no other row does
+    row = {"action": "recompute_deadline", "at": lines[0]["reported_at"], "old_deadline": lines[0]["reported_at"],
+           "new_deadline": lines[0]["reported_at"], "years": [2027]}  # fmt: skip
+    assert validator.is_valid({**lines[0], "events": [row]})
+    assert not validator.is_valid({**lines[0], "events": [{**row, "years": "2027"}]})
+    assert not validator.is_valid({**lines[0], "events": [{k: v for k, v in row.items() if k != "new_deadline"}]})
+    assert not validator.is_valid({**lines[0], "events": [{**row, "action": "urge"}]})
     assert not validator.is_valid({k: v for k, v in lines[0].items() if k != "matter_code"})

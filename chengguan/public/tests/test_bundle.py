@@ -12,9 +12,10 @@ from chengguan.cases.evidence import attachment_create
 from chengguan.cases.models import Attachment, Case, ImportCheckpoint
 from chengguan.cases.services.sweeper import sweep
 from chengguan.cases.testing import POINT_A, Upload, Walker, png_bytes
-from chengguan.cases.tests.test_exchange import wipe
+from chengguan.cases.tests.test_exchange import recompute_rows, recomputed, wipe
 from chengguan.cases.workflow import State
 from chengguan.catalog.models import RoutingRule
+from chengguan.core.testing import package_knows_up_to_2026  # noqa: F401 - autouse fixture
 from chengguan.public.models import (
     HotlineSystem,
     HotlineWorkOrder,
@@ -252,3 +253,18 @@ def test_the_command_reports_the_other_files_and_refuses_a_bad_one_clearly(walk,
     with pytest.raises(CommandError, match="ratings.jsonl: no installed app reads this file"):
         call_command("cases", "import", str(tmp_path / "b"), stdout=out, stderr=err)
     assert not Case.objects.exists()
+
+
+def test_the_bundle_round_trips_a_recomputed_deadline(walk, frozen, tmp_path):
+    """The holiday arrangement entered late: two cases' `recompute_deadline` rows (old/new deadline, years) and what
+    they did to the open step (deadline, escalation point, the sweeper's flags cleared) survive the migration."""
+    city_with_links(walk, frozen)
+    recomputed(walk, frozen)
+    before = sorted(recompute_rows())
+    assert len(before) == 2
+    export_bundle(tmp_path / "b")
+    empty_platform()
+    assert import_bundle(tmp_path / "b")["rejected"] == 0
+    assert sorted(recompute_rows()) == before
+    export_bundle(tmp_path / "c")
+    assert files(tmp_path / "c") == files(tmp_path / "b")
