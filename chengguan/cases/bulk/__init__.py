@@ -6,7 +6,8 @@ Same input, same rules and same rows as the replaying import (`exchange.import_c
    services' rules; a merge is checked against its target's own history (reported before, still open at that
    moment on the file's timeline) or against the database. Default (`on_error="stop"`): the first bad line
    raises `ExchangeError` and nothing is written. `on_error="skip"`: bad lines (and merges into them) are left
-   out whole and listed.
+   out whole and listed. Each line is replayed once: its rows are pickled into a temporary spool file, which the
+   write pass reads back (the case as its column values; the line's data only for a chunk hook).
 2. **Write in chunks** of `chunk` cases, one transaction each: cases, events and dispatch rows without a model
    instance per row (`core.bulkrows`: COPY on PostgreSQL, executemany elsewhere), requests with `bulk_create`, merge
    links, the number counters, the evaluation facts (`cases_imported` is sent inside the chunk's transaction with
