@@ -18,7 +18,9 @@ The database is emptied between runs (and ANALYZEd on PostgreSQL).
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -106,6 +108,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chunk", type=int, default=5000)
     parser.add_argument("--no-facts", action="store_true", help="leave the evaluation facts out of the import")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N costliest functions (CPU time, cProfile) of the first run's import")
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
@@ -132,7 +136,14 @@ def main():
         bulk_rates, floor_rates, ratios = [], [], []
         for run in range(args.runs):
             empty()
-            result = bulk_import(tmp, chunk=args.chunk)
+            if args.profile and run == 0:
+                profiler = cProfile.Profile()
+                result = profiler.runcall(bulk_import, tmp, chunk=args.chunk)
+                stats = pstats.Stats(profiler).strip_dirs()
+                stats.sort_stats("tottime").print_stats(args.profile)
+                stats.sort_stats("cumulative").print_stats(args.profile)
+            else:
+                result = bulk_import(tmp, chunk=args.chunk)
             took = result["seconds"]
             cases, events = result["cases"], result["events"] + result["cases"]
             empty()

@@ -23,13 +23,20 @@ def _datetime_adapter():
     if connection.vendor != "sqlite" or not settings.USE_TZ:
         return ops.adapt_datetimefield_value
     tz = connection.timezone
+    done = {}  # an instant appears in several columns and rows (a step's start, its deadline): converted once
 
     def adapt(value):
         if value is None or hasattr(value, "resolve_expression"):
             return value
         if value.utcoffset() is None:  # naive: as the ORM does (warning, then the default zone)
             return ops.adapt_datetimefield_value(value)
-        return str(value.astimezone(tz).replace(tzinfo=None))
+        # equal aware datetimes are the same instant (one zone: the same wall time, told apart by `fold` in a
+        # repeated hour), so the same text
+        key = (value, value.fold)
+        text = done.get(key)
+        if text is None:
+            text = done[key] = str(value.astimezone(tz).replace(tzinfo=None))
+        return text
 
     return adapt
 
@@ -39,7 +46,7 @@ def adapters(model, columns):
     fields = {f.attname: f for f in model._meta.concrete_fields}
     ops = connection.ops
     postgres = connection.vendor == "postgresql"
-    out = []
+    out, datetimes = [], None
     for name in columns:
         f = fields[name]
         kind = f.get_internal_type()
@@ -48,7 +55,8 @@ def adapters(model, columns):
         elif kind == "FloatField":
             out.append(lambda v: None if v is None else float(v))
         elif kind == "DateTimeField":
-            out.append(_datetime_adapter())
+            datetimes = datetimes or _datetime_adapter()  # one for the columns, sharing its conversions
+            out.append(datetimes)
         elif kind == "DateField":
             out.append(lambda v: None if v is None else str(v))
         elif kind == "JSONField":

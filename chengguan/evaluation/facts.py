@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from chengguan.cases.models import PUBLIC_SOURCES, Case, CaseEvent
 from chengguan.cases.workflow import State
+from chengguan.core.workcalendar import current_zone
 
 from .models import CaseFact, StepFact
 
@@ -73,7 +74,7 @@ EVENT_FIELDS = (
 
 
 def local_date(dt: datetime):
-    return timezone.localtime(dt).date()
+    return timezone.localtime(dt, current_zone()).date()
 
 
 @dataclass

@@ -6,7 +6,8 @@ Same input, same rules and same rows as the replaying import (`exchange.import_c
    services' rules; a merge is checked against its target's own history (reported before, still open at that
    moment on the file's timeline) or against the database. Default (`on_error="stop"`): the first bad line
    raises `ExchangeError` and nothing is written. `on_error="skip"`: bad lines (and merges into them) are left
-   out whole and listed.
+   out whole and listed. Each line is replayed once: its rows are pickled into a temporary spool file, which the
+   write pass reads back (the case as its column values; the line's data only for a chunk hook).
 2. **Write in chunks** of `chunk` cases, one transaction each: cases, events and dispatch rows without a model
    instance per row (`core.bulkrows`: COPY on PostgreSQL, executemany elsewhere), requests with `bulk_create`, merge
    links, the number counters, the evaluation facts (`cases_imported` is sent inside the chunk's transaction with
@@ -21,6 +22,8 @@ that validated is written completely, by resuming after a crash if need be.
 
 import hashlib
 import json
+import pickle
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -30,15 +33,17 @@ from django.utils.translation import gettext as _
 
 from chengguan.core.bulkrows import insert_rows
 from chengguan.core.errors import DomainError, ValidationError
+from chengguan.core.workcalendar import fixed_zone
 
 from ..exchange import ExchangeError, _bump_counters, parse_line
 from ..models import Case, CaseDepartment, CaseEvent, CaseRequest, ImportCheckpoint
 from ..signals import cases_imported
-from .simulate import EVENT_COLUMNS, FINAL_ACTIONS, World, simulate
+from .simulate import EVENT_COLUMNS, FINAL_ACTIONS, Replayed, World, simulate
 
 DISPATCH_COLUMNS = ("case_id", "department_id", "first_dispatched_at")
 
 DEFAULT_CHUNK = 5000
+SPOOL_BATCH = 1000  # lines per pickle in the spool
 
 
 @dataclass(slots=True)
@@ -140,23 +145,31 @@ def _merge_checker(plan: Plan):
     return check
 
 
-def _replayed(plan: Plan, path, world, check, *, only_after: int = 0):
-    """Pass 1b and 2: each good line's rows, in file order (lines after `only_after`)."""
-    for no, text in _lines(path):
-        if no <= only_after or no in plan.rejected:
-            continue
-        yield no, simulate(parse_line(no, text), world, check)
+def _spooled(plan: Plan, spool):
+    """Pass 2: each good line's rows as validation replayed them (file order), read back from the spool."""
+    while True:
+        try:
+            batch = pickle.load(spool)
+        except EOFError:
+            return
+        for packed in batch:
+            if packed[0].no not in plan.rejected:  # rejected after it was replayed (a merge into a bad line)
+                yield packed[0].no, Replayed.unpacked(packed)
 
 
-def plan_import(path, *, on_error: str = "stop", line_check=None) -> tuple[Plan, World]:
-    """Validate the whole file (nothing is written); raises ExchangeError unless `on_error="skip"`."""
+def plan_import(path, *, on_error: str = "stop", line_check=None, spool=None, keep_lines=False) -> tuple[Plan, World]:
+    """Validate the whole file (nothing is written); raises ExchangeError unless `on_error="skip"`. With `spool`
+    (a binary file), each line is replayed whole — deadlines too — and the rows of the lines after the checkpoint
+    are pickled into it in file order, so the write pass reads them instead of replaying the line again (with the
+    lines' parsed data if `keep_lines`)."""
     skip = on_error == "skip"
     plan = Plan(file_sha256(path))
     checkpoint = ImportCheckpoint.objects.filter(file_sha256=plan.sha256).first()
     plan.done_line = checkpoint.last_line if checkpoint else 0
     _summarise(plan, path, skip)
-    world = World(plan.usernames, validate_only=True)
+    world = World(plan.usernames, validate_only=spool is None)
     check = _merge_checker(plan)
+    batch = []
     for no, text in _lines(path):
         if no in plan.rejected:
             continue
@@ -167,11 +180,20 @@ def plan_import(path, *, on_error: str = "stop", line_check=None) -> tuple[Plan,
                     line_check(line)
                 except DomainError as exc:
                     raise ExchangeError(no, exc.message, source_field=exc.field or "") from exc
-            simulate(line, world, check)
+            replayed = simulate(line, world, check)
         except ExchangeError as exc:
             if not skip:
                 raise
             plan.rejected[no] = exc
+            continue
+        if spool is not None and no > plan.done_line:
+            batch.append(replayed.packed(keep_lines))
+            if len(batch) >= SPOOL_BATCH:  # one pickle per batch: its users, conditions and zones once
+                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+    if spool is not None:
+        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        spool.seek(0)
     # a merge into a rejected line is rejected too (its target does not exist), until nothing changes
     line_of = {n: s.no for n, s in plan.summaries.items()}
     while True:
@@ -181,7 +203,7 @@ def plan_import(path, *, on_error: str = "stop", line_check=None) -> tuple[Plan,
         for source, target in dropped:
             no = line_of[source]
             plan.rejected[no] = ExchangeError(no, f"Unknown case {target}.", source_field="target_id")
-    return plan, World(plan.usernames)
+    return plan, (world if spool is not None else World(plan.usernames))
 
 
 def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = False, chunk: int = DEFAULT_CHUNK,
@@ -192,7 +214,16 @@ def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = F
     if on_error not in ("stop", "skip"):
         raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
     started = time.monotonic()
-    plan, world = plan_import(path, on_error=on_error, line_check=line_check)
+    # the replayed rows between validation and writing: a temporary file, gone when the import ends or dies
+    with tempfile.TemporaryFile(prefix="chengguan-bulk-") as spool, fixed_zone():
+        return _import(path, None if dry_run else spool, started, on_error=on_error, rejects=rejects,
+                       dry_run=dry_run, chunk=chunk, progress=progress, chunk_hook=chunk_hook,
+                       line_check=line_check)  # fmt: skip
+
+
+def _import(path, spool, started, *, on_error, rejects, dry_run, chunk, progress, chunk_hook, line_check) -> dict:
+    plan, _world = plan_import(path, on_error=on_error, line_check=line_check, spool=spool,
+                               keep_lines=chunk_hook is not None)  # fmt: skip
     if rejects is not None:
         for no in sorted(plan.rejected):
             rejects.write(plan.rejected[no].reject_row())
@@ -211,8 +242,7 @@ def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = F
     for source, target in plan.merges:
         incoming.setdefault(target, []).append(source)
     buffer, written = [], time.monotonic()
-    check = _merge_checker(plan)
-    for no, replayed in _replayed(plan, path, world, check, only_after=plan.done_line):
+    for no, replayed in _spooled(plan, spool):
         buffer.append(replayed)
         if len(buffer) >= chunk:
             result["events"] += _write_chunk(buffer, checkpoint, no, plan, incoming, chunk_hook)

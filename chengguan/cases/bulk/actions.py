@@ -39,8 +39,8 @@ def _matter_change(c, ctx, ev, world):
     if ev.get("matter_code"):
         matter = world.matter(ev["matter_code"])
         if matter.pk != c.matter_id:
-            ctx.payload["matter_code"] = {"from": c.matter.code, "to": matter.code}
-            c.matter = matter
+            ctx.payload["matter_code"] = {"from": world.matters_by_pk[c.matter_id].code, "to": matter.code}
+            c.matter_id = matter.pk
 
 
 def _accept(out, ctx, ev, reason, world, *rest):
@@ -131,8 +131,9 @@ def _dispatch(out, ctx, ev, reason, world, merge_check, targets, index):
         ctx.payload.update({"level": "city", "district": district.code})
         return reason
     if department is None:
-        component = c.component if c.component_id else None
-        department = world.routing.suggest(matter_id=c.matter_id, unit_grid=c.unit_grid, component=component)
+        component = world.components_by_pk[c.component_id] if c.component_id else None
+        department = world.routing.suggest(matter_id=c.matter_id, unit_grid=world.unit_grid(c.unit_grid_id),
+                                           component=component)  # fmt: skip
         if department is None:
             raise ValidationError(_("No routing rule applies: choose the department."), field="department_id")
         department = world.departments_by_pk.get(department.pk, department)

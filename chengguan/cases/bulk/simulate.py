@@ -53,6 +53,7 @@ class World:
         self.matters_by_pk = {}
         self.unit_grids = {}
         self.components = {}
+        self.components_by_pk = {}
         self.routing = RoutingTable(MatterType.objects.values_list("pk", flat=True))
         self.supervisors = {}
         for grid_id, user_id in ResponsibilityGrid.supervisors.through.objects.order_by(
@@ -79,6 +80,8 @@ class World:
         if code not in self.components:
             found = Component.objects.select_related("type", "unit_grid__community", "maintainer", "owner")
             self.components[code] = found.filter(code=code).first()
+            if self.components[code] is not None:
+                self.components_by_pk[self.components[code].pk] = self.components[code]
         if self.components[code] is None:
             raise DomainError(f"unknown component {code!r}", field="component_id")
         return self.components[code]
@@ -117,6 +120,11 @@ class World:
         return ids[0] if ids else None
 
 
+_FIELDS = Case._meta.concrete_fields
+_CALLED = {f.attname: f.get_default for f in _FIELDS if f.has_default() and callable(f.default)}
+_DEFAULTS = {f.attname: f.get_default() for f in _FIELDS if f.attname not in _CALLED}
+
+
 @dataclass
 class Replayed:
     """The rows of one line, unsaved; `merge_target` is the number a merge pointed at (linked after insert)."""
@@ -127,6 +135,28 @@ class Replayed:
     requests: list = field(default_factory=list)
     dispatched: dict = field(default_factory=dict)  # department id → first dispatched at
     merge_target: str = ""
+
+    def packed(self, keep_line: bool) -> tuple:
+        """A cheap-to-pickle form (the spool between validation and writing): the case as its column values, the
+        line's parsed data only when `keep_line` (a chunk hook reads it). Related objects are not carried."""
+        line = self.line if keep_line else Line(self.line.no, {}, None, None)
+        case = [getattr(self.case, f.attname) for f in _FIELDS]
+        return line, case, self.events, self.requests, self.dispatched, self.merge_target
+
+    @classmethod
+    def unpacked(cls, packed: tuple) -> "Replayed":
+        line, case, events, requests, dispatched, merge_target = packed
+        return cls(line, Case(*case), events, requests, dispatched, merge_target)
+
+
+def _new_case(**values) -> Case:
+    """`Case(**values)` by attname (keys, not related objects: a replayed case carries no row of another table,
+    so it is cheap to spool) through the model's positional constructor, the defaults filled in as it would."""
+    row = {**_DEFAULTS, **values}
+    for name, get in _CALLED.items():
+        if name not in values:
+            row[name] = get()
+    return Case(*[row[f.attname] for f in _FIELDS])
 
 
 def _report(line: Line, world: World) -> Case:
@@ -144,25 +174,25 @@ def _report(line: Line, world: World) -> Case:
     location = locate(float(d["lng"]), float(d["lat"]), d.get("crs") or "gcj02")
     unit_grid = world.unit_grid(location.unit_grid_id)
     reporter_name = d.get("reporter_name") or ""
-    case = Case(
+    case = _new_case(
         number=d["number"],
         source=d["source"],
         channel=(d.get("channel") or "")[:32],
         external_id=(d.get("external_id") or "")[:64],
-        matter=matter,
-        component=component,
+        matter_id=matter.pk,
+        component_id=component.pk if component is not None else None,
         severity=severity or Severity.NORMAL,
         description=description.strip(),
         lng=location.lng,
         lat=location.lat,
         address=(d.get("address") or "").strip()[:200],
-        unit_grid=unit_grid,
+        unit_grid_id=unit_grid.pk,
         responsibility_grid_id=location.responsibility_grid_id,
         community_id=location.community_id,
         street_id=location.street_id,
         district_id=location.district_id,
         area_class=area_class_for(unit_grid),
-        reporter=reporter,
+        reporter_id=reporter.pk if reporter is not None else None,
         reporter_name=(reporter_name or (str(reporter) if reporter is not None else "")).strip()[:50],
         reporter_phone=phone[:20],
         reported_at=reported_at or at,

@@ -287,3 +287,17 @@ def test_it_makes_a_working_day_worth_one_standard_day_of_working_time(start, da
 def test_it_never_gives_a_longer_limit_an_earlier_deadline(start, a, b):
     low, high = sorted((a, b))
     assert add_working_time(start, low) <= add_working_time(start, high)
+
+
+def test_fixed_zone_answers_the_zone_current_at_its_start_and_computes_the_same():
+    from django.utils import timezone
+
+    start = at(2026, 11, 20, 15)
+    expected = [add_working_time(start, n, unit) for n, unit in ((90, "minutes"), (1, "working_days"))]
+    with timezone.override(SH):
+        with workcalendar.fixed_zone():
+            assert workcalendar.current_zone() is SH
+            assert [add_working_time(start, n, u) for n, u in ((90, "minutes"), (1, "working_days"))] == expected
+            assert working_time_between(start, expected[0]) == 90
+        with timezone.override(ZoneInfo("UTC")):
+            assert str(workcalendar.current_zone()) == "UTC"  # outside the block: read again
