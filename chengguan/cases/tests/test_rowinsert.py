@@ -26,7 +26,7 @@ def _raw(model, pk) -> dict:
     return row
 
 
-def _both(instance, **differ):
+def rows_both_ways(instance, **differ):
     """Two fresh copies of `instance`: one saved by the ORM, one by `rowinsert.insert` (`differ`: per copy, values
     that must differ, e.g. a unique number); returns their raw rows."""
     rows = []
@@ -53,7 +53,7 @@ def test_a_case_and_its_event_are_stored_as_save_stores_them(city, grids, garbag
     stored.description = gettext_lazy("a lazy text")  # not a plain str: adapted by the ORM's own function
     stored.urge_count = "3"  # text for an integer column, as the ORM converts it
     stored.verified = 1  # an integer for a boolean
-    orm, fast = _both(stored, orm={"number": "X-1"}, fast={"number": "X-2"})
+    orm, fast = rows_both_ways(stored, orm={"number": "X-1"}, fast={"number": "X-2"})
     assert orm.pop("number") == "X-1" and fast.pop("number") == "X-2"
     assert orm == fast
     assert fast["description"] == "a lazy text" and fast["urge_count"] == 3
@@ -62,7 +62,7 @@ def test_a_case_and_its_event_are_stored_as_save_stores_them(city, grids, garbag
     event = CaseEvent.objects.filter(case=case).get()
     event.payload = {"source": "supervisor", "nested": [1, "二"], "reported_at": event.at.isoformat()}
     event.ended_step_deadline = event.at + timedelta(hours=2)
-    orm, fast = _both(event)
+    orm, fast = rows_both_ways(event)
     assert orm == fast
 
 
@@ -82,7 +82,7 @@ def test_fact_rows_with_their_own_and_generated_keys_are_stored_as_save_stores_t
     assert orm_row == _raw(CaseFact, second.pk)
 
     step = StepFact.objects.filter(case=first).order_by("seq").first()
-    orm, fast = _both(step, orm={"seq": 10}, fast={"seq": 11})  # (case, seq) is unique
+    orm, fast = rows_both_ways(step, orm={"seq": 10}, fast={"seq": 11})  # (case, seq) is unique
     assert orm.pop("seq") == 10 and fast.pop("seq") == 11
     assert orm == fast
 
