@@ -63,7 +63,9 @@ def _adapter(field, generic, connection):
         # psycopg takes dates and aware times as they are (what `adapt_date[time]field_value` returns there)
         if kind == "DateField":
             return lambda value: value if value is None or type(value) is date else slow(value)
-        return lambda value: value if value is None or type(value) is datetime and value.tzinfo else slow(value)
+        return lambda value: (
+            value if value is None or type(value) is datetime and value.tzinfo else slow(value)
+        )
     if exact is None:
         return slow
     return lambda value: value if value is None or type(value) in exact else slow(value)
@@ -132,4 +134,3 @@ def insert(instance, *, using: str = "default") -> None:
     signals.post_save.send(
         sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using
     )
-

@@ -9,8 +9,8 @@ from chengguan.catalog.models import MatterType
 
 from .. import duplicates
 from ..models import Case
-from ..workflow import State
 from ..selectors import duplicate_box, duplicate_candidates, duplicate_query, visible_cases
+from ..workflow import State
 from .conftest import POINT_A, POINT_B, T0, report
 
 FIELDS = ("pk", "number", "state", "lng", "lat", "reported_at")
@@ -41,13 +41,24 @@ def test_the_compiled_search_finds_what_the_orm_finds_for_every_scope(city, grid
         with time_machine.travel(at, tick=False):
             merged = report(city, garbage, point=near)
             Case.objects.filter(pk=merged.pk).update(merged_into=probe)
-            for name in ("supervisor", "outsider", "department_handler", "roads_handler", "admin", "operator"):
+            for name in (
+                "supervisor",
+                "outsider",
+                "department_handler",
+                "roads_handler",
+                "admin",
+                "operator",
+            ):
                 user = city[name]
                 expected = _orm(probe, user)
                 got = _rows(duplicates.compiled_candidates(probe, user, duplicate_box(probe), ONLY))
                 assert got == expected, name
                 answer = duplicate_candidates(probe, user=user, only=ONLY)
-                assert [c.pk for c, _d in answer] == [c.pk for c, _d in duplicate_candidates(probe, user=user)]
+                assert [c.pk for c, _d in answer] == [
+                    c.pk for c, _d in duplicate_candidates(probe, user=user)
+                ]
     assert _orm(same[0], city["supervisor"]), "the supervisor's search must find something to compare"
     assert _orm(same[0], city["department_handler"]), "the handler sees the dispatched case"
-    assert duplicates._compiled and duplicates.ORM not in duplicates._compiled.values()  # compiled, not the ORM
+    assert (
+        duplicates._compiled and duplicates.ORM not in duplicates._compiled.values()
+    )  # compiled, not the ORM

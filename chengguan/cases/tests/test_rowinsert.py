@@ -66,7 +66,9 @@ def test_a_case_and_its_event_are_stored_as_save_stores_them(city, grids, garbag
     assert orm == fast
 
 
-def test_fact_rows_with_their_own_and_generated_keys_are_stored_as_save_stores_them(city, grids, garbage, frozen):
+def test_fact_rows_with_their_own_and_generated_keys_are_stored_as_save_stores_them(
+    city, grids, garbage, frozen
+):
     first, second = report(city, garbage), report(city, garbage, description="另一处")
     fact = CaseFact.objects.get(case=first)
     CaseFact.objects.filter(case__in=(first, second)).delete()
