@@ -5,9 +5,10 @@ columns, its event and fact rows ~20–50).
 (`auto_now`, `auto_now_add`, …), the related objects' keys, the INSERT, the primary key read back, the instance's
 state, `post_save` — but the statement (table, columns, `RETURNING`) is built on the first call per model and
 process, and each value is adapted by a function chosen once per column: plain values (text, integers, booleans,
-keys of the matching type) go as they are, like the ORM's `get_db_prep_save` leaves them; anything else (times on
-SQLite, JSON, decimals, a lazy text, an integer given as text) goes through the same adaptation as the ORM's.
-`core/tests/test_rowinsert.py` compares the stored rows with `save()`'s on both engines.
+keys of the matching type; dates and aware times on PostgreSQL) go as they are, as the ORM's `get_db_prep_save`
+passes them on; anything else (times on SQLite, JSON, floats, a lazy text, an integer given as text) goes through
+`get_db_prep_save` itself. `cases/tests/test_rowinsert.py` compares the stored rows with `save()`'s on both
+engines. The default database only (another alias is saved by `save()`).
 
 Always an INSERT (like `create()`, `save(force_insert=True)`): the primary key is the database's (an auto field
 left empty, read back by `RETURNING`) or the instance's own. Models it cannot write this way (multi-table
@@ -18,8 +19,6 @@ from datetime import date, datetime
 
 from django.db import connections, transaction
 from django.db.models import AutoField, BigAutoField, DateField, Field, SmallAutoField, signals
-
-from .bulkrows import adapters
 
 TEXT = (str,)
 INTEGER = (int,)
@@ -46,29 +45,30 @@ def _own_pre_save(field) -> bool:
     return type(field).pre_save is not Field.pre_save
 
 
-def _adapter(field, generic, connection):
-    """A function of the value: as it is when its type is the one the ORM leaves unchanged, else the ORM's
-    adaptation (`generic` from bulkrows for times, dates, JSON, floats; `get_db_prep_save` for the rest)."""
+def _adapter(field, connection):
+    """A function of the value: as it is when its type is one the ORM passes on unchanged, else the ORM's own
+    adaptation (`get_db_prep_save`)."""
     target = field.target_field if field.is_relation else field
-    exact = EXACT.get(target.get_internal_type())
+    kind = target.get_internal_type()
+    exact = EXACT.get(kind)
     prep = field.get_db_prep_save
 
-    def slow(value):
+    def orm(value):
         if hasattr(value, "resolve_expression"):
             raise _Fallback
-        return generic(value) if generic is not None else prep(value, connection)
+        return prep(value, connection)
 
-    kind = target.get_internal_type()
-    if exact is None and connection.vendor == "postgresql" and kind in ("DateTimeField", "DateField"):
+    if exact is None and connection.vendor == "postgresql":
         # psycopg takes dates and aware times as they are (what `adapt_date[time]field_value` returns there)
         if kind == "DateField":
-            return lambda value: value if value is None or type(value) is date else slow(value)
-        return lambda value: (
-            value if value is None or type(value) is datetime and value.tzinfo else slow(value)
-        )
+            return lambda value: value if value is None or type(value) is date else orm(value)
+        if kind == "DateTimeField":
+            return lambda value: (
+                value if value is None or type(value) is datetime and value.tzinfo else orm(value)
+            )
     if exact is None:
-        return slow
-    return lambda value: value if value is None or type(value) in exact else slow(value)
+        return orm
+    return lambda value: value if value is None or type(value) in exact else orm(value)
 
 
 def _plan(model, connection, given_pk: bool):
@@ -97,8 +97,7 @@ def _plan(model, connection, given_pk: bool):
         ", ".join(["%s"] * len(fields)),
         returning,
     )
-    generic = adapters(model, [f.attname for f in fields])
-    columns = [(f.attname, _adapter(f, g, connection)) for f, g in zip(fields, generic, strict=True)]
+    columns = [(f.attname, _adapter(f, connection)) for f in fields]
     pre_save = [f for f in fields if _own_pre_save(f)]
     plan = _plans[key] = (sql, columns, pre_save, None if given_pk else pk.attname)
     return plan
@@ -109,7 +108,9 @@ def insert(instance, *, using: str = "default") -> None:
     the database generates is set on it after."""
     model = type(instance)
     connection = connections[using]
-    plan = _plan(model, connection, getattr(instance, model._meta.pk.attname) is not None)
+    plan = using == "default" and _plan(
+        model, connection, getattr(instance, model._meta.pk.attname) is not None
+    )
     if not plan:
         instance.save(using=using, force_insert=True)
         return
