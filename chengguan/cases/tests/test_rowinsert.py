@@ -84,6 +84,7 @@ def test_fact_rows_with_their_own_and_generated_keys_are_stored_as_save_stores_t
     assert orm_row == _raw(CaseFact, second.pk)
 
     step = StepFact.objects.filter(case=first).order_by("seq").first()
+    step.started_on = step.started_at  # a time for a date column: the ORM takes its local date
     orm, fast = rows_both_ways(step, orm={"seq": 10}, fast={"seq": 11})  # (case, seq) is unique
     assert orm.pop("seq") == 10 and fast.pop("seq") == 11
     assert orm == fast
