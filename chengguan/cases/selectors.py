@@ -20,6 +20,7 @@ REGION_VIEW_ROLES = frozenset(r.value for r in Role) - {DEPARTMENT} - LIGHT_ROLE
 
 
 def scope_filter(user) -> Q:
+    """The reader's cases (`scope_key` names what it depends on)."""
     if sees_everything(user):
         return Q()
     parts = [Q(community__path__startswith=p) for p in region_paths(user, REGION_VIEW_ROLES)]
@@ -188,17 +189,23 @@ def distance_m(lng1, lat1, lng2, lat2) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
-def duplicate_candidates(
-    case: Case, *, user=None, limit: int = 10, only: tuple[str, ...] | None = None
-) -> list[tuple[Case, float]]:
-    """Open cases of the same matter within `CASES_DUPLICATE_METERS` reported within `CASES_DUPLICATE_HOURS`
-    of this one, nearest first, with their distance in metres. Merged/closed cases never count. `only` names
-    the fields the caller reads (the intake's answer: a narrow SELECT without the matter's join)."""
+def scope_key(user) -> tuple:
+    """What `scope_filter(user)` depends on (the same key, the same filter)."""
+    if sees_everything(user):
+        return (True,)
+    return (False, tuple(region_paths(user, REGION_VIEW_ROLES)), tuple(department_paths(user, {DEPARTMENT})))
+
+
+def duplicate_box(case: Case) -> tuple[float, float, timedelta, float]:
+    """(degrees of latitude, degrees of longitude, time window, metres) around a case for its duplicate search."""
     meters, hours = conf.duplicate_meters(), conf.duplicate_hours()
     dlat = meters / 111_320.0
     dlng = meters / (111_320.0 * max(math.cos(math.radians(case.lat)), 0.01))
-    window = timedelta(hours=hours)
-    qs = visible_cases(user) if user is not None else Case.objects.all()
+    return dlat, dlng, timedelta(hours=hours), meters
+
+
+def duplicate_query(qs: QuerySet, case: Case, box, only: tuple[str, ...] | None) -> QuerySet:
+    dlat, dlng, window, _meters = box
     rows = (
         qs.filter(
             matter_id=case.matter_id,
@@ -212,9 +219,26 @@ def duplicate_candidates(
         .order_by()  # sorted here by distance
     )
     if only is not None:
-        rows = rows.only("lng", "lat", "reported_at", *only)
+        return rows.only("lng", "lat", "reported_at", *only)
+    return rows.select_related("matter")
+
+
+def duplicate_candidates(
+    case: Case, *, user=None, limit: int = 10, only: tuple[str, ...] | None = None
+) -> list[tuple[Case, float]]:
+    """Open cases of the same matter within `CASES_DUPLICATE_METERS` reported within `CASES_DUPLICATE_HOURS`
+    of this one, nearest first, with their distance in metres. Merged/closed cases never count. `only` names
+    the fields the caller reads (the intake's answer: a narrow SELECT without the matter's join, its statement
+    compiled once per process and reader's scope: `duplicates.py`)."""
+    box = duplicate_box(case)
+    if only is not None and user is not None and user.is_authenticated:
+        from .duplicates import compiled_candidates
+
+        rows = compiled_candidates(case, user, box, only)
     else:
-        rows = rows.select_related("matter")
+        qs = visible_cases(user) if user is not None else Case.objects.all()
+        rows = duplicate_query(qs, case, box, only)
+    meters = box[3]
     found = [(c, distance_m(case.lng, case.lat, c.lng, c.lat)) for c in rows]
     found = [(c, d) for c, d in found if d <= meters]
     found.sort(key=lambda x: (x[1], x[0].reported_at, -x[0].pk))  # ties as the model ordering broke them

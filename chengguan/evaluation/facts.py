@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from chengguan.cases.models import PUBLIC_SOURCES, Case, CaseEvent
 from chengguan.cases.workflow import State
+from chengguan.core import rowinsert
 from chengguan.core.workcalendar import current_zone
 
 from .models import CaseFact, StepFact
@@ -607,7 +608,7 @@ def facts_apply(events) -> None:
         is_public = int(case["source"] in PUBLIC_SOURCES)
         before = facts.get(case_id)
         if before is None:
-            CaseFact.objects.create(**fact)
+            rowinsert.insert(CaseFact(**fact))
         else:
             changed = _changes(before, fact)
             if changed:
@@ -629,7 +630,9 @@ def facts_apply(events) -> None:
         for changed, pks in updates.items():
             for lo in range(0, len(pks), 5000):
                 model.objects.filter(pk__in=pks[lo : lo + 5000]).update(**dict(changed))
-    if all_new_rows:
+    if len(all_new_rows) == 1:  # the live path's usual one (a statement built once per process)
+        rowinsert.insert(all_new_rows[0])
+    elif all_new_rows:
         StepFact.objects.bulk_create(all_new_rows, batch_size=2000)
     if rebuild:
         _refresh_in_transaction(sorted(rebuild))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengguan.catalog.services import step_time_limit
+from chengguan.core import rowinsert
 from chengguan.core.errors import Conflict, PermissionDenied
 from chengguan.core.workcalendar import NATURAL_UNITS, add_working_time, working_time_between
 
@@ -126,7 +127,7 @@ def write_event(
     on_time = None
     if ended_step and ended_deadline is not None:
         on_time = at <= ended_deadline
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -149,6 +150,8 @@ def write_event(
         reason=reason,
         payload=payload or {},
     )
+    rowinsert.insert(event)
+    return event
 
 
 def _resolve_role(actor, case, transition, action, system_role):

@@ -48,3 +48,15 @@ def test_the_key_memo_follows_a_revocation_here_at_once_and_elsewhere_within_its
     svc.open311_key_revoke(prefix=Open311Key.objects.get().prefix)  # here: refused at once
     assert fms_post(client, open311_key, fmt="json").status_code in (401, 403)
     assert Open311Submission.objects.count() == 3
+
+
+def test_the_submission_row_is_stored_as_save_stores_it(client, city, grids, frozen, open311_key):
+    from chengguan.cases.tests.test_rowinsert import rows_both_ways
+
+    assert fms_post(client, open311_key, fmt="json", **{"attribute[fixmystreet_id]": "7"}).status_code == 200
+    submission = Open311Submission.objects.get()
+    submission.attributes = {**submission.attributes, "nested": {"二": [1, 2.5, None]}}
+    orm, fast = rows_both_ways(submission, orm={"token": "a" * 32, "case_id": None},
+                               fast={"token": "b" * 32, "case_id": None})  # fmt: skip
+    assert orm.pop("token") == "a" * 32 and fast.pop("token") == "b" * 32
+    assert orm == fast and fast["received_at"] is not None

@@ -1,0 +1,111 @@
+"""`core.rowinsert.insert` stores the same row as `save(force_insert=True)`: the live write path's case, event and
+fact rows, written both ways from identical instances, compared column by column as the database holds them."""
+
+import copy
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import signals
+from django.utils.translation import gettext_lazy
+
+from chengguan.core import rowinsert
+from chengguan.evaluation.models import CaseFact, StepFact
+
+from ..models import Case, CaseEvent
+from .conftest import report
+
+
+def _raw(model, pk) -> dict:
+    """The row as stored (no ORM conversion on the way back), without its primary key."""
+    table, pk_column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{table}" WHERE "{pk_column}" = %s', [pk])
+        names = [c[0] for c in cursor.description]
+        row = dict(zip(names, cursor.fetchone(), strict=True))
+    row.pop(pk_column)
+    return row
+
+
+def rows_both_ways(instance, **differ):
+    """Two fresh copies of `instance`: one saved by the ORM, one by `rowinsert.insert` (`differ`: per copy, values
+    that must differ, e.g. a unique number); returns their raw rows."""
+    rows = []
+    for way, values in (("orm", differ.get("orm", {})), ("fast", differ.get("fast", {}))):
+        new = copy.copy(instance)
+        new.__dict__ = copy.deepcopy({k: v for k, v in instance.__dict__.items() if k != "_state"})
+        new._state = type(instance._state)()
+        for name, value in values.items():
+            setattr(new, name, value)
+        if not values.get(instance._meta.pk.attname):
+            setattr(new, instance._meta.pk.attname, None)
+        if way == "orm":
+            new.save(force_insert=True)
+        else:
+            rowinsert.insert(new)
+        assert new.pk is not None and not new._state.adding and new._state.db == "default"
+        rows.append(_raw(type(instance), new.pk))
+    return rows
+
+
+def test_a_case_and_its_event_are_stored_as_save_stores_them(city, grids, garbage, frozen):
+    case = report(city, garbage)
+    stored = Case.objects.get(pk=case.pk)
+    stored.description = gettext_lazy("a lazy text")  # not a plain str: adapted by the ORM's own function
+    stored.urge_count = "3"  # text for an integer column, as the ORM converts it
+    stored.verified = 1  # an integer for a boolean
+    orm, fast = rows_both_ways(stored, orm={"number": "X-1"}, fast={"number": "X-2"})
+    assert orm.pop("number") == "X-1" and fast.pop("number") == "X-2"
+    assert orm == fast
+    assert fast["description"] == "a lazy text" and fast["urge_count"] == 3
+    assert fast["deadline"] is not None and fast["reported_at"] is not None
+
+    event = CaseEvent.objects.filter(case=case).get()
+    event.payload = {"source": "supervisor", "nested": [1, "二"], "reported_at": event.at.isoformat()}
+    event.ended_step_deadline = event.at + timedelta(hours=2)
+    orm, fast = rows_both_ways(event)
+    assert orm == fast
+
+
+def test_fact_rows_with_their_own_and_generated_keys_are_stored_as_save_stores_them(
+    city, grids, garbage, frozen
+):
+    first, second = report(city, garbage), report(city, garbage, description="另一处")
+    fact = CaseFact.objects.get(case=first)
+    CaseFact.objects.filter(case__in=(first, second)).delete()
+    orm_copy = copy.copy(fact)
+    orm_copy._state = type(fact._state)()
+    orm_copy.save(force_insert=True)  # the case's own key: no RETURNING, the key given
+    orm_row = _raw(CaseFact, first.pk)
+    fast_copy = copy.copy(fact)
+    fast_copy._state = type(fact._state)()
+    fast_copy.case_id = second.pk
+    rowinsert.insert(fast_copy)
+    assert fast_copy.pk == second.pk
+    assert orm_row == _raw(CaseFact, second.pk)
+
+    step = StepFact.objects.filter(case=first).order_by("seq").first()
+    step.started_on = step.started_at  # a time for a date column: the ORM takes its local date
+    orm, fast = rows_both_ways(step, orm={"seq": 10}, fast={"seq": 11})  # (case, seq) is unique
+    assert orm.pop("seq") == 10 and fast.pop("seq") == 11
+    assert orm == fast
+
+
+def test_the_signals_and_the_receivers_effects_are_those_of_save(city, grids, garbage, frozen):
+    seen = []
+
+    def pre(sender, instance, raw, update_fields, **kwargs):
+        seen.append(("pre", sender, instance.pk, raw, update_fields))
+
+    def post(sender, instance, created, raw, **kwargs):
+        seen.append(("post", sender, instance.pk, created, raw))
+
+    signals.pre_save.connect(pre, sender=Case)
+    signals.post_save.connect(post, sender=Case)
+    try:
+        case = report(city, garbage)
+    finally:
+        signals.pre_save.disconnect(pre, sender=Case)
+        signals.post_save.disconnect(post, sender=Case)
+    assert seen == [("pre", Case, None, False, None), ("post", Case, case.pk, True, False)]
+    # cases' own pre_save receiver (the provisional-deadline flag) ran before the row was written
+    assert Case.objects.get(pk=case.pk).deadline_provisional == case.deadline_provisional

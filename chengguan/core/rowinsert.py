@@ -1,0 +1,137 @@
+"""One new model row INSERTed by a statement built once per model (the live write path's wide rows: a case has ~45
+columns, its event and fact rows ~20–50).
+
+`insert(instance)` does what `instance.save()` does for a new instance — `pre_save`, each field's own `pre_save`
+(`auto_now`, `auto_now_add`, …), the related objects' keys, the INSERT, the primary key read back, the instance's
+state, `post_save` — but the statement (table, columns, `RETURNING`) is built on the first call per model and
+process, and each value is adapted by a function chosen once per column: plain values (text, integers, booleans,
+keys of the matching type; dates and aware times on PostgreSQL) go as they are, as the ORM's `get_db_prep_save`
+passes them on; anything else (times on SQLite, JSON, floats, a lazy text, an integer given as text) goes through
+`get_db_prep_save` itself. `cases/tests/test_rowinsert.py` compares the stored rows with `save()`'s on both
+engines. The default database only (another alias is saved by `save()`).
+
+Always an INSERT (like `create()`, `save(force_insert=True)`): the primary key is the database's (an auto field
+left empty, read back by `RETURNING`) or the instance's own. Models it cannot write this way (multi-table
+inheritance, proxies, database defaults, generated columns) are saved by `save(force_insert=True)`; a value that is
+an SQL expression is compiled by the ORM."""
+
+from datetime import date, datetime
+
+from django.db import connections, transaction
+from django.db.models import AutoField, BigAutoField, DateField, Field, SmallAutoField, signals
+
+TEXT = (str,)
+INTEGER = (int,)
+BOOLEAN = (bool,)
+EXACT = {
+    "CharField": TEXT, "TextField": TEXT, "SlugField": TEXT, "EmailField": TEXT,
+    "IntegerField": INTEGER, "BigIntegerField": INTEGER, "SmallIntegerField": INTEGER,
+    "PositiveIntegerField": INTEGER, "PositiveSmallIntegerField": INTEGER, "PositiveBigIntegerField": INTEGER,
+    "AutoField": INTEGER, "BigAutoField": INTEGER, "SmallAutoField": INTEGER, "BooleanField": BOOLEAN,
+}  # fmt: skip
+AUTO = (AutoField, BigAutoField, SmallAutoField)
+
+_plans: dict = {}
+
+
+class _Fallback(Exception):
+    pass
+
+
+def _own_pre_save(field) -> bool:
+    """Whether the field's `pre_save` does more than read the attribute."""
+    if isinstance(field, DateField):
+        return bool(field.auto_now or field.auto_now_add)
+    return type(field).pre_save is not Field.pre_save
+
+
+def _adapter(field, connection):
+    """A function of the value: as it is when its type is one the ORM passes on unchanged, else the ORM's own
+    adaptation (`get_db_prep_save`)."""
+    target = field.target_field if field.is_relation else field
+    kind = target.get_internal_type()
+    exact = EXACT.get(kind)
+    prep = field.get_db_prep_save
+
+    def orm(value):
+        if hasattr(value, "resolve_expression"):
+            raise _Fallback
+        return prep(value, connection)
+
+    if exact is None and connection.vendor == "postgresql":
+        # psycopg takes dates and aware times as they are (what `adapt_date[time]field_value` returns there)
+        if kind == "DateField":
+            return lambda value: value if value is None or type(value) is date else orm(value)
+        if kind == "DateTimeField":
+            return lambda value: (
+                value if value is None or type(value) is datetime and value.tzinfo else orm(value)
+            )
+    if exact is None:
+        return orm
+    return lambda value: value if value is None or type(value) in exact else orm(value)
+
+
+def _plan(model, connection, given_pk: bool):
+    """(sql, [(attname, adapt)], fields with their own pre_save, the generated key's attname or None), or False."""
+    key = (model, connection.alias, connection.vendor, given_pk)
+    plan = _plans.get(key)
+    if plan is not None:
+        return plan
+    meta = model._meta
+    pk = meta.pk
+    supported = (
+        not meta.parents
+        and not meta.proxy
+        and (given_pk or isinstance(pk, AUTO) and connection.features.can_return_columns_from_insert)
+        and not any(f.has_db_default() or f.generated for f in meta.concrete_fields)
+    )
+    if not supported:
+        _plans[key] = False
+        return False
+    fields = [f for f in meta.concrete_fields if given_pk or f is not pk]
+    ops = connection.ops
+    returning = "" if given_pk else " " + ops.return_insert_columns([pk])[0]
+    sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
+        ops.quote_name(meta.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        returning,
+    )
+    columns = [(f.attname, _adapter(f, connection)) for f in fields]
+    pre_save = [f for f in fields if _own_pre_save(f)]
+    plan = _plans[key] = (sql, columns, pre_save, None if given_pk else pk.attname)
+    return plan
+
+
+def insert(instance, *, using: str = "default") -> None:
+    """INSERT the new `instance` as `instance.save(force_insert=True)` would (signals and all); a primary key
+    the database generates is set on it after."""
+    model = type(instance)
+    connection = connections[using]
+    plan = using == "default" and _plan(
+        model, connection, getattr(instance, model._meta.pk.attname) is not None
+    )
+    if not plan:
+        instance.save(using=using, force_insert=True)
+        return
+    sql, columns, pre_save_fields, pk_name = plan
+    instance._prepare_related_fields_for_save(operation_name="save")
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    for field in pre_save_fields:
+        field.pre_save(instance, True)
+    values = instance.__dict__
+    try:
+        params = [adapt(values[name]) for name, adapt in columns]
+    except _Fallback:  # an SQL expression as a value: the ORM compiles the INSERT (pre_save was sent)
+        with transaction.mark_for_rollback_on_error(using):
+            instance._save_table(raw=False, cls=model, force_insert=True, using=using)
+    else:
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if pk_name is not None:
+                values[pk_name] = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = using
+    signals.post_save.send(
+        sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using
+    )
