@@ -77,27 +77,12 @@ def write_recompute_event(case, *, at, actor, role, reason, payload):
     """The `recompute_deadline` history row of the (saved) case's open step: who is the working calendar."""
     from chengguan.cases.models import CaseEvent
     from chengguan.cases.notify import is_silenced
+    from chengguan.cases.services.engine import write_event
     from chengguan.cases.signals import case_events_written
 
-    event = CaseEvent.objects.create(
-        case=case,
-        action=RECOMPUTE_ACTION,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_role=role,
-        actor_name=_("working calendar"),
-        at=at,
-        from_state=case.state,
-        to_state=case.state,
-        step=case.step,
-        step_started_at=case.step_started_at,
-        deadline=case.deadline,
-        limit_amount=case.limit_amount,
-        limit_unit=case.limit_unit,
-        department=case.current_department,
-        assignee=case.assignee,
-        reason=reason,
-        payload=payload,
-    )
+    event = write_event(case, action=RECOMPUTE_ACTION, actor=actor, role=role, at=at, from_state=case.state,
+                        ended=("", None, None), reason=reason, payload=payload,
+                        actor_name=_("working calendar"))  # fmt: skip
     if not is_silenced():  # the evaluation's step facts read the open step's deadline from the events
         case_events_written.send(sender=CaseEvent, events=[event])
     return event

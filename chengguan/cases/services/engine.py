@@ -121,7 +121,8 @@ def record_dispatch(case: Case, department, at: datetime) -> None:
 
 
 def write_event(
-    case: Case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department=None
+    case: Case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department=None,
+    actor_name=None,
 ):
     ended_step, ended_started, ended_deadline = ended
     on_time = None
@@ -132,7 +133,7 @@ def write_event(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_role=role,
-        actor_name=str(actor) if actor is not None else "",
+        actor_name=actor_name if actor_name is not None else str(actor) if actor is not None else "",
         at=at,
         from_state=from_state,
         to_state=case.state,
