@@ -20,11 +20,12 @@ from chengguan.core.errors import ValidationError
 from chengguan.grids.models import Component
 
 from . import workflow
+from .duplicates import duplicate_candidates
 from .evidence import attachment_create, attachments_create
 from .models import Source
 from .notify import notification_mark_read
 from .presenters import attachment_dict, case_detail, case_summary
-from .selectors import case_for, case_list, duplicate_candidates, inbox
+from .selectors import case_for, case_list, inbox
 from .services import case_act, case_report_once
 from .services.intake import case_for_key, case_report
 from .uploads import files_removed_on_error

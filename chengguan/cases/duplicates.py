@@ -1,6 +1,7 @@
 """The intake answer's duplicate search with its statement compiled once per process and reader's scope.
 
-Every report answers with the open cases of the same matter nearby (`selectors.duplicate_candidates`). Building
+Every report answers with the open cases of the same matter nearby (`duplicate_candidates`, below; the desk and
+the report page show them too). Building
 that query through the ORM — the reader's scope filter with its joins, five range filters, two exclusions — cost
 a fifth of a report's CPU, on every report, for a statement that differs from the last one only in its values.
 Here it is compiled by the ORM once per scope (`selectors.scope_key`: the reader's region and department paths;
@@ -11,10 +12,15 @@ instances exactly as the ORM's iterable builds them (`from_db`, the compiler's c
 The first compilation checks that the parameters it would pass are those the ORM compiled; if they are not (a
 Django whose SQL for these lookups differs), the search goes through the ORM every time, as before."""
 
-from django.db import connections
+import math
+from datetime import timedelta
 
+from django.db import connections
+from django.db.models import QuerySet
+
+from . import conf
 from .models import Case
-from .selectors import duplicate_query, scope_key, visible_cases
+from .selectors import distance_m, scope_key, visible_cases
 
 MAX_ENTRIES = 512  # distinct scopes × field lists; a city has a few hundred
 ORM = object()  # an entry saying: this shape is not reproduced here, use the ORM
@@ -52,7 +58,7 @@ def _compile(case, user, box, only, using):
 
 
 def compiled_candidates(case, user, box, only: tuple[str, ...], using: str = "default") -> list[Case]:
-    """The candidate rows (before the distance check) of `selectors.duplicate_query` for this reader."""
+    """The candidate rows (before the distance check) of `duplicate_query` for this reader."""
     connection = connections[using]
     key = (scope_key(user), only, using, connection.vendor)
     entry = _compiled.get(key)
@@ -73,3 +79,50 @@ def compiled_candidates(case, user, box, only: tuple[str, ...], using: str = "de
                 for convert in functions:
                     row[pos] = convert(row[pos], expression, connection)
     return [Case.from_db(using, names, row) for row in rows]
+
+
+def duplicate_box(case: Case) -> tuple[float, float, timedelta, float]:
+    """(degrees of latitude, degrees of longitude, time window, metres) around a case for its duplicate search."""
+    meters, hours = conf.duplicate_meters(), conf.duplicate_hours()
+    dlat = meters / 111_320.0
+    dlng = meters / (111_320.0 * max(math.cos(math.radians(case.lat)), 0.01))
+    return dlat, dlng, timedelta(hours=hours), meters
+
+
+def duplicate_query(qs: QuerySet, case: Case, box, only: tuple[str, ...] | None) -> QuerySet:
+    dlat, dlng, window, _meters = box
+    rows = (
+        qs.filter(
+            matter_id=case.matter_id,
+            is_open=True,
+            lat__range=(case.lat - dlat, case.lat + dlat),
+            lng__range=(case.lng - dlng, case.lng + dlng),
+            reported_at__range=(case.reported_at - window, case.reported_at + window),
+        )
+        .exclude(pk=case.pk)
+        .exclude(merged_into=case)
+        .order_by()  # sorted here by distance
+    )
+    if only is not None:
+        return rows.only("lng", "lat", "reported_at", *only)
+    return rows.select_related("matter")
+
+
+def duplicate_candidates(
+    case: Case, *, user=None, limit: int = 10, only: tuple[str, ...] | None = None
+) -> list[tuple[Case, float]]:
+    """Open cases of the same matter within `CASES_DUPLICATE_METERS` reported within `CASES_DUPLICATE_HOURS`
+    of this one, nearest first, with their distance in metres. Merged/closed cases never count. `only` names
+    the fields the caller reads (the intake's answer: a narrow SELECT without the matter's join, its statement
+    compiled once per process and reader's scope: `duplicates.py`)."""
+    box = duplicate_box(case)
+    if only is not None and user is not None and user.is_authenticated:
+        rows = compiled_candidates(case, user, box, only)
+    else:
+        qs = visible_cases(user) if user is not None else Case.objects.all()
+        rows = duplicate_query(qs, case, box, only)
+    meters = box[3]
+    found = [(c, distance_m(case.lng, case.lat, c.lng, c.lat)) for c in rows]
+    found = [(c, d) for c, d in found if d <= meters]
+    found.sort(key=lambda x: (x[1], x[0].reported_at, -x[0].pk))  # ties as the model ordering broke them
+    return found[:limit]

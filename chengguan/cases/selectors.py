@@ -1,7 +1,6 @@
 """Reads of cases, already filtered by the reader's data scope (anything else is a 404)."""
 
 import math
-from datetime import timedelta
 
 from django.db.models import Case as When_
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
@@ -10,7 +9,6 @@ from django.http import Http404
 from chengguan.org.models import LIGHT_ROLES, Role
 from chengguan.org.scope import department_paths, region_paths, sees_everything
 
-from . import conf
 from .models import Attachment, Case, CaseDepartment, Notification
 from .workflow import State
 
@@ -194,55 +192,6 @@ def scope_key(user) -> tuple:
     if sees_everything(user):
         return (True,)
     return (False, tuple(region_paths(user, REGION_VIEW_ROLES)), tuple(department_paths(user, {DEPARTMENT})))
-
-
-def duplicate_box(case: Case) -> tuple[float, float, timedelta, float]:
-    """(degrees of latitude, degrees of longitude, time window, metres) around a case for its duplicate search."""
-    meters, hours = conf.duplicate_meters(), conf.duplicate_hours()
-    dlat = meters / 111_320.0
-    dlng = meters / (111_320.0 * max(math.cos(math.radians(case.lat)), 0.01))
-    return dlat, dlng, timedelta(hours=hours), meters
-
-
-def duplicate_query(qs: QuerySet, case: Case, box, only: tuple[str, ...] | None) -> QuerySet:
-    dlat, dlng, window, _meters = box
-    rows = (
-        qs.filter(
-            matter_id=case.matter_id,
-            is_open=True,
-            lat__range=(case.lat - dlat, case.lat + dlat),
-            lng__range=(case.lng - dlng, case.lng + dlng),
-            reported_at__range=(case.reported_at - window, case.reported_at + window),
-        )
-        .exclude(pk=case.pk)
-        .exclude(merged_into=case)
-        .order_by()  # sorted here by distance
-    )
-    if only is not None:
-        return rows.only("lng", "lat", "reported_at", *only)
-    return rows.select_related("matter")
-
-
-def duplicate_candidates(
-    case: Case, *, user=None, limit: int = 10, only: tuple[str, ...] | None = None
-) -> list[tuple[Case, float]]:
-    """Open cases of the same matter within `CASES_DUPLICATE_METERS` reported within `CASES_DUPLICATE_HOURS`
-    of this one, nearest first, with their distance in metres. Merged/closed cases never count. `only` names
-    the fields the caller reads (the intake's answer: a narrow SELECT without the matter's join, its statement
-    compiled once per process and reader's scope: `duplicates.py`)."""
-    box = duplicate_box(case)
-    if only is not None and user is not None and user.is_authenticated:
-        from .duplicates import compiled_candidates
-
-        rows = compiled_candidates(case, user, box, only)
-    else:
-        qs = visible_cases(user) if user is not None else Case.objects.all()
-        rows = duplicate_query(qs, case, box, only)
-    meters = box[3]
-    found = [(c, distance_m(case.lng, case.lat, c.lng, c.lat)) for c in rows]
-    found = [(c, d) for c, d in found if d <= meters]
-    found.sort(key=lambda x: (x[1], x[0].reported_at, -x[0].pk))  # ties as the model ordering broke them
-    return found[:limit]
 
 
 def inbox(user) -> QuerySet:

@@ -7,8 +7,9 @@ from ..exchange_recompute import check_open_step, recompute_payload
 from ..provisional import RECOMPUTE_ACTION, apply_recompute
 
 
-def recompute(out, ev: dict, at, world, event) -> None:
-    """Apply the row to the line's case; `event` is simulate's `_event` (the row without the INSERT)."""
+def recompute(out, ev: dict, at, world, event, *, actor_name_at: int) -> None:
+    """Apply the row to the line's case; `event` is simulate's `_event` (the row without the INSERT), whose
+    `actor_name` column is at `actor_name_at`."""
     c = out.case
     check_open_step(c)
     if world.validate_only:  # deadlines are not computed while validating
@@ -18,7 +19,5 @@ def recompute(out, ev: dict, at, world, event) -> None:
     row = event(c, action=RECOMPUTE_ACTION, actor=world.user(ev.get("actor")), role=ev.get("actor_role") or "system",
                 at=at, from_state=c.state, ended=("", None, None), reason=ev.get("reason") or "", payload=payload,
                 department_id=c.current_department_id)  # fmt: skip
-    from .simulate import EVENT_COLUMNS  # (simulate imports this module)
-
-    row[EVENT_COLUMNS.index("actor_name")] = _("working calendar")  # whoever entered the arrangement
+    row[actor_name_at] = _("working calendar")  # whoever entered the arrangement
     out.events.append(row)

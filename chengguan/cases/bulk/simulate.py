@@ -270,7 +270,7 @@ def simulate(line: Line, world: World, merge_check=None) -> Replayed:
     for index, (at, ev) in enumerate(line.events):
         try:
             if ev["action"] == RECOMPUTE_ACTION:  # not a case action: the working calendar's row
-                recompute(out, ev, at, world, _event)
+                recompute(out, ev, at, world, _event, actor_name_at=EVENT_COLUMNS.index("actor_name"))
             else:
                 _act(out, ev, at, index, world, merge_check)
         except DomainError as exc:

@@ -8,8 +8,9 @@ import time_machine
 from chengguan.catalog.models import MatterType
 
 from .. import duplicates
+from ..duplicates import duplicate_box, duplicate_candidates, duplicate_query
 from ..models import Case
-from ..selectors import duplicate_box, duplicate_candidates, duplicate_query, visible_cases
+from ..selectors import visible_cases
 from ..workflow import State
 from .conftest import POINT_A, POINT_B, T0, report
 

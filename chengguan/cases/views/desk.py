@@ -20,6 +20,7 @@ from chengguan.org.models import Region
 
 from .. import workflow
 from ..actionforms import DANGER, FIELDS, PRIMARY, REASON_REQUIRED, UNIT_LABELS, params_from_form
+from ..duplicates import duplicate_candidates
 from ..models import CaseRequest, Source, StockPhrase
 from ..notify import notification_mark_read
 from ..presenters import masked_reporter, may_reveal_reporter
@@ -28,7 +29,6 @@ from ..selectors import (
     case_list,
     department_workload,
     dispatcher_queue,
-    duplicate_candidates,
     inbox,
     reused_photos,
 )

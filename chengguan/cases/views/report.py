@@ -13,9 +13,10 @@ from chengguan.catalog.models import FilingCondition, MatterType, Severity
 from chengguan.catalog.services import matter_for_code
 from chengguan.core.errors import DomainError, ValidationError
 
+from ..duplicates import duplicate_candidates
 from ..evidence import attachments_create
 from ..models import Source
-from ..selectors import duplicate_candidates, reused_photos, supervisor_tasks, visible_cases
+from ..selectors import reused_photos, supervisor_tasks, visible_cases
 from ..services import case_report
 from ..uploads import files_removed_on_error
 from .desk import action_panels, require_role
