@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from chengguan.catalog.models import FilingCondition
 from chengguan.catalog.services import matter_for_code
@@ -25,7 +23,14 @@ from chengguan.grids.models import Component
 from chengguan.org.models import Department, Region, User
 
 from . import conf, workflow
-from .exchange_marks import case_flags, check_marks, event_marks, restore_event_marks, restore_flags
+from .exchange_marks import (
+    case_flags,
+    check_marks,
+    event_marks,
+    parse_exchange_time,
+    restore_event_marks,
+    restore_flags,
+)
 from .exchange_marks import exchange_time as _iso
 from .exchange_recompute import RECOMPUTE_ACTION, check_recompute, recompute_fields, replay_recompute
 from .models import Case, CaseCounter, CaseEvent, Source
@@ -169,10 +174,10 @@ class Line:
 
 
 def _when(value, line, what, event=None) -> datetime:
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    parsed = parse_exchange_time(value)
     if parsed is None:
         raise ExchangeError(line, f"{what} is not an ISO 8601 time: {value!r}", event=event)
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return parsed
 
 
 def parse_line(no: int, text: str) -> Line:

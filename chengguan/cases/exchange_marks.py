@@ -23,6 +23,15 @@ def exchange_time(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
+def parse_exchange_time(value) -> datetime | None:
+    """A time read from an exchange file: aware (a time without an offset is taken in the current zone), or None
+    when the value is not an ISO 8601 time."""
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
 def event_marks(action: str, payload: dict) -> dict:
     """The marks of one history row for its exchange record (nothing for most rows)."""
     if action in AUTO_ACTIONS and payload.get("auto"):

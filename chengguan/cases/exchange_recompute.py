@@ -11,23 +11,15 @@ effect the way `recompute_cases` does (`provisional.apply_recompute`): the repla
 
 from datetime import datetime
 
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from chengguan.core.errors import ValidationError
 
 from .exchange_marks import exchange_time
+from .exchange_marks import parse_exchange_time as _time
 from .provisional import RECOMPUTE_ACTION
 
 FIELDS = ("old_deadline", "new_deadline", "years")
-
-
-def _time(value) -> datetime | None:
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
 
 
 def _year(value) -> bool:
@@ -64,10 +56,7 @@ def check_recompute(events: list, error) -> None:
 
 def recompute_payload(ev: dict) -> tuple[datetime, dict]:
     """The new deadline and the payload of a (checked) row, as `recompute_cases` writes it: local times."""
-    new = _time(ev["new_deadline"])
-    payload = {"old_deadline": exchange_time(_time(ev["old_deadline"])), "new_deadline": exchange_time(new),
-               "years": list(ev["years"])}  # fmt: skip
-    return new, payload
+    return _time(ev["new_deadline"]), recompute_fields(RECOMPUTE_ACTION, ev)
 
 
 def check_open_step(case) -> None:
