@@ -213,7 +213,8 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 
-def _event(case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department_id=None):
+def _event(case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department_id=None,
+           actor_name=None):
     """`engine.write_event` without the INSERT: a row of EVENT_COLUMNS (case_id filled in by the writer)."""
     ended_step, ended_started, ended_deadline = ended
     on_time = at <= ended_deadline if ended_step and ended_deadline is not None else None
@@ -222,7 +223,7 @@ def _event(case, *, action, actor, role, at, from_state, ended, reason="", paylo
         action,
         actor.pk if actor is not None and actor.is_authenticated else None,
         role,
-        str(actor) if actor is not None else "",
+        actor_name if actor_name is not None else str(actor) if actor is not None else "",
         at,
         from_state,
         case.state,
@@ -270,7 +271,7 @@ def simulate(line: Line, world: World, merge_check=None) -> Replayed:
     for index, (at, ev) in enumerate(line.events):
         try:
             if ev["action"] == RECOMPUTE_ACTION:  # not a case action: the working calendar's row
-                recompute(out, ev, at, world, _event, actor_name_at=EVENT_COLUMNS.index("actor_name"))
+                recompute(out, ev, at, world, _event)
             else:
                 _act(out, ev, at, index, world, merge_check)
         except DomainError as exc:
