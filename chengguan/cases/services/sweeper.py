@@ -189,26 +189,30 @@ def _write(rows, *, now, recipients, setwise: bool, action, reason, kind, head, 
                                text=text))  # fmt: skip
 
 
-def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True) -> int:
+def _pass(now, *, flag: str, time_field: str, extra: dict, batch: int, write) -> int:
+    """Claim and `write` batch after batch until a batch from the start finds nothing (see `_claim`)."""
     done, after = 0, None
     while True:
         with transaction.atomic():
-            claimed, after = _claim(now, flag="overdue_notified", time_field="deadline", batch=batch,
-                                    extra={"urge_count": F("urge_count") + 1}, after=after)  # fmt: skip
+            claimed, after = _claim(now, flag=flag, time_field=time_field, batch=batch, extra=extra, after=after)
             if not claimed:
                 if after is None:
                     return done
-                after = None  # the pass ends with one batch from the start (see _claim)
+                after = None  # the pass ends with one batch from the start
                 continue
-            _write(claimed, now=now, recipients=directory.responsible, setwise=setwise, **URGE)
+            write(claimed)
         done += len(claimed)
+
+
+def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True) -> int:
+    return _pass(now, flag="overdue_notified", time_field="deadline", extra={"urge_count": F("urge_count") + 1},
+                 batch=batch, write=lambda rows: _write(rows, now=now, recipients=directory.responsible,
+                                                        setwise=setwise, **URGE))  # fmt: skip
 
 
 def sweep_escalations(
     *, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True
 ) -> int:
-    done, after = 0, None
-
     def recipients(c):
         return (
             directory.responsible(c)
@@ -216,23 +220,9 @@ def sweep_escalations(
             | directory.over("leader", directory.community_path(c))
         )
 
-    while True:
-        with transaction.atomic():
-            claimed, after = _claim(
-                now,
-                flag="escalated",
-                time_field="escalate_at",
-                batch=batch,
-                extra={"supervised": True},
-                after=after,
-            )
-            if not claimed:
-                if after is None:
-                    return done
-                after = None  # the pass ends with one batch from the start (see _claim)
-                continue
-            _write(claimed, now=now, recipients=recipients, setwise=setwise, **SUPERVISE)
-        done += len(claimed)
+    return _pass(now, flag="escalated", time_field="escalate_at", extra={"supervised": True}, batch=batch,
+                 write=lambda rows: _write(rows, now=now, recipients=recipients, setwise=setwise,
+                                           **SUPERVISE))  # fmt: skip
 
 
 def sweep(*, now: datetime | None = None, batch: int = BATCH, setwise: bool = True) -> dict:
