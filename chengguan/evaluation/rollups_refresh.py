@@ -85,10 +85,15 @@ def _locked(month: date) -> bool:
         return cur.fetchone()[0]
 
 
-def _drop_month(month: date) -> None:
-    """Every rollup stored for the month, monthly and daily (their change rows are being consumed)."""
+def _drop_stored_month(month: date) -> None:
+    """The month's monthly rollups, every variant."""
     if RollupMonth.objects.filter(month=month).delete()[0]:
         RollupRow.objects.filter(month=month).delete()  # stored with their RollupMonth, or not at all
+
+
+def _drop_month(month: date) -> None:
+    """Every rollup stored for the month, monthly and daily (their change rows are being consumed)."""
+    _drop_stored_month(month)
     _drop_days(RollupDay.objects.filter(day__gte=month, day__lt=next_month(month)))
 
 
@@ -154,8 +159,7 @@ def refresh_days(month: date, days: list[date], variants: list[tuple]) -> list[t
             changed = _consume_days(days)  # as in `refresh`: forget first, then read the facts
             if changed:  # every rollup stored for a changed day is dropped, its month's too (if any)
                 _drop_days(RollupDay.objects.filter(day__in=changed))
-                if RollupMonth.objects.filter(month=month).delete()[0]:
-                    RollupRow.objects.filter(month=month).delete()
+                _drop_stored_month(month)
             first = None
             for k, srcs, o in variants:
                 stored = set(RollupDay.objects.filter(key=k, day__in=days).values_list("day", flat=True))
