@@ -11,10 +11,20 @@ passes them on; anything else (times on SQLite, JSON, floats, a lazy text, an in
 engines. The default database only (another alias is saved by `save()`).
 
 Always an INSERT (like `create()`, `save(force_insert=True)`): the primary key is the database's (an auto field
-left empty, read back by `RETURNING`) or the instance's own. Models it cannot write this way (multi-table
+left empty, read back by `RETURNING`, or not read back with `key=False`) or the instance's own.
+
+**One round trip for several rows** (`deferred()`, PostgreSQL): inside the block, a row that reads nothing back
+(its key given, or `key=False`) is queued instead of sent, and the queue goes as ONE multi-statement execute when
+the block ends, or before any other statement runs on the connection in the block (a read always sees the rows
+written before it; an error surfaces at that statement, inside the caller's transaction). The live intake writes
+its case, event and two fact rows this way: four round trips become one. `pre_save`/`post_save` are sent as for
+`insert()`, the `post_save` when the row is queued. Elsewhere (SQLite, another alias) `deferred()` changes
+nothing. Models it cannot write this way (multi-table
 inheritance, proxies, database defaults, generated columns) are saved by `save(force_insert=True)`; a value that is
 an SQL expression is compiled by the ORM."""
 
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import connections, transaction
@@ -32,6 +42,7 @@ EXACT = {
 AUTO = (AutoField, BigAutoField, SmallAutoField)
 
 _plans: dict = {}
+_queue = threading.local()  # .rows: [(sql, params)] while a deferred() block of this thread is open
 
 
 class _Fallback(Exception):
@@ -71,9 +82,9 @@ def _adapter(field, connection):
     return lambda value: value if value is None or type(value) in exact else orm(value)
 
 
-def _plan(model, connection, given_pk: bool):
+def _plan(model, connection, given_pk: bool, read_key: bool = True):
     """(sql, [(attname, adapt)], fields with their own pre_save, the generated key's attname or None), or False."""
-    key = (model, connection.alias, connection.vendor, given_pk)
+    key = (model, connection.alias, connection.vendor, given_pk, read_key)
     plan = _plans.get(key)
     if plan is not None:
         return plan
@@ -82,7 +93,10 @@ def _plan(model, connection, given_pk: bool):
     supported = (
         not meta.parents
         and not meta.proxy
-        and (given_pk or isinstance(pk, AUTO) and connection.features.can_return_columns_from_insert)
+        and (
+            given_pk
+            or isinstance(pk, AUTO) and (not read_key or connection.features.can_return_columns_from_insert)
+        )
         and not any(f.has_db_default() or f.generated for f in meta.concrete_fields)
     )
     if not supported:
@@ -90,7 +104,7 @@ def _plan(model, connection, given_pk: bool):
         return False
     fields = [f for f in meta.concrete_fields if given_pk or f is not pk]
     ops = connection.ops
-    returning = "" if given_pk else " " + ops.return_insert_columns([pk])[0]
+    returning = "" if given_pk or not read_key else " " + ops.return_insert_columns([pk])[0]
     sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
         ops.quote_name(meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
@@ -99,18 +113,18 @@ def _plan(model, connection, given_pk: bool):
     )
     columns = [(f.attname, _adapter(f, connection)) for f in fields]
     pre_save = [f for f in fields if _own_pre_save(f)]
-    plan = _plans[key] = (sql, columns, pre_save, None if given_pk else pk.attname)
+    plan = _plans[key] = (sql, columns, pre_save, None if given_pk or not read_key else pk.attname)
     return plan
 
 
-def insert(instance, *, using: str = "default") -> None:
+def insert(instance, *, using: str = "default", key: bool = True) -> None:
     """INSERT the new `instance` as `instance.save(force_insert=True)` would (signals and all); a primary key
-    the database generates is set on it after."""
+    the database generates is set on it after, unless `key=False` (the caller never reads it: the key stays
+    None, and in a `deferred()` block the row can wait for the others)."""
     model = type(instance)
     connection = connections[using]
-    plan = using == "default" and _plan(
-        model, connection, getattr(instance, model._meta.pk.attname) is not None
-    )
+    given = getattr(instance, model._meta.pk.attname) is not None
+    plan = using == "default" and _plan(model, connection, given, key or given)
     if not plan:
         instance.save(using=using, force_insert=True)
         return
@@ -126,12 +140,51 @@ def insert(instance, *, using: str = "default") -> None:
         with transaction.mark_for_rollback_on_error(using):
             instance._save_table(raw=False, cls=model, force_insert=True, using=using)
     else:
-        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            if pk_name is not None:
-                values[pk_name] = cursor.fetchone()[0]
+        rows = getattr(_queue, "rows", None)
+        if rows is not None and pk_name is None and connection.vendor == "postgresql":
+            rows.append((sql, params))
+        else:
+            with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                if pk_name is not None:
+                    values[pk_name] = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = using
     signals.post_save.send(
         sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using
     )
+
+
+def _flush(connection) -> None:
+    rows = _queue.rows
+    if not rows:
+        return
+    _queue.rows = None  # the flush's own statement goes through the wrapper below
+    try:
+        with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
+            cursor.execute("; ".join(sql for sql, _ in rows), [p for _, params in rows for p in params])
+    finally:
+        rows.clear()
+        _queue.rows = rows
+
+
+@contextmanager
+def deferred(using: str = "default"):
+    """Send the block's INSERTs that read nothing back as one statement (PostgreSQL; module docstring)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or using != "default" or getattr(_queue, "rows", None) is not None:
+        yield
+        return
+
+    def flush_first(execute, sql, params, many, context):
+        if _queue.rows:
+            _flush(connection)
+        return execute(sql, params, many, context)
+
+    _queue.rows = []
+    try:
+        with connection.execute_wrapper(flush_first):
+            yield
+            _flush(connection)
+    finally:
+        _queue.rows = None

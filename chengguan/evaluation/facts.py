@@ -608,7 +608,7 @@ def facts_apply(events) -> None:
         is_public = int(case["source"] in PUBLIC_SOURCES)
         before = facts.get(case_id)
         if before is None:
-            rowinsert.insert(CaseFact(**fact))
+            rowinsert.insert(CaseFact(**fact), key=False)
         else:
             changed = _changes(before, fact)
             if changed:
@@ -631,7 +631,7 @@ def facts_apply(events) -> None:
             for lo in range(0, len(pks), 5000):
                 model.objects.filter(pk__in=pks[lo : lo + 5000]).update(**dict(changed))
     if len(all_new_rows) == 1:  # the live path's usual one (a statement built once per process)
-        rowinsert.insert(all_new_rows[0])
+        rowinsert.insert(all_new_rows[0], key=False)
     elif all_new_rows:
         StepFact.objects.bulk_create(all_new_rows, batch_size=2000)
     if rebuild:

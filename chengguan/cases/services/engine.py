@@ -122,13 +122,14 @@ def record_dispatch(case: Case, department, at: datetime) -> None:
 
 def write_event(
     case: Case, *, action, actor, role, at, from_state, ended, reason="", payload=None, department=None,
-    actor_name=None,
+    actor_name=None, pk=None,
 ):
     ended_step, ended_started, ended_deadline = ended
     on_time = None
     if ended_step and ended_deadline is not None:
         on_time = at <= ended_deadline
     event = CaseEvent(
+        pk=pk,
         case=case,
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
