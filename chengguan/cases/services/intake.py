@@ -73,7 +73,7 @@ def _allocate(at: datetime, models: tuple) -> tuple[str, list]:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         keys = ""
         if connection.vendor == "postgresql" and models:
-            keys = "".join(", nextval('%s')" % _sequence(cursor, m).replace("'", "''") for m in models)
+            keys = "".join(f", nextval('{_sequence(cursor, m)}')" for m in models)  # names PostgreSQL gave
         while True:
             if connection.vendor == "postgresql":
                 cursor.execute(
