@@ -107,12 +107,15 @@ def attachment_create(*, actor, file, kind: str = Attachment.Kind.BEFORE, at=Non
     return attachments_create(actor=actor, files=[file], kind=kind, at=at)[0]
 
 
+KINDS = frozenset(Attachment.Kind.values)  # `Choices.values` builds a list on every read
+
+
 def attachments_create(*, actor, files, kind: str = Attachment.Kind.BEFORE, at=None) -> list[Attachment]:
     """Check every photo first and store them only when all pass: a refused upload writes no file. Files written
     inside `files_removed_on_error()` are removed again when the block fails (its rows are rolled back)."""
     from .uploads import check_quota, remember_written
 
-    if kind not in Attachment.Kind.values:
+    if kind not in KINDS:
         raise ValidationError(_("Unknown photo kind %(kind)r.") % {"kind": kind}, field="kind")
     checked = []
     for file in files:
