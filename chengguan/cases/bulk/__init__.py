@@ -34,7 +34,7 @@ from chengguan.core.workcalendar import fixed_zone
 
 from ..exchange import ExchangeError, parse_line
 from ..models import Case, ImportCheckpoint
-from . import overlap
+from . import overlap as overlapped
 from .simulate import FINAL_ACTIONS, World, simulate
 from .write import write
 
@@ -231,10 +231,11 @@ def plan_import(path, *, on_error: str = "stop", line_check=None, spool=None, ke
 
 
 def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = False, chunk: int = DEFAULT_CHUNK,
-                progress=None, chunk_hook=None, line_check=None) -> dict:  # fmt: skip
+                progress=None, chunk_hook=None, line_check=None, overlap: bool = True) -> dict:  # fmt: skip
     """Import a JSON Lines file set-wise (see the module doc). Returns counts; `progress(done, total, seconds)` is
     called after each committed chunk. `line_check(line)` adds a check to the validation (raise DomainError);
-    `chunk_hook(rows)` writes more rows in each chunk's transaction (the bundle's photos and links)."""
+    `chunk_hook(rows)` writes more rows in each chunk's transaction (the bundle's photos and links).
+    `overlap=False` validates the whole file before writing even where a child could validate meanwhile."""
     if on_error not in ("stop", "skip"):
         raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
     started = time.monotonic()
@@ -242,12 +243,13 @@ def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = F
     with tempfile.TemporaryFile(prefix="chengguan-bulk-") as spool, fixed_zone():
         return _import(path, None if dry_run else spool, started, on_error=on_error, rejects=rejects,
                        dry_run=dry_run, chunk=chunk, progress=progress, chunk_hook=chunk_hook,
-                       line_check=line_check)  # fmt: skip
+                       line_check=line_check, overlap=overlap)  # fmt: skip
 
 
-def _import(path, spool, started, *, on_error, rejects, dry_run, chunk, progress, chunk_hook, line_check) -> dict:
+def _import(path, spool, started, *, on_error, rejects, dry_run, chunk, progress, chunk_hook, line_check,
+            overlap) -> dict:  # fmt: skip
     keep_lines = chunk_hook is not None
-    how = None if dry_run or on_error != "stop" else overlap.mode()
+    how = None if dry_run or on_error != "stop" or not overlap else overlapped.mode()
     if how is None:  # validate the whole file, then write
         plan, _world = plan_import(
             path, on_error=on_error, line_check=line_check, spool=spool, keep_lines=keep_lines
@@ -260,7 +262,7 @@ def _import(path, spool, started, *, on_error, rejects, dry_run, chunk, progress
             world, keep = World(plan.usernames), keep_lines
             replay_lines(path, plan, world, skip=False, line_check=line_check, emit=emit, keep_lines=keep)
 
-        source = overlap.Validation(spool, replay, how)
+        source = overlapped.Validation(spool, replay, how)
     try:
         return write(plan, source, started, path=path, rejects=rejects, dry_run=dry_run, chunk=chunk,
                      progress=progress, chunk_hook=chunk_hook, overlapped=how is not None)  # fmt: skip

@@ -53,7 +53,7 @@ def write(plan, source, started, *, path, rejects, dry_run, chunk, progress, chu
             if result["cases"] % chunk and not finished:
                 return  # written early, while the child validates: committed with the chunk it belongs to
             if pending is not None:
-                if not source.validated:
+                if not (source.ready() and source.validated):  # (ready() reads what the child has said)
                     return
                 pending.__exit__(None, None, None)
                 pending = None
