@@ -173,12 +173,13 @@ def _planned(path, on_error: str) -> Plan:
     return plan
 
 
-def replay_lines(path, plan: Plan, world: World, *, skip: bool, line_check=None, emit=None, keep_lines=False):
+def replay_lines(path, plan: Plan, world: World, *, skip: bool, line_check=None, emit=None, keep_lines=False,
+                 first: int = SPOOL_BATCH):  # fmt: skip
     """Pass 1b: replay every line (rejected ones noted when `skip`, else the first raises ExchangeError); with
-    `emit`, the packed rows of the lines after the checkpoint are handed to it in file order, SPOOL_BATCH lines
-    at a time (the last batch possibly empty)."""
+    `emit`, the packed rows of the lines after the checkpoint are handed to it in file order, `first` lines,
+    then twice as many, up to SPOOL_BATCH lines at a time (the last batch possibly empty)."""
     check = _merge_checker(plan)
-    batch = []
+    batch, size = [], first
     for no, text in _lines(path):
         if no in plan.rejected:
             continue
@@ -197,9 +198,9 @@ def replay_lines(path, plan: Plan, world: World, *, skip: bool, line_check=None,
             continue
         if emit is not None and no > plan.done_line:
             batch.append(replayed.packed(keep_lines))
-            if len(batch) >= SPOOL_BATCH:  # one pickle per batch: its users, conditions and zones once
+            if len(batch) >= size:  # one pickle per batch: its users, conditions and zones once
                 emit(batch)
-                batch = []
+                batch, size = [], min(2 * size, SPOOL_BATCH)
     if emit is not None:
         emit(batch)
 
@@ -260,7 +261,9 @@ def _import(path, spool, started, *, on_error, rejects, dry_run, chunk, progress
 
         def replay(emit):
             world, keep = World(plan.usernames), keep_lines
-            replay_lines(path, plan, world, skip=False, line_check=line_check, emit=emit, keep_lines=keep)
+            # a small first batch: the parent starts writing sooner
+            replay_lines(path, plan, world, skip=False, line_check=line_check, emit=emit, keep_lines=keep,
+                         first=SPOOL_BATCH // 8)  # fmt: skip
 
         source = overlapped.Validation(spool, replay, how)
     try:
