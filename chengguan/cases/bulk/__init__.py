@@ -7,7 +7,10 @@ Same input, same rules and same rows as the replaying import (`exchange.import_c
    moment on the file's timeline) or against the database. Default (`on_error="stop"`): the first bad line
    raises `ExchangeError` and nothing is written. `on_error="skip"`: bad lines (and merges into them) are left
    out whole and listed. Each line is replayed once: its rows are pickled into a temporary spool file, which the
-   write pass reads back (the case as its column values; the line's data only for a chunk hook).
+   write pass reads back (the case as its column values; the line's data only for a chunk hook). Where it can
+   (`overlap.py`), the replay runs in a forked child handing the spool over batch by batch while this process
+   writes; what is written before the child has validated the whole file stays in one open transaction, rolled
+   back if it finds a bad line.
 2. **Write in chunks** of `chunk` cases, one transaction each: cases, events and dispatch rows without a model
    instance per row (`core.bulkrows`: COPY on PostgreSQL, executemany elsewhere), requests with `bulk_create`, merge
    links, the number counters, the evaluation facts (`cases_imported` is sent inside the chunk's transaction with
