@@ -44,7 +44,7 @@ def write(plan, source, started, *, path, rejects, dry_run, chunk, progress, chu
             incoming.setdefault(target, []).append(source_number)
         buffer, committed, written = [], 0, time.monotonic()
 
-        def write(last_line, finished=False):
+        def flush(last_line, finished=False):
             nonlocal pending, committed
             result["events"] += _write_chunk(buffer, checkpoint, last_line, plan, incoming, chunk_hook,
                                              finished=finished)  # fmt: skip
@@ -69,10 +69,10 @@ def write(plan, source, started, *, path, rejects, dry_run, chunk, progress, chu
                     continue
                 buffer.append(Replayed.unpacked(packed))
                 if len(buffer) >= chunk - result["cases"] % chunk:
-                    write(no)
+                    flush(no)
             if pending is not None and buffer and not source.ready():
-                write(no)  # the child has no more ready yet: write what there is meanwhile
-        write(plan.lines, finished=True)
+                flush(no)  # the child has no more ready yet: write what there is meanwhile
+        flush(plan.lines, finished=True)
     except BaseException as exc:
         if pending is not None:
             pending.__exit__(type(exc), exc, exc.__traceback__)
