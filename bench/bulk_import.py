@@ -108,6 +108,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chunk", type=int, default=5000)
     parser.add_argument("--no-facts", action="store_true", help="leave the evaluation facts out of the import")
+    parser.add_argument("--sequential", action="store_true",
+                        help="also time the import validating first (overlap=False) in each run")  # fmt: skip
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N costliest functions (CPU time, cProfile) of the first run's import")
     args = parser.parse_args()
@@ -133,7 +135,7 @@ def main():
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"database: {connection.vendor}; {len(lines):,} cases in the file; chunk {args.chunk}; "
               f"facts {'off' if args.no_facts else 'on'}")  # fmt: skip
-        bulk_rates, floor_rates, ratios = [], [], []
+        bulk_rates, floor_rates, ratios, seq_ratios = [], [], [], []
         for run in range(args.runs):
             empty()
             if args.profile and run == 0:
@@ -146,6 +148,10 @@ def main():
                 result = bulk_import(tmp, chunk=args.chunk)
             took = result["seconds"]
             cases, events = result["cases"], result["events"] + result["cases"]
+            if args.sequential:
+                empty()
+                seq = bulk_import(tmp, chunk=args.chunk, overlap=False)["seconds"]
+                seq_ratios.append(seq / took)
             empty()
             base, base_cases, base_events = floor(tmp, args.chunk)
             assert base_cases == cases and base_events == events, (base_cases, cases, base_events, events)
@@ -154,9 +160,12 @@ def main():
             ratios.append(took / base)
             print(f"run {run + 1}: bulk import {cases / took:8,.0f} cases/s ({cases:,} cases, {events:,} event rows, "
                   f"{took:.2f} s, of which validation {result['validated_seconds']:.2f} s)   "
-                  f"floor {cases / base:8,.0f} cases/s ({base:.2f} s)")  # fmt: skip
+                  f"floor {cases / base:8,.0f} cases/s ({base:.2f} s)"
+                  + (f"   sequential {cases / seq:8,.0f} cases/s ({seq:.2f} s)" if args.sequential else ""))  # fmt: skip
         print(f"median: bulk import {statistics.median(bulk_rates):,.0f} cases/s, bulk_create floor "
-              f"{statistics.median(floor_rates):,.0f} cases/s, import takes {statistics.median(ratios):.2f}× the floor")  # fmt: skip
+              f"{statistics.median(floor_rates):,.0f} cases/s, import takes {statistics.median(ratios):.2f}× the floor"
+              + (f"; validating first takes {statistics.median(seq_ratios):.2f}× the overlapped import"
+                 if args.sequential else ""))  # fmt: skip
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

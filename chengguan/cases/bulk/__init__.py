@@ -7,7 +7,10 @@ Same input, same rules and same rows as the replaying import (`exchange.import_c
    moment on the file's timeline) or against the database. Default (`on_error="stop"`): the first bad line
    raises `ExchangeError` and nothing is written. `on_error="skip"`: bad lines (and merges into them) are left
    out whole and listed. Each line is replayed once: its rows are pickled into a temporary spool file, which the
-   write pass reads back (the case as its column values; the line's data only for a chunk hook).
+   write pass reads back (the case as its column values; the line's data only for a chunk hook). Where it can
+   (`overlap.py`), the replay runs in a forked child handing the spool over batch by batch while this process
+   writes; what is written before the child has validated the whole file stays in one open transaction, rolled
+   back if it finds a bad line.
 2. **Write in chunks** of `chunk` cases, one transaction each: cases, events and dispatch rows without a model
    instance per row (`core.bulkrows`: COPY on PostgreSQL, executemany elsewhere), requests with `bulk_create`, merge
    links, the number counters, the evaluation facts (`cases_imported` is sent inside the chunk's transaction with
@@ -27,20 +30,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chengguan.core.bulkrows import insert_rows
 from chengguan.core.errors import DomainError, ValidationError
 from chengguan.core.workcalendar import fixed_zone
 
-from ..exchange import ExchangeError, _bump_counters, parse_line
-from ..models import Case, CaseDepartment, CaseEvent, CaseRequest, ImportCheckpoint
-from ..signals import cases_imported
-from .simulate import EVENT_COLUMNS, FINAL_ACTIONS, Replayed, World, simulate
-
-DISPATCH_COLUMNS = ("case_id", "department_id", "first_dispatched_at")
+from ..exchange import ExchangeError, parse_line
+from ..models import Case, ImportCheckpoint
+from . import overlap as overlapped
+from .simulate import FINAL_ACTIONS, World, simulate
+from .write import write
 
 DEFAULT_CHUNK = 5000
 SPOOL_BATCH = 1000  # lines per pickle in the spool
@@ -145,31 +144,45 @@ def _merge_checker(plan: Plan):
     return check
 
 
-def _spooled(plan: Plan, spool):
-    """Pass 2: each good line's rows as validation replayed them (file order), read back from the spool."""
-    while True:
-        try:
-            batch = pickle.load(spool)
-        except EOFError:
-            return
-        for packed in batch:
-            if packed[0].no not in plan.rejected:  # rejected after it was replayed (a merge into a bad line)
-                yield packed[0].no, Replayed.unpacked(packed)
+class _Spooled:
+    """Pass 2's input when validation ran first, in this process: the spool's batches of packed lines (file order),
+    the whole file validated already (the same interface as `overlap.Validation`)."""
+
+    validated = True
+
+    def __init__(self, spool):
+        self.spool, self.validated_at = spool, time.monotonic()
+
+    def __iter__(self):
+        while True:
+            try:
+                yield pickle.load(self.spool)
+            except EOFError:
+                return
+
+    def ready(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
 
 
-def plan_import(path, *, on_error: str = "stop", line_check=None, spool=None, keep_lines=False) -> tuple[Plan, World]:
-    """Validate the whole file (nothing is written); raises ExchangeError unless `on_error="skip"`. With `spool`
-    (a binary file), each line is replayed whole — deadlines too — and the rows of the lines after the checkpoint
-    are pickled into it in file order, so the write pass reads them instead of replaying the line again (with the
-    lines' parsed data if `keep_lines`)."""
-    skip = on_error == "skip"
+def _planned(path, on_error: str) -> Plan:
+    """Pass 1a with the file's hash and checkpoint: what every line's merges need (nothing replayed yet)."""
     plan = Plan(file_sha256(path))
     checkpoint = ImportCheckpoint.objects.filter(file_sha256=plan.sha256).first()
     plan.done_line = checkpoint.last_line if checkpoint else 0
-    _summarise(plan, path, skip)
-    world = World(plan.usernames, validate_only=spool is None)
+    _summarise(plan, path, on_error == "skip")
+    return plan
+
+
+def replay_lines(path, plan: Plan, world: World, *, skip: bool, line_check=None, emit=None, keep_lines=False,
+                 first: int = SPOOL_BATCH):  # fmt: skip
+    """Pass 1b: replay every line (rejected ones noted when `skip`, else the first raises ExchangeError); with
+    `emit`, the packed rows of the lines after the checkpoint are handed to it in file order, `first` lines,
+    then twice as many, up to SPOOL_BATCH lines at a time (the last batch possibly empty)."""
     check = _merge_checker(plan)
-    batch = []
+    batch, size = [], first
     for no, text in _lines(path):
         if no in plan.rejected:
             continue
@@ -186,13 +199,28 @@ def plan_import(path, *, on_error: str = "stop", line_check=None, spool=None, ke
                 raise
             plan.rejected[no] = exc
             continue
-        if spool is not None and no > plan.done_line:
+        if emit is not None and no > plan.done_line:
             batch.append(replayed.packed(keep_lines))
-            if len(batch) >= SPOOL_BATCH:  # one pickle per batch: its users, conditions and zones once
-                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                batch = []
+            if len(batch) >= size:  # one pickle per batch: its users, conditions and zones once
+                emit(batch)
+                batch, size = [], min(2 * size, SPOOL_BATCH)
+    if emit is not None:
+        emit(batch)
+
+
+def plan_import(path, *, on_error: str = "stop", line_check=None, spool=None, keep_lines=False) -> tuple[Plan, World]:
+    """Validate the whole file (nothing is written); raises ExchangeError unless `on_error="skip"`. With `spool`
+    (a binary file), each line is replayed whole — deadlines too — and the rows of the lines after the checkpoint
+    are pickled into it in file order, so the write pass reads them instead of replaying the line again (with the
+    lines' parsed data if `keep_lines`)."""
+    plan = _planned(path, on_error)
+    world = World(plan.usernames, validate_only=spool is None)
+    emit = None
     if spool is not None:
-        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        emit = lambda batch: pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
+    skip = on_error == "skip"
+    replay_lines(path, plan, world, skip=skip, line_check=line_check, emit=emit, keep_lines=keep_lines)
+    if spool is not None:
         spool.seek(0)
     # a merge into a rejected line is rejected too (its target does not exist), until nothing changes
     line_of = {n: s.no for n, s in plan.summaries.items()}
@@ -207,10 +235,11 @@ def plan_import(path, *, on_error: str = "stop", line_check=None, spool=None, ke
 
 
 def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = False, chunk: int = DEFAULT_CHUNK,
-                progress=None, chunk_hook=None, line_check=None) -> dict:  # fmt: skip
+                progress=None, chunk_hook=None, line_check=None, overlap: bool = True) -> dict:  # fmt: skip
     """Import a JSON Lines file set-wise (see the module doc). Returns counts; `progress(done, total, seconds)` is
     called after each committed chunk. `line_check(line)` adds a check to the validation (raise DomainError);
-    `chunk_hook(rows)` writes more rows in each chunk's transaction (the bundle's photos and links)."""
+    `chunk_hook(rows)` writes more rows in each chunk's transaction (the bundle's photos and links).
+    `overlap=False` validates the whole file before writing even where a child could validate meanwhile."""
     if on_error not in ("stop", "skip"):
         raise ValueError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
     started = time.monotonic()
@@ -218,119 +247,33 @@ def bulk_import(path, *, on_error: str = "stop", rejects=None, dry_run: bool = F
     with tempfile.TemporaryFile(prefix="chengguan-bulk-") as spool, fixed_zone():
         return _import(path, None if dry_run else spool, started, on_error=on_error, rejects=rejects,
                        dry_run=dry_run, chunk=chunk, progress=progress, chunk_hook=chunk_hook,
-                       line_check=line_check)  # fmt: skip
+                       line_check=line_check, overlap=overlap)  # fmt: skip
 
 
-def _import(path, spool, started, *, on_error, rejects, dry_run, chunk, progress, chunk_hook, line_check) -> dict:
-    plan, _world = plan_import(path, on_error=on_error, line_check=line_check, spool=spool,
-                               keep_lines=chunk_hook is not None)  # fmt: skip
-    if rejects is not None:
-        for no in sorted(plan.rejected):
-            rejects.write(plan.rejected[no].reject_row())
-    good = [s for s in plan.summaries.values() if s.no not in plan.rejected]
-    todo = sum(1 for s in good if s.no > plan.done_line)
-    result = {"cases": 0, "events": 0, "rejected": len(plan.rejected), "dry_run": dry_run,
-              "resumed_after_line": plan.done_line, "validated_seconds": time.monotonic() - started}  # fmt: skip
-    if dry_run:
-        result["cases"] = todo
-        return result
-    now = timezone.now()
-    checkpoint, _created = ImportCheckpoint.objects.get_or_create(
-        file_sha256=plan.sha256, defaults={"path": str(path)[-500:], "started_at": now, "updated_at": now}
-    )
-    incoming = {}
-    for source, target in plan.merges:
-        incoming.setdefault(target, []).append(source)
-    buffer, written = [], time.monotonic()
-    for no, replayed in _spooled(plan, spool):
-        buffer.append(replayed)
-        if len(buffer) >= chunk:
-            result["events"] += _write_chunk(buffer, checkpoint, no, plan, incoming, chunk_hook)
-            result["cases"] += len(buffer)
-            buffer = []
-            if progress:
-                progress(result["cases"], todo, time.monotonic() - written)
-    result["events"] += _write_chunk(buffer, checkpoint, plan.lines, plan, incoming, chunk_hook, finished=True)
-    result["cases"] += len(buffer)
-    if progress and buffer:
-        progress(result["cases"], todo, time.monotonic() - written)
-    result["seconds"] = time.monotonic() - started
-    return result
+def _import(path, spool, started, *, on_error, rejects, dry_run, chunk, progress, chunk_hook, line_check,
+            overlap) -> dict:  # fmt: skip
+    keep_lines = chunk_hook is not None
+    how = None if dry_run or on_error != "stop" or not overlap else overlapped.mode()
+    if how is None:  # validate the whole file, then write
+        plan, _world = plan_import(
+            path, on_error=on_error, line_check=line_check, spool=spool, keep_lines=keep_lines
+        )
+        source = _Spooled(spool)
+    else:  # the replay in a child, handing over batches as they are ready; pass 1a first, here
+        plan = _planned(path, on_error)
 
+        def replay(emit):
+            world, keep = World(plan.usernames), keep_lines
+            # a small first batch: the parent starts writing sooner
+            replay_lines(path, plan, world, skip=False, line_check=line_check, emit=emit, keep_lines=keep,
+                         first=SPOOL_BATCH // 8)  # fmt: skip
 
-def _write_chunk(rows, checkpoint, last_line, plan, incoming, hook=None, *, finished=False) -> int:
-    """One transaction: the chunk's rows, merge links, counters, facts and the checkpoint. Returns events."""
-    with transaction.atomic():
-        cases = [r.case for r in rows]
-        insert_cases(cases)
-        requests = []
-        for r in rows:
-            for req in r.requests:
-                req.case_id = r.case.pk
-                requests.append(req)
-        # few; their keys go into the events' payloads
-        CaseRequest.objects.bulk_create(requests, batch_size=1000)
-        events, dispatched = [], []
-        for r in rows:
-            pk = r.case.pk
-            for e in r.events:
-                e[0] = pk
-                payload = e[-1]
-                if isinstance(payload.get("request_id"), CaseRequest):
-                    payload["request_id"] = payload["request_id"].pk
-                events.append(e)
-            dispatched.extend((pk, d, at) for d, at in r.dispatched.items())
-        insert_rows(CaseEvent, EVENT_COLUMNS, events)
-        insert_rows(CaseDepartment, DISPATCH_COLUMNS, dispatched)
-        _link_merges(rows, incoming)
-        if hook is not None and rows:
-            hook(rows)
-        _bump_counters(c.number for c in cases)
-        if cases:  # the rows in memory ride along, so a receiver derives from them without reading them back
-            histories = [(r.case, [dict(zip(EVENT_COLUMNS, e, strict=True)) for e in r.events]) for r in rows]
-            cases_imported.send(sender=Case, case_ids=[c.pk for c in cases], histories=histories)
-        checkpoint.last_line = last_line
-        checkpoint.cases += len(cases)
-        checkpoint.events += len(events) - len(cases)
-        checkpoint.updated_at = timezone.now()
-        checkpoint.lines = plan.lines
-        if finished:
-            checkpoint.finished_at = checkpoint.updated_at
-        checkpoint.save()
-    return len(events) - len(cases)
-
-
-def insert_cases(cases) -> None:
-    """Case rows without the ORM's per-field preparation (`COPY` on PostgreSQL, one prepared INSERT elsewhere); the
-    keys the database gave them are read back by number (unique) and set on the instances."""
-    if not cases:
-        return
-    columns = [f.attname for f in Case._meta.concrete_fields if not f.primary_key]
-    insert_rows(Case, columns, [[getattr(c, name) for name in columns] for c in cases])
-    by_number = {c.number: c for c in cases}
-    numbers = list(by_number)
-    for start in range(0, len(numbers), 2000):
-        found = Case.objects.filter(number__in=numbers[start : start + 2000]).values_list("number", "pk")
-        for number, pk in found:
-            case = by_number[number]
-            case.pk = pk
-            case._state.adding, case._state.db = False, connection.alias
-
-
-def _link_merges(rows, incoming) -> None:
-    """`merged_into` for merges whose source or target is in this chunk, once both rows exist."""
-    pairs = [(r.case.number, r.merge_target) for r in rows if r.merge_target]
-    pairs += [(s, r.case.number) for r in rows for s in incoming.get(r.case.number, ())]
-    if not pairs:
-        return
-    numbers = {n for pair in pairs for n in pair}
-    pk = dict(Case.objects.filter(number__in=numbers).values_list("number", "pk"))
-    by_target = {}
-    for source, target in set(pairs):
-        if source in pk and target in pk:
-            by_target.setdefault(pk[target], []).append(pk[source])
-    for target, sources in by_target.items():
-        Case.objects.filter(pk__in=sources).update(merged_into_id=target)
+        source = overlapped.Validation(spool, replay, how)
+    try:
+        return write(plan, source, started, path=path, rejects=rejects, dry_run=dry_run, chunk=chunk,
+                     progress=progress, chunk_hook=chunk_hook, overlapped=how is not None)  # fmt: skip
+    finally:
+        source.close()
 
 
 def reject_header() -> str:
