@@ -162,7 +162,14 @@ def _flush(connection) -> None:
     _queue.rows = None  # the flush's own statement goes through the wrapper below
     try:
         with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
-            cursor.execute("; ".join(sql for sql, _ in rows), [p for _, params in rows for p in params])
+            if len(rows) == 1:
+                cursor.execute(*rows[0])
+            else:
+                # each statement bound by psycopg's own client-side binding (its parse of a statement is cached
+                # up to 50 parameters: the joined text of ~150 would be parsed anew on every call), then sent
+                # as one text without parameters
+                mogrify = cursor.cursor.mogrify
+                cursor.execute("; ".join(mogrify(sql, params) for sql, params in rows))
     finally:
         rows.clear()
         _queue.rows = rows

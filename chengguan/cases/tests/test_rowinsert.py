@@ -135,7 +135,7 @@ def test_deferred_rows_go_in_one_statement_and_a_read_in_the_block_sees_them(cit
 
     step = StepFact.objects.filter(case=case).get()
     with transaction.atomic(), connection.execute_wrapper(count), rowinsert.deferred():
-        rowinsert.insert(_fresh_copy(case, pk=top, number="X-1"))
+        rowinsert.insert(_fresh_copy(case, pk=top, number="X-1", description="100% 的 %s 与 'x'; --"))
         rowinsert.insert(_fresh_copy(event, pk=top, case_id=top))
         queued = len(sent)
         assert Case.objects.filter(pk=top).exists()  # a read flushes the rows before it runs
@@ -148,6 +148,7 @@ def test_deferred_rows_go_in_one_statement_and_a_read_in_the_block_sees_them(cit
         assert queued == 2 and inserts == [1, 1, 1] and len(sent) == 4
     assert CaseEvent.objects.filter(pk=top, case_id=top).exists()
     assert StepFact.objects.filter(case_id=top).count() == 1
+    assert Case.objects.get(pk=top).description == "100% 的 %s 与 'x'; --"  # bound as a value, whatever it holds
 
 
 def test_a_deferred_row_that_fails_raises_in_the_block_and_leaves_nothing(city, grids, garbage, frozen):
