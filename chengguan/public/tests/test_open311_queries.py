@@ -74,3 +74,13 @@ def test_the_submission_row_is_stored_as_save_stores_it(client, city, grids, fro
         assert fast == orm and fast["received_at"] is not None
     assert located.case_id and pending.case_id is None
     assert pending.attributes == {"nested": {"二": [1, 2.5, None]}, "severity": "pressing"}
+
+
+def test_each_request_gets_its_own_copy_of_a_memoised_key(db, open311_key):
+    from chengguan.public.services.open311 import open311_key_authenticate
+
+    first = open311_key_authenticate(open311_key)
+    first.name = "changed by a request"
+    second = open311_key_authenticate(open311_key)
+    assert second is not first and second.pk == first.pk and second.name != first.name
+    assert not second._state.adding and second._state.db == "default" and second._state is not first._state
