@@ -1,4 +1,6 @@
-"""Public URLs: the citizen portal under /p/, Open311 under /open311/v2/, staff pages under /p/staff/."""
+"""Public URLs: the citizen portal under /p/, Open311 under /open311/v2/, staff pages under /p/staff/.
+
+Open311 first: its clients post at machine rates, and each pattern before theirs is tried on every call."""
 
 from django.urls import path, re_path
 
@@ -8,6 +10,21 @@ from .open311 import views as open311
 FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
 
 urlpatterns = [
+    # Open311 GeoReport v2
+    path("open311/v2/", open311.root, name="open311-root"),
+    re_path(r"^open311/v2/discovery" + FMT, open311.discovery, name="open311-discovery"),
+    re_path(r"^open311/v2/services" + FMT, open311.service_list, name="open311-services"),
+    re_path(
+        r"^open311/v2/services/(?P<code>[^/]+?)" + FMT, open311.service_definition, name="open311-service"
+    ),
+    re_path(r"^open311/v2/requests" + FMT, open311.service_requests, name="open311-requests"),
+    re_path(
+        r"^open311/v2/requests/(?P<number>[^/]+?)" + FMT, open311.service_request, name="open311-request"
+    ),
+    re_path(
+        r"^open311/v2/servicerequestupdates" + FMT, open311.service_request_updates, name="open311-updates"
+    ),
+    re_path(r"^open311/v2/tokens/(?P<token>[^/]+?)" + FMT, open311.token, name="open311-token"),
     # citizen portal (no login)
     path("p/", views.portal_home, name="public-home"),
     path("p/report/", views.report, name="public-report"),
@@ -38,19 +55,4 @@ urlpatterns = [
     path(
         "p/staff/open311/<int:pk>/discard/", staff_views.open311_discard_view, name="public-open311-discard"
     ),
-    # Open311 GeoReport v2
-    path("open311/v2/", open311.root, name="open311-root"),
-    re_path(r"^open311/v2/discovery" + FMT, open311.discovery, name="open311-discovery"),
-    re_path(r"^open311/v2/services" + FMT, open311.service_list, name="open311-services"),
-    re_path(
-        r"^open311/v2/services/(?P<code>[^/]+?)" + FMT, open311.service_definition, name="open311-service"
-    ),
-    re_path(r"^open311/v2/requests" + FMT, open311.service_requests, name="open311-requests"),
-    re_path(
-        r"^open311/v2/requests/(?P<number>[^/]+?)" + FMT, open311.service_request, name="open311-request"
-    ),
-    re_path(
-        r"^open311/v2/servicerequestupdates" + FMT, open311.service_request_updates, name="open311-updates"
-    ),
-    re_path(r"^open311/v2/tokens/(?P<token>[^/]+?)" + FMT, open311.token, name="open311-token"),
 ]

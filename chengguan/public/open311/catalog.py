@@ -123,12 +123,26 @@ def service_definition(matter) -> dict:
     return {"service_code": matter.code, "attributes": attributes_for(matter)}
 
 
+_VARIABLE: dict[bool, dict[str, bool]] = {}
+
+
+def _variable_attributes(matter) -> dict[str, bool]:
+    """The codes of the service's variable attributes → required: `attributes_for`'s, kept per shape of service
+    (whether its matter names a component type, the only thing they depend on) without the texts a POST ignores."""
+    shape = bool(matter.component_type_id)
+    found = _VARIABLE.get(shape)
+    if found is None:
+        attributes = attributes_for(matter, conditions=False)
+        found = _VARIABLE[shape] = {a["code"]: a["required"] for a in attributes if a["variable"]}
+    return found
+
+
 def parse_attribute_values(matter, raw: dict) -> dict:
     """Check posted `attribute[code]` values against the definition. Unknown codes are kept as given (clients
     such as FixMyStreet send their own, e.g. `fixmystreet_id`); known ones must be valid."""
-    definition = {a["code"]: a for a in attributes_for(matter, conditions=False) if a["variable"]}
-    for code, attribute in definition.items():
-        if attribute["required"] and not raw.get(code):
+    definition = _variable_attributes(matter)
+    for code, required in definition.items():
+        if required and not raw.get(code):
             raise Open311Error(400, f"attribute[{code}] is required", code="attribute_required")
     result = {"extra": {k: v for k, v in raw.items() if k not in definition}}
     severity = raw.get("severity") or None

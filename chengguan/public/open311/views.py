@@ -24,7 +24,7 @@ from chengguan.core.errors import DomainError
 from .. import conf
 from ..models import Open311Changeset
 from ..services import open311 as svc
-from ..services.ratelimit import RateLimited, client_ip, hit
+from ..services.ratelimit import RateLimited, client_ip, hit, window
 from . import catalog, requests
 from .listing import Serialiser
 from .render import FORMATS, Open311Error, error_response, respond, stream
@@ -47,8 +47,11 @@ def open311_view(methods=("GET",)):
                 if fmt not in FORMATS:
                     raise Open311Error(400, f"Unknown format {fmt!r}: use xml or json", code="invalid_format")
                 if request.method not in methods:
-                    error = Open311Error(405, f"method {request.method} not allowed: use {', '.join(methods)}",
-                                         code="method_not_allowed")
+                    error = Open311Error(
+                        405,
+                        f"method {request.method} not allowed: use {', '.join(methods)}",
+                        code="method_not_allowed",
+                    )
                     response = error_response(fmt, error)
                     response["Allow"] = ", ".join(methods)
                     return response
@@ -86,7 +89,9 @@ def _check_nul(request, path_values) -> None:
     for source in (request.GET, data):
         for name in source:
             if "\x00" in name or any("\x00" in v for v in source.getlist(name)):
-                raise Open311Error(400, f"{name.replace(chr(0), '')} contains a NUL character", code="invalid_parameter")
+                raise Open311Error(
+                    400, f"{name.replace(chr(0), '')} contains a NUL character", code="invalid_parameter"
+                )
 
 
 def _check_jurisdiction(request) -> None:
@@ -204,7 +209,9 @@ def token(request, fmt, token):
         return respond(fmt, "service_requests", [item])
     if submission.status != submission.Status.PENDING:  # discarded (or its case removed): never pending again
         raise Open311Error(
-            404, f"token {token} was refused: the report could not be placed or registered", code="token_refused"
+            404,
+            f"token {token} was refused: the report could not be placed or registered",
+            code="token_refused",
         )
     if svc.submission_expired(submission, now=timezone.now()):
         raise Open311Error(
@@ -274,7 +281,34 @@ def _create(request, fmt):
     if key is None:
         hit("open311_ip", client_ip(request), now=now)  # guessing keys: limited per address
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
-    hit("open311_key", str(key.pk), now=now)
+    # Every request with a valid key counts against the key's limit, once: a submission with its INSERT (a
+    # request over the limit writes nothing), a refused one in the error path (over the limit, 429 instead of
+    # its error, as when the count came first); a window this process saw full is refused before any work.
+    rate = window("open311_key", str(key.pk), now=now)
+    try:
+        submission = _submit(request, key, rate, now)
+    except RateLimited:
+        raise
+    except Exception:
+        rate.count(now)
+        raise
+    if submission.case_id:
+        notice = _("Registered as case %(number)s; the supervision centre will accept and dispatch it.") % {
+            "number": submission.case.number
+        }
+        item = {"service_request_id": submission.case.number, "service_notice": notice}
+    else:
+        notice = _(
+            "Received; an operator will place it on the map and register it. Ask tokens/{token} for the case number."
+        )
+        item = {"token": submission.token, "service_notice": notice}
+    if submission.account_id:  # the swagger schema allows no null here: omit it when absent
+        item["account_id"] = submission.account_id
+    return respond(fmt, "service_requests", [item])
+
+
+def _submit(request, key, rate, now):
+    """The request's fields checked (400 naming the field), then the submission (and its case) written."""
     matter = catalog.service_for(_param(request, "service_code"))
     lat = _coordinate(request, "lat", -90, 90)
     long = _coordinate(request, "long", -180, 180)
@@ -288,10 +322,12 @@ def _create(request, fmt):
     description = _param(request, "description")
     if len(description) > DESCRIPTION_MAX_LENGTH:
         raise Open311Error(
-            400, f"description is longer than {DESCRIPTION_MAX_LENGTH} characters", code="description_too_long"
+            400,
+            f"description is longer than {DESCRIPTION_MAX_LENGTH} characters",
+            code="description_too_long",
         )
     parsed = catalog.parse_attribute_values(matter, _attributes(request))
-    submission = svc.open311_submit(
+    return svc.open311_submit(
         key=key,
         matter=matter,
         lat=lat,
@@ -308,18 +344,6 @@ def _create(request, fmt):
         component=parsed["component"],
         observed_at=parsed["observed_at"],
         at=now,
+        rate=rate,
         **_contact(request),
     )
-    if submission.case_id:
-        notice = _("Registered as case %(number)s; the supervision centre will accept and dispatch it.") % {
-            "number": submission.case.number
-        }
-        item = {"service_request_id": submission.case.number, "service_notice": notice}
-    else:
-        notice = _(
-            "Received; an operator will place it on the map and register it. Ask tokens/{token} for the case number."
-        )
-        item = {"token": submission.token, "service_notice": notice}
-    if submission.account_id:  # the swagger schema allows no null here: omit it when absent
-        item["account_id"] = submission.account_id
-    return respond(fmt, "service_requests", [item])

@@ -1,15 +1,16 @@
 """Open311: API keys, submissions (`POST requests`) and placing address-only submissions on the map."""
 
-import copy
+import functools
 import secrets
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from chengguan.cases.models import Source
 from chengguan.cases.services import case_report
-from chengguan.core import rowinsert
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from chengguan.core.memo import TimedMemo
 from chengguan.core.tokens import secret_token
@@ -17,6 +18,7 @@ from chengguan.org.models import Role
 from chengguan.org.scope import has_role, sees_everything, user_covers_region
 
 from ..models import Open311Changeset, Open311Key, Open311Submission
+from .ratelimit import Window, forget_full
 
 KEY_PREFIX = "o311_"
 
@@ -52,7 +54,13 @@ def open311_key_revoke(*, prefix: str, at: datetime | None = None) -> int:
 # see a revocation within KEY_CACHE_SECONDS. An unknown or revoked key is never memoised.
 KEY_CACHE_SECONDS = 5
 _keys = TimedMemo(size=1_000)
-forget_keys = _keys.clear
+
+
+def forget_keys(**kwargs) -> None:
+    """Empty the key memo, and the memo of the key windows this process saw full (cleared between tests too,
+    whose rollbacks drop the counters it stands for)."""
+    _keys.clear()
+    forget_full()
 
 
 def open311_key_authenticate(raw: str, *, at: datetime | None = None) -> Open311Key | None:
@@ -71,7 +79,11 @@ def open311_key_authenticate(raw: str, *, at: datetime | None = None) -> Open311
     if key.last_used_at is None or at - key.last_used_at > timedelta(minutes=1):
         Open311Key.objects.filter(pk=key.pk).update(last_used_at=at)
         key.last_used_at = at
-    return copy.copy(key)  # the request's own copy
+    own = Open311Key.__new__(Open311Key)  # the request's own copy (copy.copy's, without pickling's detour)
+    own.__dict__.update(key.__dict__)
+    own._state = ModelState()
+    own._state.adding, own._state.db = False, key._state.db
+    return own
 
 
 def reporter_name(first: str, last: str) -> str:
@@ -103,9 +115,11 @@ def open311_submit(
     component=None,
     observed_at: datetime | None = None,
     at: datetime | None = None,
+    rate: Window | None = None,
 ) -> Open311Submission:
     """With lat/long the case is registered now; with only an address the submission waits for an operator
-    to place it (its token resolves to the case number once placed)."""
+    to place it (its token resolves to the case number once placed). `rate`: the key's rate-limit window, counted
+    with the submission's INSERT (over the limit, `RateLimited` and nothing is written)."""
     at = at or timezone.now()
     located = lat is not None and long is not None
     with transaction.atomic():
@@ -136,8 +150,48 @@ def open311_submit(
         )
         if located:  # the case first, so that the submission is one INSERT with its case
             submission.case = _register(submission, lng=long, lat=lat, crs="wgs84", at=at)
-        rowinsert.insert(submission)  # save(force_insert=True), its statement built once
+        _insert(submission, rate, at)
     return submission
+
+
+@functools.cache
+def _insert_plan(vendor: str, rate_sql: str | None) -> tuple[str, list]:
+    """The submission's INSERT (`RETURNING id`) and its columns, each with its field when the ORM adapts its
+    value (JSON, times); with `rate_sql` (the rate counter's upsert) as a CTE, its count returned beside the id."""
+    meta, qn = Open311Submission._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(
+        qn(meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields)), qn("id")
+    )
+    if rate_sql:
+        sql = f"WITH hit AS ({rate_sql}) {sql}, (SELECT {qn('count')} FROM hit)"
+    adapted = {"JSONField", "DateTimeField"}
+    return sql, [(f.attname, f if f.get_internal_type() in adapted else None) for f in fields]
+
+
+def _insert(submission: Open311Submission, rate: Window | None, at: datetime) -> None:
+    """What `save(force_insert=True)` does for a new submission (signals, the row, its id) in one statement
+    built once; the key's rate counter (`rate`) rides in it on PostgreSQL (a CTE), elsewhere it is counted in a
+    statement of its own just before. Over the limit, `RateLimited` is raised inside the caller's transaction."""
+    model, values = Open311Submission, submission.__dict__
+    rate_sql, rate_params = rate.upsert() if rate is not None else (None, [])
+    if rate is not None and connection.vendor != "postgresql":  # no INSERT in a CTE (SQLite)
+        rate.count(at)
+        rate_sql, rate_params = None, []
+    sql, columns = _insert_plan(connection.vendor, rate_sql)
+    signals.pre_save.send(sender=model, instance=submission, raw=False, using="default", update_fields=None)
+    params = [values[name] if field is None else field.get_db_prep_save(values[name], connection)
+              for name, field in columns]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, rate_params + params)
+        row = cursor.fetchone()
+    if rate_sql:
+        rate.check(row[1], at)
+    submission.pk = row[0]
+    submission._state.adding, submission._state.db = False, "default"
+    signals.post_save.send(
+        sender=model, instance=submission, created=True, update_fields=None, raw=False, using="default"
+    )
 
 
 def _register(submission, *, lng, lat, crs, at):

@@ -2,10 +2,17 @@
 
 The key is an HMAC of the IP address or phone number (the table never holds them in clear). Counting is an
 atomic `UPDATE … SET count = count + 1`, so concurrent requests cannot both slip under the limit.
+
+`hit` counts before the caller's work. A `Window` lets a caller count inside its own transaction instead, with
+its last write (`Window.upsert`, one statement: a CTE beside that write on PostgreSQL): a hit over the limit is then
+rolled back with the work, and the process remembers the window as full, so that its later hits are refused at
+once, without the database, as `hit` would refuse them (Open311 POST requests).
 """
 
+import functools
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -68,15 +75,80 @@ def hit(scope: str, value: str, *, now: datetime | None = None, field: str | Non
     limit, seconds = conf.rate_limit(scope)
     now = now or timezone.now()
     start = _window(now, seconds)
-    count = _increment(scope, _key(f"{scope}:{value}"), start)
+    key = _key(f"{scope}:{value}")
+    count = _increment(scope, key, start)
     if count > limit:
-        retry = int((start + timedelta(seconds=seconds) - now).total_seconds()) + 1
-        raise RateLimited(
-            _("Too many requests; try again in %(n)d seconds.") % {"n": max(retry, 1)},
-            retry_after=max(retry, 1),
-            field=field,
-        )
+        raise Window(scope, key, start, limit, seconds, field).refused(now)
     return count
+
+
+@dataclass(frozen=True)
+class Window:
+    """The counter of one value in one scope at one time, counted by the caller (`upsert`, `check`)."""
+
+    scope: str
+    key: str
+    start: datetime
+    limit: int
+    seconds: int
+    field: str | None = None
+
+    def refused(self, now: datetime) -> RateLimited:
+        retry = max(int((self.start + timedelta(seconds=self.seconds) - now).total_seconds()) + 1, 1)
+        return RateLimited(
+            _("Too many requests; try again in %(n)d seconds.") % {"n": retry},
+            retry_after=retry,
+            field=self.field,
+        )
+
+    def upsert(self) -> tuple[str, list]:
+        """`INSERT … ON CONFLICT DO UPDATE SET count = count + 1 RETURNING count`: the window's hits, this one
+        included (PostgreSQL; SQLite ≥ 3.35)."""
+        return _upsert_sql(connection.vendor), [
+            self.scope, self.key, connection.ops.adapt_datetimefield_value(self.start)
+        ]  # fmt: skip
+
+    def check(self, count: int, now: datetime) -> int:
+        """`count` hits in the window: over the limit, the window is remembered as full and `RateLimited` raised."""
+        if count > self.limit:
+            if len(_full) >= 1_000:
+                _full.clear()
+            _full[(self.scope, self.key, self.start, self.limit)] = True
+            raise self.refused(now)
+        return count
+
+    def count(self, now: datetime) -> int:
+        """Count one hit now, in a statement of its own (`upsert`), and `check` it."""
+        sql, params = self.upsert()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return self.check(cursor.fetchone()[0], now)
+
+
+@functools.cache
+def _upsert_sql(vendor: str) -> str:
+    qn = connection.ops.quote_name
+    table = qn(RateCounter._meta.db_table)
+    columns = f"{qn('scope')}, {qn('key')}, {qn('window_start')}"
+    return (
+        f"INSERT INTO {table} ({columns}, {qn('count')}) VALUES (%s, %s, %s, 1) ON CONFLICT ({columns}) "
+        f"DO UPDATE SET {qn('count')} = {table}.{qn('count')} + 1 RETURNING {qn('count')}"
+    )
+
+
+_full: dict = {}  # (scope, key, window start, limit) of the windows this process saw over their limit
+forget_full = _full.clear
+
+
+def window(scope: str, value: str, *, now: datetime, field: str | None = None) -> Window:
+    """The window of `value` in `scope` at `now`, to be counted by the caller; a window this process saw full
+    is refused at once (`RateLimited`)."""
+    limit, seconds = conf.rate_limit(scope)
+    start = _window(now, seconds)
+    found = Window(scope, _key(f"{scope}:{value}"), start, limit, seconds, field)
+    if (scope, found.key, start, limit) in _full:
+        raise found.refused(now)
+    return found
 
 
 def purge(*, now: datetime, older_than: timedelta = timedelta(days=2)) -> int:
