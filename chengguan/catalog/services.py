@@ -3,7 +3,6 @@
 These are reads over configuration; the admin is where the configuration changes.
 """
 
-import copy
 import re
 import time
 from datetime import datetime
@@ -11,6 +10,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from chengguan.core.errors import DomainError, ValidationError
+from chengguan.core.memo import own_copy
 from chengguan.core.workcalendar import add_working_time
 
 from .models import AreaClass, FilingCondition, LegacyCode, MatterType, Severity, TimeLimit
@@ -172,7 +172,7 @@ def active_matter(code: str) -> MatterType | None:
         if matter is None:
             return None
         _matters[code] = matter
-    return copy.copy(matter)  # callers may set attributes on theirs
+    return own_copy(matter)  # callers may set attributes on theirs
 
 
 def matter_for_code(code: str, *, kind: str | None = None) -> MatterType:

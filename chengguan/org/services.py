@@ -1,13 +1,12 @@
 """State changes for people and access: API tokens."""
 
-import copy
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from chengguan.core.errors import NotFound
-from chengguan.core.memo import TimedMemo
+from chengguan.core.memo import TimedMemo, own_copy
 from chengguan.core.tokens import secret_token
 
 from .models import ApiToken, User
@@ -68,7 +67,7 @@ def token_authenticate(key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    user = copy.copy(token.user)  # the request's own copy: callers may set attributes on it
+    user = own_copy(token.user)  # the request's own copy: callers may set attributes on it
     user._scope_assignments = assignments  # what chengguan.org.scope would read (one query fewer)
     return user
 
