@@ -82,9 +82,10 @@ def _adapter(field, connection):
     return lambda value: value if value is None or type(value) in exact else orm(value)
 
 
-def _plan(model, connection, given_pk: bool, read_key: bool = True):
-    """(sql, [(attname, adapt)], fields with their own pre_save, the generated key's attname or None), or False."""
-    key = (model, connection.alias, connection.vendor, given_pk, read_key)
+def _plan(model, connection, given_pk: bool, read_key: bool = True, before: str | None = None):
+    """(sql, [(attname, adapt)], fields with their own pre_save, the generated key's attname or None), or False.
+    `before`: a statement made a CTE of the INSERT, its value returned after the key (PostgreSQL, key read)."""
+    key = (model, connection.alias, connection.vendor, given_pk, read_key, before)
     plan = _plans.get(key)
     if plan is not None:
         return plan
@@ -111,23 +112,34 @@ def _plan(model, connection, given_pk: bool, read_key: bool = True):
         ", ".join(["%s"] * len(fields)),
         returning,
     )
+    if before is not None:
+        sql = f"WITH before AS ({before}) {sql}, (SELECT * FROM before)"
     columns = [(f.attname, _adapter(f, connection)) for f in fields]
     pre_save = [f for f in fields if _own_pre_save(f)]
     plan = _plans[key] = (sql, columns, pre_save, None if given_pk or not read_key else pk.attname)
     return plan
 
 
-def insert(instance, *, using: str = "default", key: bool = True) -> None:
+def insert(instance, *, using: str = "default", key: bool = True, before: tuple[str, list] | None = None):
     """INSERT the new `instance` as `instance.save(force_insert=True)` would (signals and all); a primary key
     the database generates is set on it after, unless `key=False` (the caller never reads it: the key stays
-    None, and in a `deferred()` block the row can wait for the others)."""
+    None, and in a `deferred()` block the row can wait for the others).
+
+    `before`: (sql, params) of a statement returning one value that must run with the row (Open311's rate
+    counter): on PostgreSQL a CTE of the INSERT (one statement, one round trip), elsewhere a statement of its own
+    just before it. Returns that value (None without `before`)."""
     model = type(instance)
     connection = connections[using]
     given = getattr(instance, model._meta.pk.attname) is not None
-    plan = using == "default" and _plan(model, connection, given, key or given)
+    read_key = key or given
+    joined = before is not None and connection.vendor == "postgresql" and read_key and not given
+    plan = using == "default" and _plan(model, connection, given, read_key, before[0] if joined else None)
     if not plan:
+        value = _run_before(connection, before)
         instance.save(using=using, force_insert=True)
-        return
+        return value
+    if not joined:
+        value = _run_before(connection, before)
     sql, columns, pre_save_fields, pk_name = plan
     instance._prepare_related_fields_for_save(operation_name="save")
     signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
@@ -137,6 +149,8 @@ def insert(instance, *, using: str = "default", key: bool = True) -> None:
     try:
         params = [adapt(values[name]) for name, adapt in columns]
     except _Fallback:  # an SQL expression as a value: the ORM compiles the INSERT (pre_save was sent)
+        if joined:
+            value, joined = _run_before(connection, before), False
         with transaction.mark_for_rollback_on_error(using):
             instance._save_table(raw=False, cls=model, force_insert=True, using=using)
     else:
@@ -145,14 +159,26 @@ def insert(instance, *, using: str = "default", key: bool = True) -> None:
             rows.append((sql, params))
         else:
             with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-                cursor.execute(sql, params)
+                cursor.execute(sql, before[1] + params if joined else params)
                 if pk_name is not None:
-                    values[pk_name] = cursor.fetchone()[0]
+                    row = cursor.fetchone()
+                    values[pk_name] = row[0]
+                    if joined:
+                        value = row[1]
     instance._state.adding = False
     instance._state.db = using
     signals.post_save.send(
         sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using
     )
+    return value
+
+
+def _run_before(connection, before):
+    if before is None:
+        return None
+    with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
+        cursor.execute(*before)
+        return cursor.fetchone()[0]
 
 
 def _flush(connection) -> None:

@@ -1,15 +1,14 @@
 """Open311: API keys, submissions (`POST requests`) and placing address-only submissions on the map."""
 
-import functools
 import secrets
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
-from django.db.models import signals
+from django.db import transaction
 from django.utils import timezone
 
 from chengguan.cases.models import Source
 from chengguan.cases.services import case_report
+from chengguan.core import rowinsert
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from chengguan.core.memo import TimedMemo, own_copy
 from chengguan.core.tokens import secret_token
@@ -149,44 +148,13 @@ def open311_submit(
     return submission
 
 
-@functools.cache
-def _insert_plan(vendor: str, rate_sql: str | None) -> tuple[str, list]:
-    """The submission's INSERT (`RETURNING id`) and its columns, each with its field when the ORM adapts its
-    value (JSON, times); with `rate_sql` (the rate counter's upsert) as a CTE, its count returned beside the id."""
-    meta, qn = Open311Submission._meta, connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(
-        qn(meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields)), qn("id")
-    )
-    if rate_sql:
-        sql = f"WITH hit AS ({rate_sql}) {sql}, (SELECT {qn('count')} FROM hit)"
-    adapted = {"JSONField", "DateTimeField"}
-    return sql, [(f.attname, f if f.get_internal_type() in adapted else None) for f in fields]
-
-
 def _insert(submission: Open311Submission, rate: Window | None, at: datetime) -> None:
-    """What `save(force_insert=True)` does for a new submission (signals, the row, its id) in one statement
-    built once; the key's rate counter (`rate`) rides in it on PostgreSQL (a CTE), elsewhere it is counted in a
-    statement of its own just before. Over the limit, `RateLimited` is raised inside the caller's transaction."""
-    model, values = Open311Submission, submission.__dict__
-    rate_sql, rate_params = rate.upsert() if rate is not None else (None, [])
-    if rate is not None and connection.vendor != "postgresql":  # no INSERT in a CTE (SQLite)
-        rate.count(at)
-        rate_sql, rate_params = None, []
-    sql, columns = _insert_plan(connection.vendor, rate_sql)
-    signals.pre_save.send(sender=model, instance=submission, raw=False, using="default", update_fields=None)
-    params = [values[name] if field is None else field.get_db_prep_save(values[name], connection)
-              for name, field in columns]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(sql, rate_params + params)
-        row = cursor.fetchone()
-    if rate_sql:
-        rate.check(row[1], at)
-    submission.pk = row[0]
-    submission._state.adding, submission._state.db = False, "default"
-    signals.post_save.send(
-        sender=model, instance=submission, created=True, update_fields=None, raw=False, using="default"
-    )
+    """What `save(force_insert=True)` does for a new submission, with the key's rate counter (`rate`) counted with
+    it (`rowinsert`'s `before`: on PostgreSQL a CTE of the INSERT, elsewhere a statement of its own just before).
+    Over the limit, `RateLimited` is raised inside the caller's transaction."""
+    count = rowinsert.insert(submission, before=rate.upsert() if rate is not None else None)
+    if rate is not None:
+        rate.check(count, at)
 
 
 def _register(submission, *, lng, lat, crs, at):
