@@ -52,6 +52,11 @@ def database_from_url(url: str) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
+            # Django's own statements are bound on the client and never prepared; the few hot statements sent
+            # through `core.pipeline` are bound on the server and prepared on their first run (psycopg keeps the
+            # last 100 per connection). Behind PgBouncer, use session pooling (or PgBouncer ≥ 1.21 with
+            # max_prepared_statements): docs/operations.md.
+            "OPTIONS": {"prepare_threshold": 5},
         }
         test_name = os.environ.get("CHENGGUAN_TEST_DATABASE_NAME")
         if test_name:

@@ -139,6 +139,7 @@ def create_case(request):
             description=body.description, address=body.address, severity=body.severity, component=component,
             reporter_name=body.reporter_name, reporter_phone=body.reporter_phone, photos=photos,
             reported_at=body.reported_at, external_id=body.external_id, channel_ref=body.channel,
+            duplicates_for=(user, ANSWER_FIELDS),
         )  # fmt: skip
         if key is not None:
             case, created = case_report_once(actor=user, key=key, request_hash=digest, **report)
@@ -147,11 +148,16 @@ def create_case(request):
     return Status(201 if created else 200, _created_answer(case, user))
 
 
+ANSWER_FIELDS = ("number", "state")  # what the answer shows of each possible duplicate
+
+
 def _created_answer(case, user) -> dict:
     data = case_summary(case, timezone.now())
+    found = case.__dict__.get("duplicates")  # searched by the intake (`duplicates_for`); not for a replay
+    if found is None:
+        found = duplicate_candidates(case, user=user, only=ANSWER_FIELDS)
     data["duplicates"] = [
-        {"id": c.pk, "number": c.number, "distance_m": round(d, 1), "state": c.state}
-        for c, d in duplicate_candidates(case, user=user, only=("number", "state"))
+        {"id": c.pk, "number": c.number, "distance_m": round(d, 1), "state": c.state} for c, d in found
     ]
     return data
 

@@ -18,6 +18,8 @@ from datetime import timedelta
 from django.db import connections
 from django.db.models import QuerySet
 
+from chengguan.core.memo import own_copy
+
 from . import conf
 from .models import Case
 from .selectors import distance_m, scope_key, visible_cases
@@ -57,8 +59,7 @@ def _compile(case, user, box, only, using):
     return sql, scope_params, names, list(compiler.get_converters(selected).items())
 
 
-def compiled_candidates(case, user, box, only: tuple[str, ...], using: str = "default") -> list[Case]:
-    """The candidate rows (before the distance check) of `duplicate_query` for this reader."""
+def _entry(case, user, box, only, using):
     connection = connections[using]
     key = (scope_key(user), only, using, connection.vendor)
     entry = _compiled.get(key)
@@ -66,19 +67,54 @@ def compiled_candidates(case, user, box, only: tuple[str, ...], using: str = "de
         if len(_compiled) >= MAX_ENTRIES:
             _compiled.clear()
         entry = _compiled[key] = _compile(case, user, box, only, using)
-    if entry is ORM:
-        return list(duplicate_query(visible_cases(user), case, box, only))
-    sql, scope_params, names, converters = entry
-    with connection.cursor() as cursor:
-        cursor.execute(sql, scope_params + _search_params(case, box, connection))
-        rows = cursor.fetchall()
+    return entry
+
+
+def _cases(entry, rows, connection) -> list[Case]:
+    _sql, _scope_params, names, converters = entry
     if converters:  # as the compiler applies them (SQLite's times, for one)
         rows = [list(row) for row in rows]
         for row in rows:
             for pos, (functions, expression) in converters:
                 for convert in functions:
                     row[pos] = convert(row[pos], expression, connection)
-    return [Case.from_db(using, names, row) for row in rows]
+    return [Case.from_db(connection.alias, names, row) for row in rows]
+
+
+def compiled_candidates(case, user, box, only: tuple[str, ...], using: str = "default") -> list[Case]:
+    """The candidate rows (before the distance check) of `duplicate_query` for this reader."""
+    connection = connections[using]
+    entry = _entry(case, user, box, only, using)
+    if entry is ORM:
+        return list(duplicate_query(visible_cases(user), case, box, only))
+    sql, scope_params, _names, _converters = entry
+    with connection.cursor() as cursor:
+        cursor.execute(sql, scope_params + _search_params(case, box, connection))
+        rows = cursor.fetchall()
+    return _cases(entry, rows, connection)
+
+
+def search_ahead(case, user, only: tuple[str, ...]):
+    """The intake answer's search for a case about to be written (its point, matter and report time set, no key
+    yet), as `(sql, params, finish)` for the caller to run with its own statements (`core.pipeline`):
+    `finish(rows)` gives what `duplicate_candidates(case, user=user, only=only)` gives once the case is written.
+    None when the search cannot be run this way (no signed-in reader, or a shape the ORM must build)."""
+    if user is None or not user.is_authenticated:
+        return None
+    box = duplicate_box(case)
+    connection = connections["default"]
+    probe = own_copy(case)
+    probe.pk = 0  # the case is not written yet: no key to leave out (0 is no case's), the statement's shape kept
+    entry = _entry(probe, user, box, only, "default")
+    if entry is ORM:
+        return None
+    sql, scope_params, _names, _converters = entry
+    params = scope_params + _search_params(probe, box, connection)
+
+    def finish(rows):
+        return _nearest(case, _cases(entry, rows, connection), box[3], 10)
+
+    return sql, params, finish
 
 
 def duplicate_box(case: Case) -> tuple[float, float, timedelta, float]:
@@ -121,7 +157,10 @@ def duplicate_candidates(
     else:
         qs = visible_cases(user) if user is not None else Case.objects.all()
         rows = duplicate_query(qs, case, box, only)
-    meters = box[3]
+    return _nearest(case, rows, box[3], limit)
+
+
+def _nearest(case, rows, meters, limit) -> list[tuple[Case, float]]:
     found = [(c, distance_m(case.lng, case.lat, c.lng, c.lat)) for c in rows]
     found = [(c, d) for c, d in found if d <= meters]
     found.sort(key=lambda x: (x[1], x[0].reported_at, -x[0].pk))  # ties as the model ordering broke them

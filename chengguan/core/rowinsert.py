@@ -14,11 +14,13 @@ Always an INSERT (like `create()`, `save(force_insert=True)`): the primary key i
 left empty, read back by `RETURNING`, or not read back with `key=False`) or the instance's own.
 
 **One round trip for several rows** (`deferred()`, PostgreSQL): inside the block, a row that reads nothing back
-(its key given, or `key=False`) is queued instead of sent, and the queue goes as ONE multi-statement execute when
-the block ends, or before any other statement runs on the connection in the block (a read always sees the rows
-written before it; an error surfaces at that statement, inside the caller's transaction). The live intake writes
-its case, event and two fact rows this way: four round trips become one. `pre_save`/`post_save` are sent as for
-`insert()`, the `post_save` when the row is queued. Elsewhere (SQLite, another alias) `deferred()` changes
+(its key given, or `key=False`) is queued instead of sent, and the queue goes in ONE round trip when the block
+ends, or before any other statement runs on the connection in the block (a read always sees the rows written
+before it; an error surfaces at that statement, inside the caller's transaction): psycopg's pipeline
+(`core.pipeline`), each statement bound on the server and prepared on the connection, so that the server parses
+and plans each row's shape once per connection. `insert_last` adds a last statement whose row is read back (the
+intake's case, numbered in that statement). The live intake writes its event, two fact rows and its case this way.
+Elsewhere (SQLite, another alias) `deferred()` changes
 nothing. Models it cannot write this way (multi-table
 inheritance, proxies, database defaults, generated columns) are saved by `save(force_insert=True)`; a value that is
 an SQL expression is compiled by the ORM."""
@@ -29,6 +31,8 @@ from datetime import date, datetime
 
 from django.db import connections, transaction
 from django.db.models import AutoField, BigAutoField, DateField, Field, SmallAutoField, signals
+
+from . import pipeline
 
 TEXT = (str,)
 INTEGER = (int,)
@@ -173,6 +177,77 @@ def insert(instance, *, using: str = "default", key: bool = True, before: tuple[
     return value
 
 
+def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], where: str, returning: str, retry):
+    """INSERT the new `instance` (its key given; PostgreSQL) as the LAST statement of the block's batch, some of its
+    columns taken from a row `source` (`("name AS (statement)", params)`: a CTE, read as `name`) under `where`,
+    and return the `returning` row. The queued rows and this one go in one round trip.
+
+    What it is for: a value that must be taken under a lock held until the transaction ends (the case number:
+    the year's counter row) is taken by the batch's last statement, so the lock is held for that statement and
+    the commit, not for the Python that builds the other rows. When the statement inserts nothing (`source` gave
+    no row, or `where` refused it), `retry()` is called and the statement sent again; `retry` raises to give up.
+    `pre_save` is sent once, before; `post_save` once the row is written."""
+    model = type(instance)
+    connection = connections["default"]
+    plan = _plan(model, connection, True)
+    if connection.vendor != "postgresql" or not plan or getattr(instance, model._meta.pk.attname) is None:
+        raise ValueError("insert_last writes a model rowinsert supports, its key given, on PostgreSQL")
+    name, params = source
+    sql, fields = _last_plan(model, connection, plan, name, tuple(columns.items()), where, returning)
+    instance._prepare_related_fields_for_save(operation_name="save")
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using="default", update_fields=None)
+    _sql, plan_columns, pre_save_fields, _pk = plan
+    for field in pre_save_fields:
+        field.pre_save(instance, True)
+    values = instance.__dict__
+    try:
+        taken = [adapt(values[attname]) for attname, adapt in plan_columns if attname in fields]
+    except _Fallback:
+        raise ValueError("insert_last takes values, not SQL expressions") from None
+    statement = (sql, list(params) + taken)
+    while True:
+        row = _flush(connection, final=statement)
+        if row is not None:
+            break
+        retry()
+    instance._state.adding = False
+    instance._state.db = "default"
+    signals.post_save.send(
+        sender=model, instance=instance, created=True, update_fields=None, raw=False, using="default"
+    )
+    return row
+
+
+def _last_plan(model, connection, plan, name, columns, where, returning):
+    key = ("last", model, name, columns, where, returning)
+    built = _plans.get(key)
+    if built is None:
+        meta, replaced = model._meta, dict(columns)
+        fields = meta.concrete_fields
+        ops = connection.ops
+        sql = "WITH {} INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} RETURNING {}".format(
+            name,
+            ops.quote_name(meta.db_table),
+            ", ".join(ops.quote_name(f.column) for f in fields),
+            ", ".join(replaced.get(f.attname) or f"%s::{_cast(f, connection)}" for f in fields),
+            name.split(" AS ", 1)[0].strip(),
+            where,
+            returning,
+        )
+        built = _plans[key] = (sql, frozenset(f.attname for f in fields if f.attname not in replaced))
+    return built
+
+
+def _cast(field, connection) -> str:
+    """The type a value bound on the server is cast to in an INSERT … SELECT (a select list does not take its
+    types from the target columns, as VALUES does): text for text columns (the column's own length is checked
+    when the row is stored, where a cast to varchar(n) would cut the value), the column's type otherwise."""
+    target = field.target_field if field.is_relation else field
+    if EXACT.get(target.get_internal_type()) is TEXT:
+        return "text"
+    return field.db_type(connection)
+
+
 def _run_before(connection, before):
     if before is None:
         return None
@@ -181,24 +256,35 @@ def _run_before(connection, before):
         return cursor.fetchone()[0]
 
 
-def _flush(connection) -> None:
-    rows = _queue.rows
-    if not rows:
-        return
-    _queue.rows = None  # the flush's own statement goes through the wrapper below
+def _flush(connection, final: tuple[str, list] | None = None):
+    """Send the queued rows (and `final`, a statement whose one row is read: returned, or None) as one execute."""
+    rows = getattr(_queue, "rows", None)
+    statements = list(rows or ())
+    if final is not None:
+        statements.append(final)
+    if not statements:
+        return None
+    if rows is not None:
+        _queue.rows = None  # the flush's own statement goes through the wrapper below
     try:
+        if pipeline._supported(connection):
+            # one round trip, each statement prepared on the connection: the server parses and plans each
+            # shape once per connection instead of on every report
+            return pipeline.run(connection, statements, read="last" if final is not None else False)
         with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
-            if len(rows) == 1:
-                cursor.execute(*rows[0])
-            else:
-                # each statement bound by psycopg's own client-side binding (its parse of a statement is cached
-                # up to 50 parameters: the joined text of ~150 would be parsed anew on every call), then sent
-                # as one text without parameters
-                mogrify = cursor.cursor.mogrify
-                cursor.execute("; ".join(mogrify(sql, params) for sql, params in rows))
+            for sql, params in statements:
+                cursor.execute(sql, params)
+            return cursor.fetchone() if final is not None else None
     finally:
-        rows.clear()
-        _queue.rows = rows
+        if rows is not None:
+            rows.clear()
+            _queue.rows = rows
+
+
+def flush(using: str = "default") -> None:
+    """Send the rows queued in this thread's `deferred()` block now (a read about to bypass the ORM's cursor)."""
+    if getattr(_queue, "rows", None):
+        _flush(connections[using])
 
 
 @contextmanager

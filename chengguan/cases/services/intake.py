@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType, Severity
 from chengguan.catalog.services import area_class_for, photo_required
-from chengguan.core import rowinsert
+from chengguan.core import pipeline, rowinsert
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
 from chengguan.core.memo import own_copy
 from chengguan.grids.geocoder import index_memo, locate
@@ -18,6 +18,7 @@ from chengguan.org.models import Region, Role
 from chengguan.org.scope import has_role, sees_everything
 
 from .. import conf
+from ..duplicates import duplicate_candidates, search_ahead
 from ..evidence import claim_attachments
 from ..models import Case, CaseCounter, CaseEvent, Source
 from ..notify import is_silenced
@@ -48,39 +49,17 @@ def allocate_number(at: datetime) -> str:
 
     One statement on PostgreSQL (the counter's UPDATE … RETURNING, with the check that an imported case does not
     hold the number already); elsewhere an UPDATE … RETURNING and the check. The year's counter row is created on
-    its first use."""
-    return _allocate(at, ())[0]
-
-
-# (table, key column) -> the sequence behind the key (PostgreSQL), read once per process
-_sequences: dict = {}
-
-
-def _sequence(cursor, model) -> str:
-    key = (model._meta.db_table, model._meta.pk.column)
-    if key not in _sequences:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", list(key))
-        _sequences[key] = cursor.fetchone()[0]
-    return _sequences[key]
-
-
-def _allocate(at: datetime, models: tuple) -> tuple[str, list]:
-    """The next number and, on PostgreSQL, the next key of each of `models` (in the same statement: the intake
-    knows its case's and event's keys before it writes, so its rows go in one round trip)."""
+    its first use. (The live intake on PostgreSQL takes it in its case's INSERT instead: `_insert_numbered`.)"""
     prefix = conf.number_prefix()
     year = timezone.localtime(at).year
     table, cases = CaseCounter._meta.db_table, Case._meta.db_table
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        keys = ""
-        if connection.vendor == "postgresql" and models:
-            keys = "".join(f", nextval('{_sequence(cursor, m)}')" for m in models)  # names PostgreSQL gave
         while True:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"WITH c AS (UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s "
                     "RETURNING last) SELECT c.last, EXISTS(SELECT 1 FROM " + cases + " WHERE number = "
-                    "%s || CASE WHEN c.last < 1000000 THEN lpad(c.last::text, 6, '0') ELSE c.last::text END)"
-                    + keys + " FROM c",
+                    "%s || CASE WHEN c.last < 1000000 THEN lpad(c.last::text, 6, '0') ELSE c.last::text END) FROM c",
                     [prefix, year, f"{prefix}{year}-"],
                 )
                 row = cursor.fetchone()
@@ -99,7 +78,58 @@ def _allocate(at: datetime, models: tuple) -> tuple[str, list]:
             if taken is None:
                 taken = Case.objects.filter(number=number).exists()
             if not taken:  # an imported case may hold it already: take the next
-                return number, list(row[2:])
+                return number
+
+
+# (table, key column) -> the sequence behind the key (PostgreSQL), read once per process
+_sequences: dict = {}
+
+
+def _sequence(cursor, model) -> str:
+    key = (model._meta.db_table, model._meta.pk.column)
+    if key not in _sequences:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", list(key))
+        _sequences[key] = cursor.fetchone()[0]
+    return _sequences[key]
+
+
+def _keys_ahead(case: Case, models: tuple, search) -> list:
+    """The next key of each of `models` (PostgreSQL) and, with `search` ((reader, fields)), the answer's duplicate
+    search for the case about to be written (`case.duplicates`): one round trip with the transaction's BEGIN
+    (`core.pipeline`), before any row is written."""
+    with connection.cursor() as cursor:
+        names = [_sequence(cursor, m) for m in models]  # read once per process
+    statements = [("SELECT " + ", ".join(f"nextval('{name}')" for name in names), [])]
+    ahead = search_ahead(case, *search) if search is not None else None
+    if ahead is not None:
+        statements.append(ahead[:2])
+    results = pipeline.fetch(statements)
+    if ahead is not None:
+        case.duplicates = ahead[2](results[1])
+    return list(results[0][0])
+
+
+def _insert_numbered(case: Case, at: datetime) -> None:
+    """INSERT the case as the last statement of the intake's batch (PostgreSQL), its number taken from the year's
+    counter in that statement: the counter row is locked from there to the commit, not while the Python builds
+    the event and fact rows (with two workers, that wait was a third of a report's time). A number an imported
+    case holds is skipped (nothing is inserted; the statement runs again with the next); the year's counter row
+    is created on its first use."""
+    prefix = conf.number_prefix()
+    year = timezone.localtime(at).year
+    source = (
+        f"n AS (UPDATE {CaseCounter._meta.db_table} SET last = last + 1 WHERE prefix = %s AND year = %s "
+        "RETURNING %s || CASE WHEN last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END AS number)",
+        [prefix, year, f"{prefix}{year}-"],
+    )
+    (case.number,) = rowinsert.insert_last(
+        case,
+        source=source,
+        columns={"number": "n.number"},
+        where=f"NOT EXISTS (SELECT 1 FROM {Case._meta.db_table} c WHERE c.number = n.number)",
+        returning="number",
+        retry=lambda: CaseCounter.objects.get_or_create(prefix=prefix, year=year),
+    )
 
 
 def _placed(location) -> tuple[UnitGrid, tuple]:
@@ -252,12 +282,15 @@ def case_report(
     number: str = "",
     at: datetime | None = None,
     system_role: str | None = None,
+    duplicates_for: tuple | None = None,
 ) -> Case:
     """Register a report; it awaits acceptance. `actor=None` is an integration (citizen, hotline, camera).
 
     `number` is for migrations only (the importer keeps the old system's numbers); `at` is the registration
     time (now, or the historical time when replaying); `system_role` (the importer) records the reporter's
-    role without checking it.
+    role without checking it. `duplicates_for` ((reader, fields)): the open cases nearby of the same matter that
+    reader sees (`duplicate_candidates(case, user=reader, only=fields)`) are set on `case.duplicates` — the
+    API's answer; on PostgreSQL searched in the round trip that takes the keys.
     """
     at = at or timezone.now()
     reporter_phone = (reporter_phone or "").strip()
@@ -285,13 +318,13 @@ def case_report(
         )
     # Without photos nothing in the block is expected to fail but the database itself: no savepoint of its own
     # (two round trips); a caller that needs to survive a failure wraps the call in its own atomic block.
+    # PostgreSQL without photos: the keys first, the number last (`_insert_numbered`); else the number first
+    late = not number and not photos and connection.vendor == "postgresql"
     with transaction.atomic(savepoint=bool(photos)), rowinsert.deferred():
         keys = [None, None]
-        if not number:
-            number, given = _allocate(at, () if photos else (Case, CaseEvent))
-            keys[: len(given)] = given
+        if not late and not number:
+            number = allocate_number(at)
         case = Case(
-            pk=keys[0],
             number=number,
             source=source,
             channel=(channel_ref or "")[:32],
@@ -316,8 +349,12 @@ def case_report(
             created_at=at,
         )
         case.community, case.street, case.district = regions  # from memory: the answer names them
+        if late:
+            keys = _keys_ahead(case, (Case, CaseEvent), duplicates_for)
+            case.pk = keys[0]
         start_step(case, at)
-        rowinsert.insert(case)  # save() without compiling its ~45 columns each time
+        if not late:
+            rowinsert.insert(case)  # save() without compiling its ~45 columns each time
         attachments = claim_attachments(actor=actor, ids=photos, kind="before")
         event = write_event(
             case,
@@ -342,6 +379,10 @@ def case_report(
         if not is_silenced():
             case_events_written.send(sender=type(event), events=[event])
             transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
+        if late:
+            _insert_numbered(case, at)
+        elif duplicates_for is not None:
+            case.duplicates = duplicate_candidates(case, user=duplicates_for[0], only=duplicates_for[1])
     return case
 
 

@@ -13,10 +13,12 @@ from ..models import Case
 from .test_api import URL, body, post_json
 
 # 2 grid-index token checks (a test's index is provisional: checked on every call; a server's at most once a
-# second), number (PostgreSQL: one statement, with the case's and event's keys; SQLite: update + check), the case,
-# event and 2 fact rows (PostgreSQL: one execute, `rowinsert.deferred`; SQLite: four), the duplicates, and the
-# test's savepoint pair. The API token, its user and their roles come from the token memo.
-QUERIES = {"postgresql": 7, "sqlite": 11}
+# second) and the test's savepoint pair; then, PostgreSQL: the case's and event's keys with the answer's duplicate
+# search (one pipeline: one round trip with the BEGIN), the event, 2 fact rows and the case with its number (one
+# pipeline: one round trip); SQLite: number (update + check), the four rows, the duplicates. The API token, its
+# user and their roles come from the token memo.
+QUERIES = {"postgresql": 10, "sqlite": 11}
+PIPELINED = {"postgresql": [2, 4], "sqlite": []}  # statements per round trip sent through `core.pipeline`
 
 
 def test_a_report_through_the_api_takes_a_pinned_number_of_queries(
@@ -31,6 +33,12 @@ def test_a_report_through_the_api_takes_a_pinned_number_of_queries(
     for table in ("catalog_mattertype", "org_region", "grids_unitgrid", "org_apitoken", "org_roleassignment"):
         assert f'FROM "{table}"' not in sql, table  # read from the memos, not per request
     assert sql.count("INSERT INTO") == 4  # case, event, case fact, step fact: one row each
+    pipelined = [q["sql"] for q in captured.captured_queries if q["sql"].endswith("]") and "-- pipeline " in q["sql"]]
+    rounds = {}
+    for q in pipelined:
+        n = q.rsplit("-- pipeline ", 1)[1].split(" ", 1)[0]
+        rounds[n] = rounds.get(n, 0) + 1
+    assert list(rounds.values()) == PIPELINED[connection.vendor]
     data = response.json()
     assert data["district"] == city.district_a.name and data["number"] == "KF2026-000002"
 

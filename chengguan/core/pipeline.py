@@ -1,0 +1,83 @@
+"""Several reads in one round trip (PostgreSQL): psycopg's pipeline mode, each statement prepared on the connection.
+
+`fetch([(sql, params), …])` returns each statement's rows. On PostgreSQL the statements — and the `BEGIN` of the
+caller's transaction when it has not started yet — go to the server together, with one sync, bound on the server
+(`%s` becomes `$n`) and prepared on the connection the first time (psycopg keeps the last 100 per connection):
+from then on the server does not parse it again, and plans it again only while a custom plan pays (PostgreSQL's
+plan cache). The live intake reads its keys and the answer's
+duplicate search this way: three round trips (BEGIN, the keys, the search after the commit) become one.
+
+Elsewhere (SQLite, or a psycopg without pipeline support) each statement runs through the ORM's cursor, one
+after the other. Either way a statement is logged like the ORM's own (`connection.queries` when queries are
+logged: the tests' query counts see them), and a database error surfaces as Django's (`IntegrityError`, …) and
+marks the caller's atomic block for rollback.
+
+The statements are the caller's own SQL with `%s` placeholders and plain values (text, numbers, times, None):
+server-side binding sends each value with its type, so a placeholder whose type PostgreSQL cannot infer (a bare
+`%s` in a select list, say) needs a cast in the SQL."""
+
+import time
+
+from django.db import connections, transaction
+
+_rounds = [0]  # pipelines logged in this process (their statements are marked with it)
+_pipelines: list = []  # [whether this psycopg can pipeline], found on first use
+
+
+def _supported(connection) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    if not _pipelines:
+        import psycopg
+
+        _pipelines.append(psycopg.Pipeline.is_supported())
+    return _pipelines[0]
+
+
+def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list[list[tuple]]:
+    connection = connections[using]
+    from . import rowinsert
+
+    rowinsert.flush(using)  # a read sees the rows written before it
+    if not _supported(connection):
+        results = []
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+        return results
+    return run(connection, statements, read=True)
+
+
+def run(connection, statements: list[tuple[str, list]], *, read) -> list:
+    """The statements in one pipeline (PostgreSQL with pipeline support: `_supported`), each prepared; returns
+    the rows of each statement (`read=True`), of the last only (`read="last"`: its first row, or None), or
+    nothing (`read=False`)."""
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    start = time.monotonic()
+    with transaction.mark_for_rollback_on_error(connection.alias), connection.wrap_database_errors:
+        cursors = [psycopg.Cursor(raw) for _ in statements]
+        try:
+            with raw.pipeline():
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                    cursor.execute(sql, params, prepare=True)
+            if read == "last":
+                results = cursors[-1].fetchone()
+            elif read:
+                results = [cursor.fetchall() for cursor in cursors]
+            else:
+                results = None
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    if connection.queries_logged:  # as Django's debug cursor logs, each marked with its round trip
+        duration = time.monotonic() - start
+        _rounds[0] += 1
+        for sql, params in statements:
+            connection.queries_log.append(
+                {"sql": f"{sql} -- pipeline {_rounds[0]} params {params!r}", "time": f"{duration / len(statements):.3f}"}
+            )
+    return results
