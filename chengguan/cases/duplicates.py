@@ -94,10 +94,20 @@ def compiled_candidates(case, user, box, only: tuple[str, ...], using: str = "de
     return _cases(entry, rows, connection)
 
 
+class Found:
+    """A found case's selected fields as attributes, and its key as `pk` (`search_ahead`)."""
+
+    def __init__(self, names, row):
+        self.__dict__.update(zip(names, row))
+        self.pk = self.id
+
+
 def search_ahead(case, user, only: tuple[str, ...]):
     """The intake answer's search for a case about to be written (its point, matter and report time set, no key
     yet), as `(sql, params, finish)` for the caller to run with its own statements (`core.pipeline`):
-    `finish(rows)` gives what `duplicate_candidates(case, user=user, only=only)` gives once the case is written.
+    `finish(rows)` gives what `duplicate_candidates(case, user=user, only=only)` gives once the case is written,
+    each found case as a plain row (`Found`: its key as `pk`, the selected fields as attributes) rather than a
+    model instance: an answer reads a handful of fields, and a deferred `Case` costs its ~50-field constructor.
     None when the search cannot be run this way (no signed-in reader, or a shape the ORM must build)."""
     if user is None or not user.is_authenticated:
         return None
@@ -111,8 +121,11 @@ def search_ahead(case, user, only: tuple[str, ...]):
     sql, scope_params, _names, _converters = entry
     params = scope_params + _search_params(probe, box, connection)
 
+    names, converters = entry[2], entry[3]
+
     def finish(rows):
-        return _nearest(case, _cases(entry, rows, connection), box[3], 10)
+        found = _cases(entry, rows, connection) if converters else [Found(names, row) for row in rows]
+        return _nearest(case, found, box[3], 10)
 
     return sql, params, finish
 

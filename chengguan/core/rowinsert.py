@@ -177,6 +177,44 @@ def insert(instance, *, using: str = "default", key: bool = True, before: tuple[
     return value
 
 
+_fields_by_attname: dict = {}  # model -> {attname: field}
+
+
+def insert_values(model, values: dict, *, using: str = "default") -> None:
+    """`insert(model(**values), key=False)` without building the instance: `values` by attname, a missing field
+    takes its default, no key is read back. Only when nothing listens to the model's save signals and no field
+    has a `pre_save` of its own (the evaluation's fact rows, ~40–50 columns each, written with every report);
+    otherwise, and for a value `insert` would hand to the ORM, exactly that call."""
+    connection = connections[using]
+    plan = using == "default" and _plan(model, connection, False, False)
+    fields = _fields_by_attname.get(model)
+    if fields is None:
+        fields = _fields_by_attname[model] = {f.attname: f for f in model._meta.concrete_fields}
+    if (
+        not plan
+        or plan[2]
+        or signals.pre_save.has_listeners(model)
+        or signals.post_save.has_listeners(model)
+        or not values.keys() <= fields.keys()
+    ):
+        insert(model(**values), using=using, key=False)
+        return
+    sql, columns, _pre_save, _pk = plan
+    try:
+        params = [
+            adapt(values[name] if name in values else fields[name].get_default()) for name, adapt in columns
+        ]
+    except _Fallback:
+        insert(model(**values), using=using, key=False)
+        return
+    rows = getattr(_queue, "rows", None)
+    if rows is not None and connection.vendor == "postgresql":
+        rows.append((sql, params))
+        return
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], where: str, returning: str, retry):
     """INSERT the new `instance` (its key given; PostgreSQL) as the LAST statement of the block's batch, some of its
     columns taken from a row `source` (`("name AS (statement)", params)`: a CTE, read as `name`) under `where`,

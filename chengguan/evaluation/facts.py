@@ -608,7 +608,7 @@ def facts_apply(events) -> None:
         is_public = int(case["source"] in PUBLIC_SOURCES)
         before = facts.get(case_id)
         if before is None:
-            rowinsert.insert(CaseFact(**fact), key=False)
+            rowinsert.insert_values(CaseFact, fact)
         else:
             changed = _changes(before, fact)
             if changed:
@@ -617,7 +617,7 @@ def facts_apply(events) -> None:
         for s in steps:
             row = _step_row(case, is_public, s)
             if s.seq > len(loaded):
-                new_rows.append(StepFact(**row))
+                new_rows.append(row)
                 continue
             old = loaded[s.seq - 1]
             changed = _changes(old, row)
@@ -631,9 +631,9 @@ def facts_apply(events) -> None:
             for lo in range(0, len(pks), 5000):
                 model.objects.filter(pk__in=pks[lo : lo + 5000]).update(**dict(changed))
     if len(all_new_rows) == 1:  # the live path's usual one (a statement built once per process)
-        rowinsert.insert(all_new_rows[0], key=False)
+        rowinsert.insert_values(StepFact, all_new_rows[0])
     elif all_new_rows:
-        StepFact.objects.bulk_create(all_new_rows, batch_size=2000)
+        StepFact.objects.bulk_create([StepFact(**row) for row in all_new_rows], batch_size=2000)
     if rebuild:
         _refresh_in_transaction(sorted(rebuild))
 

@@ -169,3 +169,71 @@ def test_a_deferred_row_that_fails_raises_in_the_block_and_leaves_nothing(city, 
         rowinsert.insert(_fresh_copy(case, pk=top, number="X-2"))
         rowinsert.insert(_fresh_copy(case, pk=top + 1, number="X-3"))
     assert Case.objects.filter(pk__in=(top, top + 1)).count() == 2
+
+
+def test_values_without_an_instance_are_stored_as_the_instance_is(city, grids, garbage, frozen):
+    case = report(city, garbage)
+    fact = {k: v for k, v in CaseFact.objects.filter(case=case).values().get().items()}
+    step = StepFact.objects.filter(case=case).values().get()
+    step.pop("id")
+    other = report(city, garbage)
+    CaseFact.objects.filter(case=other).delete()
+    StepFact.objects.filter(case=other).delete()
+    with transaction.atomic(), rowinsert.deferred():
+        rowinsert.insert_values(CaseFact, {**fact, "case_id": other.pk})
+        partial = {k: v for k, v in step.items() if k not in ("a_handled", "a_on_time")}  # defaults fill these
+        rowinsert.insert_values(StepFact, {**partial, "case_id": other.pk})
+    first, second = _raw(CaseFact, case.pk), _raw(CaseFact, other.pk)
+    assert first == second
+    stored = StepFact.objects.filter(case=other).values().get()
+    assert {k: v for k, v in stored.items() if k not in ("id", "case_id")} == {
+        k: v for k, v in step.items() if k != "case_id"
+    }
+
+
+def test_values_go_through_the_instance_when_a_save_signal_listens(city, grids, garbage, frozen):
+    case = report(city, garbage)
+    fact = CaseFact.objects.filter(case=case).values().get()
+    CaseFact.objects.filter(case=case).delete()
+    heard = []
+
+    def listen(sender, instance, **kwargs):
+        heard.append(instance)
+
+    signals.post_save.connect(listen, sender=CaseFact)
+    try:
+        rowinsert.insert_values(CaseFact, fact)
+    finally:
+        signals.post_save.disconnect(listen, sender=CaseFact)
+    assert [type(h) for h in heard] == [CaseFact] and heard[0].case_id == case.pk
+    assert CaseFact.objects.filter(case=case).count() == 1
+    CaseFact.objects.filter(case=case).delete()
+    rowinsert.insert_values(CaseFact, fact)  # positive control: nobody listens, no instance, the same row
+    assert len(heard) == 1 and CaseFact.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_last_statement_takes_its_value_and_gives_up_when_told(city, grids, garbage, frozen):
+    case = report(city, garbage)
+    top = Case.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
+    kwargs = dict(source=("n AS (SELECT %s::text AS number)", ["X-LAST"]), columns={"number": "n.number"})
+    with transaction.atomic(), rowinsert.deferred():
+        row = rowinsert.insert_last(
+            _fresh_copy(case, pk=top, number=""), where="true", returning="number", retry=None, **kwargs
+        )
+    assert row == ("X-LAST",) and Case.objects.get(pk=top).number == "X-LAST"
+    tries = []
+
+    def retry():
+        tries.append(1)
+        if len(tries) == 2:
+            raise LookupError("no number")
+
+    event = CaseEvent.objects.filter(case=case).get()
+    with pytest.raises(LookupError), transaction.atomic(), rowinsert.deferred():
+        rowinsert.insert(_fresh_copy(event, pk=None, case_id=top), key=False)  # queued, sent with the first try
+        rowinsert.insert_last(
+            _fresh_copy(case, pk=top + 1, number=""), where="false", returning="number", retry=retry, **kwargs
+        )
+    assert len(tries) == 2 and not Case.objects.filter(pk=top + 1).exists()
+    assert CaseEvent.objects.filter(case_id=top).count() == 0  # the queued row went back with the rest
