@@ -98,7 +98,7 @@ class Found:
     """A found case's selected fields as attributes, and its key as `pk` (`search_ahead`)."""
 
     def __init__(self, names, row):
-        self.__dict__.update(zip(names, row))
+        self.__dict__.update(zip(names, row, strict=True))
         self.pk = self.id
 
 
