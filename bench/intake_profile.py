@@ -60,6 +60,9 @@ def main():
     args = parser.parse_args()
     import random
 
+    from chengguan.core import pipeline
+
+    run_pipeline = pipeline.run
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
@@ -79,8 +82,18 @@ def main():
                 seen.append(sql)
                 return execute(sql, *rest)
 
-            with connection.execute_wrapper(count):
-                send(client, make, rng)  # (request_started empties connection.queries: count them here)
+            from chengguan.core import pipeline
+
+            def pipelined(connection_, sent, *rest, seen=statements, run=pipeline.run):
+                seen.extend(sql for sql, _params in sent)  # statements sent in one round trip, each counted
+                return run(connection_, sent, *rest)
+
+            pipeline.run = pipelined
+            try:
+                with connection.execute_wrapper(count):
+                    send(client, make, rng)  # (request_started empties connection.queries: count them here)
+            finally:
+                pipeline.run = run_pipeline
             if args.sql:
                 print(name, *statements, sep="\n  ")
             # CPU time of this process (the Python a worker spends), not the wait for the database server
