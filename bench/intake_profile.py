@@ -84,9 +84,9 @@ def main():
 
             from chengguan.core import pipeline
 
-            def pipelined(connection_, sent, *rest, seen=statements, run=pipeline.run):
-                seen.extend(sql for sql, _params in sent)  # statements sent in one round trip, each counted
-                return run(connection_, sent, *rest)
+            def pipelined(connection_, sent, **kwargs):
+                statements.extend(sql for sql, _params in sent)  # sent in one round trip, each counted
+                return run_pipeline(connection_, sent, **kwargs)
 
             pipeline.run = pipelined
             try:
