@@ -84,8 +84,8 @@ def main():
 
             from chengguan.core import pipeline
 
-            def pipelined(connection_, sent, **kwargs):
-                statements.extend(sql for sql, _params in sent)  # sent in one round trip, each counted
+            def pipelined(connection_, sent, *, seen=statements, **kwargs):
+                seen.extend(sql for sql, _params in sent)  # sent in one round trip, each counted
                 return run_pipeline(connection_, sent, **kwargs)
 
             pipeline.run = pipelined

@@ -26,7 +26,8 @@ from .actions import (
     case_void,
 )
 from .dispatcher import ACTION_SERVICES, case_act
-from .intake import allocate_number, case_report, case_report_once
+from .intake import case_report, case_report_once
+from .numbering import allocate_number
 
 __all__ = [
     "ACTION_SERVICES",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType, Severity
 from chengguan.catalog.services import area_class_for, photo_required
-from chengguan.core import pipeline, rowinsert
+from chengguan.core import rowinsert
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
 from chengguan.core.memo import own_copy
 from chengguan.grids.geocoder import index_memo, locate
@@ -18,12 +18,13 @@ from chengguan.org.models import Region, Role
 from chengguan.org.scope import has_role, sees_everything
 
 from .. import conf
-from ..duplicates import duplicate_candidates, search_ahead
+from ..duplicates import duplicate_candidates
 from ..evidence import claim_attachments
-from ..models import Case, CaseCounter, CaseEvent, Source
+from ..models import Case, CaseEvent, Source
 from ..notify import is_silenced
 from ..signals import case_event_recorded, case_events_written
 from .engine import start_step, write_event
+from .numbering import allocate_number, insert_numbered, keys_ahead
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
 # The longest description any channel may send: Open311 GeoReport v2 allows 4,000 characters, and the desk,
@@ -42,94 +43,6 @@ SOURCE_ROLES = {
     Source.CAMERA: {Role.OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.LEADER},
 }
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-def allocate_number(at: datetime) -> str:
-    """The next number of the city's year (`KF2026-000123`), taken under a row lock: never twice.
-
-    One statement on PostgreSQL (the counter's UPDATE … RETURNING, with the check that an imported case does not
-    hold the number already); elsewhere an UPDATE … RETURNING and the check. The year's counter row is created on
-    its first use. (The live intake on PostgreSQL takes it in its case's INSERT instead: `_insert_numbered`.)"""
-    prefix = conf.number_prefix()
-    year = timezone.localtime(at).year
-    table, cases = CaseCounter._meta.db_table, Case._meta.db_table
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        while True:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"WITH c AS (UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s "
-                    "RETURNING last) SELECT c.last, EXISTS(SELECT 1 FROM " + cases + " WHERE number = "
-                    "%s || CASE WHEN c.last < 1000000 THEN lpad(c.last::text, 6, '0') ELSE c.last::text END) FROM c",
-                    [prefix, year, f"{prefix}{year}-"],
-                )
-                row = cursor.fetchone()
-                taken = row[1] if row else False
-            else:
-                cursor.execute(
-                    f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last",
-                    [prefix, year],
-                )
-                row = cursor.fetchone()
-                taken = None
-            if row is None:
-                CaseCounter.objects.get_or_create(prefix=prefix, year=year)  # the year's first case
-                continue
-            number = f"{prefix}{year}-{row[0]:06d}"
-            if taken is None:
-                taken = Case.objects.filter(number=number).exists()
-            if not taken:  # an imported case may hold it already: take the next
-                return number
-
-
-# (table, key column) -> the sequence behind the key (PostgreSQL), read once per process
-_sequences: dict = {}
-
-
-def _sequence(cursor, model) -> str:
-    key = (model._meta.db_table, model._meta.pk.column)
-    if key not in _sequences:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", list(key))
-        _sequences[key] = cursor.fetchone()[0]
-    return _sequences[key]
-
-
-def _keys_ahead(case: Case, models: tuple, search) -> list:
-    """The next key of each of `models` (PostgreSQL) and, with `search` ((reader, fields)), the answer's duplicate
-    search for the case about to be written (`case.duplicates`): one round trip with the transaction's BEGIN
-    (`core.pipeline`), before any row is written."""
-    with connection.cursor() as cursor:
-        names = [_sequence(cursor, m) for m in models]  # read once per process
-    statements = [("SELECT " + ", ".join(f"nextval('{name}')" for name in names), [])]
-    ahead = search_ahead(case, *search) if search is not None else None
-    if ahead is not None:
-        statements.append(ahead[:2])
-    results = pipeline.fetch(statements)
-    if ahead is not None:
-        case.duplicates = ahead[2](results[1])
-    return list(results[0][0])
-
-
-def _insert_numbered(case: Case, at: datetime) -> None:
-    """INSERT the case as the last statement of the intake's batch (PostgreSQL), its number taken from the year's
-    counter in that statement: the counter row is locked from there to the commit, not while the Python builds
-    the event and fact rows (with two workers, that wait was a third of a report's time). A number an imported
-    case holds is skipped (nothing is inserted; the statement runs again with the next); the year's counter row
-    is created on its first use."""
-    prefix = conf.number_prefix()
-    year = timezone.localtime(at).year
-    source = (
-        f"n AS (UPDATE {CaseCounter._meta.db_table} SET last = last + 1 WHERE prefix = %s AND year = %s "
-        "RETURNING %s || CASE WHEN last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END AS number)",
-        [prefix, year, f"{prefix}{year}-"],
-    )
-    (case.number,) = rowinsert.insert_last(
-        case,
-        source=source,
-        columns={"number": "n.number"},
-        where=f"NOT EXISTS (SELECT 1 FROM {Case._meta.db_table} c WHERE c.number = n.number)",
-        returning="number",
-        retry=lambda: CaseCounter.objects.get_or_create(prefix=prefix, year=year),
-    )
 
 
 def _placed(location) -> tuple[UnitGrid, tuple]:
@@ -318,7 +231,7 @@ def case_report(
         )
     # Without photos nothing in the block is expected to fail but the database itself: no savepoint of its own
     # (two round trips); a caller that needs to survive a failure wraps the call in its own atomic block.
-    # PostgreSQL without photos: the keys first, the number last (`_insert_numbered`); else the number first
+    # PostgreSQL without photos: the keys first, the number last (`numbering.insert_numbered`); else first
     late = not number and not photos and connection.vendor == "postgresql"
     with transaction.atomic(savepoint=bool(photos)), rowinsert.deferred():
         keys = [None, None]
@@ -350,7 +263,7 @@ def case_report(
         )
         case.community, case.street, case.district = regions  # from memory: the answer names them
         if late:
-            keys = _keys_ahead(case, (Case, CaseEvent), duplicates_for)
+            keys = keys_ahead(case, (Case, CaseEvent), duplicates_for)
             case.pk = keys[0]
         start_step(case, at)
         if not late:
@@ -380,7 +293,7 @@ def case_report(
             case_events_written.send(sender=type(event), events=[event])
             transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
         if late:
-            _insert_numbered(case, at)
+            insert_numbered(case, at)
         elif duplicates_for is not None:
             case.duplicates = duplicate_candidates(case, user=duplicates_for[0], only=duplicates_for[1])
     return case
