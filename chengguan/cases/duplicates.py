@@ -118,10 +118,8 @@ def search_ahead(case, user, only: tuple[str, ...]):
     entry = _entry(probe, user, box, only, "default")
     if entry is ORM:
         return None
-    sql, scope_params, _names, _converters = entry
+    sql, scope_params, names, converters = entry
     params = scope_params + _search_params(probe, box, connection)
-
-    names, converters = entry[2], entry[3]
 
     def finish(rows):
         found = _cases(entry, rows, connection) if converters else [Found(names, row) for row in rows]

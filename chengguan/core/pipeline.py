@@ -24,7 +24,8 @@ _rounds = [0]  # pipelines logged in this process (their statements are marked w
 _pipelines: list = []  # [whether this psycopg can pipeline], found on first use
 
 
-def _supported(connection) -> bool:
+def supported(connection) -> bool:
+    """Whether `run` can be used on this connection (PostgreSQL, a psycopg that can pipeline)."""
     if connection.vendor != "postgresql":
         return False
     if not _pipelines:
@@ -39,7 +40,7 @@ def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list
     from . import rowinsert
 
     rowinsert.flush(using)  # a read sees the rows written before it
-    if not _supported(connection):
+    if not supported(connection):
         results = []
         with connection.cursor() as cursor:
             for sql, params in statements:
@@ -50,7 +51,7 @@ def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list
 
 
 def run(connection, statements: list[tuple[str, list]], *, read) -> list:
-    """The statements in one pipeline (PostgreSQL with pipeline support: `_supported`), each prepared; returns
+    """The statements in one pipeline (PostgreSQL with pipeline support: `supported`), each prepared; returns
     the rows of each statement (`read=True`), of the last only (`read="last"`: its first row, or None), or
     nothing (`read=False`)."""
     import psycopg

@@ -145,10 +145,7 @@ def insert(instance, *, using: str = "default", key: bool = True, before: tuple[
     if not joined:
         value = _run_before(connection, before)
     sql, columns, pre_save_fields, pk_name = plan
-    instance._prepare_related_fields_for_save(operation_name="save")
-    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    for field in pre_save_fields:
-        field.pre_save(instance, True)
+    _announce(instance, pre_save_fields, using)
     values = instance.__dict__
     try:
         params = [adapt(values[name]) for name, adapt in columns]
@@ -158,10 +155,7 @@ def insert(instance, *, using: str = "default", key: bool = True, before: tuple[
         with transaction.mark_for_rollback_on_error(using):
             instance._save_table(raw=False, cls=model, force_insert=True, using=using)
     else:
-        rows = getattr(_queue, "rows", None)
-        if rows is not None and pk_name is None and connection.vendor == "postgresql":
-            rows.append((sql, params))
-        else:
+        if pk_name is not None or not _queued(connection, sql, params):
             with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
                 cursor.execute(sql, before[1] + params if joined else params)
                 if pk_name is not None:
@@ -169,12 +163,34 @@ def insert(instance, *, using: str = "default", key: bool = True, before: tuple[
                     values[pk_name] = row[0]
                     if joined:
                         value = row[1]
+    _stored(instance, using)
+    return value
+
+
+def _announce(instance, pre_save_fields, using) -> None:
+    """What `save()` does before its INSERT: the related keys, `pre_save`, each field's own `pre_save`."""
+    instance._prepare_related_fields_for_save(operation_name="save")
+    signals.pre_save.send(sender=type(instance), instance=instance, raw=False, using=using, update_fields=None)
+    for field in pre_save_fields:
+        field.pre_save(instance, True)
+
+
+def _stored(instance, using) -> None:
+    """What `save()` does after its INSERT: the instance's state, `post_save`."""
     instance._state.adding = False
     instance._state.db = using
     signals.post_save.send(
-        sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using
+        sender=type(instance), instance=instance, created=True, update_fields=None, raw=False, using=using
     )
-    return value
+
+
+def _queued(connection, sql, params) -> bool:
+    """Queue the statement when this thread's `deferred()` block is open (PostgreSQL); whether it was."""
+    rows = getattr(_queue, "rows", None)
+    if rows is None or connection.vendor != "postgresql":
+        return False
+    rows.append((sql, params))
+    return True
 
 
 _fields_by_attname: dict = {}  # model -> {attname: field}
@@ -207,12 +223,9 @@ def insert_values(model, values: dict, *, using: str = "default") -> None:
     except _Fallback:
         insert(model(**values), using=using, key=False)
         return
-    rows = getattr(_queue, "rows", None)
-    if rows is not None and connection.vendor == "postgresql":
-        rows.append((sql, params))
-        return
-    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    if not _queued(connection, sql, params):
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], where: str, returning: str, retry):
@@ -231,12 +244,9 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
     if connection.vendor != "postgresql" or not plan or getattr(instance, model._meta.pk.attname) is None:
         raise ValueError("insert_last writes a model rowinsert supports, its key given, on PostgreSQL")
     name, params = source
-    sql, fields = _last_plan(model, connection, plan, name, tuple(columns.items()), where, returning)
-    instance._prepare_related_fields_for_save(operation_name="save")
-    signals.pre_save.send(sender=model, instance=instance, raw=False, using="default", update_fields=None)
+    sql, fields = _last_plan(model, connection, name, tuple(columns.items()), where, returning)
     _sql, plan_columns, pre_save_fields, _pk = plan
-    for field in pre_save_fields:
-        field.pre_save(instance, True)
+    _announce(instance, pre_save_fields, "default")
     values = instance.__dict__
     try:
         taken = [adapt(values[attname]) for attname, adapt in plan_columns if attname in fields]
@@ -248,15 +258,11 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
         if row is not None:
             break
         retry()
-    instance._state.adding = False
-    instance._state.db = "default"
-    signals.post_save.send(
-        sender=model, instance=instance, created=True, update_fields=None, raw=False, using="default"
-    )
+    _stored(instance, "default")
     return row
 
 
-def _last_plan(model, connection, plan, name, columns, where, returning):
+def _last_plan(model, connection, name, columns, where, returning):
     key = ("last", model, name, columns, where, returning)
     built = _plans.get(key)
     if built is None:
@@ -295,7 +301,7 @@ def _run_before(connection, before):
 
 
 def _flush(connection, final: tuple[str, list] | None = None):
-    """Send the queued rows (and `final`, a statement whose one row is read: returned, or None) as one execute."""
+    """Send the queued rows (and `final`, a statement whose one row is read: returned, or None) in one round trip."""
     rows = getattr(_queue, "rows", None)
     statements = list(rows or ())
     if final is not None:
@@ -303,9 +309,9 @@ def _flush(connection, final: tuple[str, list] | None = None):
     if not statements:
         return None
     if rows is not None:
-        _queue.rows = None  # the flush's own statement goes through the wrapper below
+        _queue.rows = None  # without a pipeline, the flush's statements go through the wrapper below
     try:
-        if pipeline._supported(connection):
+        if pipeline.supported(connection):
             # one round trip, each statement prepared on the connection: the server parses and plans each
             # shape once per connection instead of on every report
             return pipeline.run(connection, statements, read="last" if final is not None else False)
@@ -327,7 +333,7 @@ def flush(using: str = "default") -> None:
 
 @contextmanager
 def deferred(using: str = "default"):
-    """Send the block's INSERTs that read nothing back as one statement (PostgreSQL; module docstring)."""
+    """Send the block's INSERTs that read nothing back in one round trip (PostgreSQL; module docstring)."""
     connection = connections[using]
     if connection.vendor != "postgresql" or using != "default" or getattr(_queue, "rows", None) is not None:
         yield

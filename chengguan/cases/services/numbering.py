@@ -17,6 +17,12 @@ from ..duplicates import search_ahead
 from ..models import Case, CaseCounter
 
 
+def _formatted(last: str) -> str:
+    """SQL of the number whose counter value is the expression `last`, after the `%s` of its `PREFIXYEAR-` —
+    what `f"{prefix}{year}-{last:06d}"` gives."""
+    return f"%s || CASE WHEN {last} < 1000000 THEN lpad({last}::text, 6, '0') ELSE {last}::text END"
+
+
 def allocate_number(at: datetime) -> str:
     """The next number of the city's year (`KF2026-000123`), taken under a row lock: never twice.
 
@@ -31,8 +37,8 @@ def allocate_number(at: datetime) -> str:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"WITH c AS (UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s "
-                    "RETURNING last) SELECT c.last, EXISTS(SELECT 1 FROM " + cases + " WHERE number = "
-                    "%s || CASE WHEN c.last < 1000000 THEN lpad(c.last::text, 6, '0') ELSE c.last::text END) FROM c",
+                    f"RETURNING last) SELECT c.last, EXISTS(SELECT 1 FROM {cases} WHERE number = "
+                    f"{_formatted('c.last')}) FROM c",
                     [prefix, year, f"{prefix}{year}-"],
                 )
                 row = cursor.fetchone()
@@ -58,11 +64,12 @@ def allocate_number(at: datetime) -> str:
 _sequences: dict = {}
 
 
-def _sequence(cursor, model) -> str:
+def _sequence(model) -> str:
     key = (model._meta.db_table, model._meta.pk.column)
     if key not in _sequences:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", list(key))
-        _sequences[key] = cursor.fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", list(key))
+            _sequences[key] = cursor.fetchone()[0]
     return _sequences[key]
 
 
@@ -70,8 +77,7 @@ def keys_ahead(case: Case, models: tuple, search) -> list:
     """The next key of each of `models` (PostgreSQL) and, with `search` ((reader, fields)), the answer's duplicate
     search for the case about to be written (`case.duplicates`): one round trip with the transaction's BEGIN
     (`core.pipeline`), before any row is written."""
-    with connection.cursor() as cursor:
-        names = [_sequence(cursor, m) for m in models]  # read once per process
+    names = [_sequence(m) for m in models]  # read once per process
     statements = [("SELECT " + ", ".join(f"nextval('{name}')" for name in names), [])]
     ahead = search_ahead(case, *search) if search is not None else None
     if ahead is not None:
@@ -92,7 +98,7 @@ def insert_numbered(case: Case, at: datetime) -> None:
     year = timezone.localtime(at).year
     source = (
         f"n AS (UPDATE {CaseCounter._meta.db_table} SET last = last + 1 WHERE prefix = %s AND year = %s "
-        "RETURNING %s || CASE WHEN last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END AS number)",
+        f"RETURNING {_formatted('last')} AS number)",
         [prefix, year, f"{prefix}{year}-"],
     )
     (case.number,) = rowinsert.insert_last(

@@ -173,7 +173,7 @@ def test_a_deferred_row_that_fails_raises_in_the_block_and_leaves_nothing(city, 
 
 def test_values_without_an_instance_are_stored_as_the_instance_is(city, grids, garbage, frozen):
     case = report(city, garbage)
-    fact = {k: v for k, v in CaseFact.objects.filter(case=case).values().get().items()}
+    fact = CaseFact.objects.filter(case=case).values().get()
     step = StepFact.objects.filter(case=case).values().get()
     step.pop("id")
     other = report(city, garbage)
