@@ -202,7 +202,8 @@ def insert_values(model, values: dict, *, using: str = "default") -> None:
     has a `pre_save` of its own (the evaluation's fact rows, ~40–50 columns each, written with every report);
     otherwise, and for a value `insert` would hand to the ORM, exactly that call."""
     connection = connections[using]
-    plan = using == "default" and _plan(model, connection, False, False)
+    given = values.get(model._meta.pk.attname) is not None  # a key of its own (CaseFact's is its case's)
+    plan = using == "default" and _plan(model, connection, given, False)
     fields = _fields_by_attname.get(model)
     if fields is None:
         fields = _fields_by_attname[model] = {f.attname: f for f in model._meta.concrete_fields}

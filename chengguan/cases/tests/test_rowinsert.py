@@ -191,7 +191,7 @@ def test_values_without_an_instance_are_stored_as_the_instance_is(city, grids, g
     }
 
 
-def test_values_go_through_the_instance_when_a_save_signal_listens(city, grids, garbage, frozen):
+def test_values_go_through_the_instance_when_a_save_signal_listens(city, grids, garbage, frozen, monkeypatch):
     case = report(city, garbage)
     fact = CaseFact.objects.filter(case=case).values().get()
     CaseFact.objects.filter(case=case).delete()
@@ -208,8 +208,19 @@ def test_values_go_through_the_instance_when_a_save_signal_listens(city, grids, 
     assert [type(h) for h in heard] == [CaseFact] and heard[0].case_id == case.pk
     assert CaseFact.objects.filter(case=case).count() == 1
     CaseFact.objects.filter(case=case).delete()
+    built = []
+    init = CaseFact.__init__
+    monkeypatch.setattr(CaseFact, "__init__", lambda self, *a, **k: built.append(1) or init(self, *a, **k))
     rowinsert.insert_values(CaseFact, fact)  # positive control: nobody listens, no instance, the same row
     assert len(heard) == 1 and CaseFact.objects.filter(case=case).count() == 1
+    assert built == []  # (its key is its case's: given, not generated)
+    signals.post_save.connect(listen, sender=CaseFact)  # and the counter sees the instance when one is built
+    try:
+        CaseFact.objects.filter(case=case).delete()
+        rowinsert.insert_values(CaseFact, fact)
+    finally:
+        signals.post_save.disconnect(listen, sender=CaseFact)
+    assert built == [1] and len(heard) == 2
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
