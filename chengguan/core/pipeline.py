@@ -50,35 +50,42 @@ def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list
     return run(connection, statements, read=True)
 
 
-def run(connection, statements: list[tuple[str, list]], *, read) -> list:
+def run(connection, statements: list[tuple[str, list]], *, read, commit: bool = False) -> list:
     """The statements in one pipeline (PostgreSQL with pipeline support: `supported`), each prepared; returns
     the rows of each statement (`read=True`), of the last only (`read="last"`: its first row, or None), or
-    nothing (`read=False`)."""
+    nothing (`read=False`). `commit`: the transaction's COMMIT goes in the same round trip, after them (the
+    caller owns the transaction: Django's commit at the end of its atomic block then finds none open)."""
     import psycopg
 
     connection.ensure_connection()
     raw = connection.connection
     start = time.monotonic()
-    with transaction.mark_for_rollback_on_error(connection.alias), connection.wrap_database_errors:
-        cursors = [psycopg.Cursor(raw) for _ in statements]
-        try:
-            with raw.pipeline():
-                for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                    cursor.execute(sql, params, prepare=True)
-            if read == "last":
-                results = cursors[-1].fetchone()
-            elif read:
-                results = [cursor.fetchall() for cursor in cursors]
-            else:
-                results = None
-        finally:
-            for cursor in cursors:
-                cursor.close()
-    if connection.queries_logged:  # as Django's debug cursor logs, each marked with its round trip
-        duration = time.monotonic() - start
-        _rounds[0] += 1
-        for sql, params in statements:
-            connection.queries_log.append(
-                {"sql": f"{sql} -- pipeline {_rounds[0]} params {params!r}", "time": f"{duration / len(statements):.3f}"}
-            )
+    if commit:
+        statements = [*statements, ("COMMIT", [])]
+    try:
+        with transaction.mark_for_rollback_on_error(connection.alias), connection.wrap_database_errors:
+            cursors = [psycopg.Cursor(raw) for _ in statements]
+            try:
+                with raw.pipeline():
+                    for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                        cursor.execute(sql, params, prepare=sql != "COMMIT")
+                answering = cursors[:-1] if commit else cursors
+                if read == "last":
+                    results = answering[-1].fetchone()
+                elif read:
+                    results = [cursor.fetchall() for cursor in answering]
+                else:
+                    results = None
+            finally:
+                for cursor in cursors:
+                    cursor.close()
+    finally:
+        if connection.queries_logged:  # as Django's debug cursor logs (a failed round trip too), each marked
+            duration = time.monotonic() - start
+            _rounds[0] += 1
+            for sql, params in statements:
+                connection.queries_log.append({
+                    "sql": f"{sql} -- pipeline {_rounds[0]} params {params!r}",
+                    "time": f"{duration / len(statements):.3f}",
+                })
     return results

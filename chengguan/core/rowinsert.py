@@ -29,7 +29,7 @@ import threading
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.db import connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import AutoField, BigAutoField, DateField, Field, SmallAutoField, signals
 
 from . import pipeline
@@ -229,7 +229,14 @@ def insert_values(model, values: dict, *, using: str = "default") -> None:
             cursor.execute(sql, params)
 
 
-def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], where: str, returning: str, retry):
+class NotCommitted(Exception):
+    """`insert_last(commit=True)`: the COMMIT sent with the last statement failed — the statement inserted nothing
+    (a queued row's deferred foreign key to it then fails the commit) or the database refused a row. The whole
+    transaction is rolled back; the caller may run it again without `commit`."""
+
+
+def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], where: str, returning: str, retry,
+                commit: bool = False):
     """INSERT the new `instance` (its key given; PostgreSQL) as the LAST statement of the block's batch, some of its
     columns taken from a row `source` (`("name AS (statement)", params)`: a CTE, read as `name`) under `where`,
     and return the `returning` row. The queued rows and this one go in one round trip.
@@ -238,7 +245,13 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
     the year's counter row) is taken by the batch's last statement, so the lock is held for that statement and
     the commit, not for the Python that builds the other rows. When the statement inserts nothing (`source` gave
     no row, or `where` refused it), `retry()` is called and the statement sent again; `retry` raises to give up.
-    `pre_save` is sent once, before; `post_save` once the row is written."""
+    `pre_save` is sent once, before; `post_save` once the row is written.
+
+    `commit=True` (the caller's atomic block is the outermost: it owns the transaction): the COMMIT goes in the
+    same round trip, so the lock is held for the statement and the commit, and the transaction ends one round
+    trip sooner. There is no retry then: the queued rows must include one that references `instance` through a
+    deferred foreign key (PostgreSQL's default for Django's), so that a statement that inserted nothing fails the
+    commit, and `NotCommitted` is raised (nothing was written)."""
     model = type(instance)
     connection = connections["default"]
     plan = _plan(model, connection, True)
@@ -254,7 +267,16 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
     except _Fallback:
         raise ValueError("insert_last takes values, not SQL expressions") from None
     statement = (sql, list(params) + taken)
-    while True:
+    if commit:
+        if len(connection.atomic_blocks) != 1 or not getattr(_queue, "rows", None):
+            raise ValueError("insert_last commits the outermost transaction, with queued rows that reference the row")
+        try:
+            row = _flush(connection, final=statement, commit=True)
+        except IntegrityError as exc:
+            raise NotCommitted(str(exc)) from exc
+        if row is None:  # (nothing referenced it: the caller broke the rule above)
+            raise RuntimeError(f"{model.__name__}: committed without the last statement's row")
+    while not commit:
         row = _flush(connection, final=statement)
         if row is not None:
             break
@@ -301,8 +323,9 @@ def _run_before(connection, before):
         return cursor.fetchone()[0]
 
 
-def _flush(connection, final: tuple[str, list] | None = None):
-    """Send the queued rows (and `final`, a statement whose one row is read: returned, or None) in one round trip."""
+def _flush(connection, final: tuple[str, list] | None = None, commit: bool = False):
+    """Send the queued rows (and `final`, a statement whose one row is read: returned, or None; and with `commit`
+    the COMMIT) in one round trip."""
     rows = getattr(_queue, "rows", None)
     statements = list(rows or ())
     if final is not None:
@@ -315,11 +338,14 @@ def _flush(connection, final: tuple[str, list] | None = None):
         if pipeline.supported(connection):
             # one round trip, each statement prepared on the connection: the server parses and plans each
             # shape once per connection instead of on every report
-            return pipeline.run(connection, statements, read="last" if final is not None else False)
+            return pipeline.run(connection, statements, read="last" if final is not None else False, commit=commit)
         with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
             for sql, params in statements:
                 cursor.execute(sql, params)
-            return cursor.fetchone() if final is not None else None
+            row = cursor.fetchone() if final is not None else None
+            if commit:
+                cursor.execute("COMMIT")
+            return row
     finally:
         if rows is not None:
             rows.clear()

@@ -88,12 +88,14 @@ def keys_ahead(case: Case, models: tuple, search) -> list:
     return list(results[0][0])
 
 
-def insert_numbered(case: Case, at: datetime) -> None:
+def insert_numbered(case: Case, at: datetime, *, commit: bool = False) -> None:
     """INSERT the case as the last statement of the intake's batch (PostgreSQL), its number taken from the year's
     counter in that statement: the counter row is locked from there to the commit, not while the Python builds
     the event and fact rows (with two workers, that wait was a third of a report's time). A number an imported
     case holds is skipped (nothing is inserted; the statement runs again with the next); the year's counter row
-    is created on its first use."""
+    is created on its first use. `commit` (the intake owns its transaction): the COMMIT goes with the statement
+    (`rowinsert.insert_last`); a statement that inserted nothing then raises `rowinsert.NotCommitted` instead
+    (nothing was written), and the intake runs again without it."""
     prefix = conf.number_prefix()
     year = timezone.localtime(at).year
     source = (
@@ -108,4 +110,5 @@ def insert_numbered(case: Case, at: datetime) -> None:
         where=f"NOT EXISTS (SELECT 1 FROM {Case._meta.db_table} c WHERE c.number = n.number)",
         returning="number",
         retry=lambda: CaseCounter.objects.get_or_create(prefix=prefix, year=year),
+        commit=commit,
     )

@@ -1,0 +1,92 @@
+"""PostgreSQL: an intake that owns its transaction sends its COMMIT with its last statement (the case, numbered in
+it) — one round trip fewer, the year's counter row locked for that statement and the commit only. When that
+statement inserts nothing (the year's first case: no counter row; a number an imported case holds) the commit fails,
+nothing is written, and the intake runs again the long way. Inside a caller's transaction nothing commits early.
+Real commits: a transactional test, the rows read back through a connection of their own."""
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from chengguan.evaluation.models import CaseFact, StepFact
+
+from ..models import Case, CaseCounter, CaseEvent
+from ..testing import report
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined intake is PostgreSQL's"),
+]
+
+
+def committed(number):
+    """The case as another connection sees it: committed, or None."""
+    settings = connection.settings_dict
+    with psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"],
+                         dbname=settings["NAME"], autocommit=True) as other:
+        return other.execute(f"SELECT id FROM {Case._meta.db_table} WHERE number = %s", [number]).fetchone()
+
+
+def pipelines(captured):
+    """The statements of each pipelined round trip, in order."""
+    rounds: dict = {}
+    for q in captured.captured_queries:
+        if "-- pipeline " in q["sql"]:
+            sql, n = q["sql"].rsplit(" -- pipeline ", 1)
+            rounds.setdefault(n.split(" ", 1)[0], []).append(sql)
+    return list(rounds.values())
+
+
+def whole(case):
+    """Each row the report writes, once."""
+    return (CaseEvent.objects.filter(case=case).count(), CaseFact.objects.filter(case=case).count(),
+            StepFact.objects.filter(case=case).count())
+
+
+def test_the_commit_goes_with_the_numbered_case(city, grids, garbage, frozen):
+    report(city, garbage)  # the year's counter row exists from here (and the memos are warm)
+    with CaptureQueriesContext(connection) as captured:
+        case = report(city, garbage, description="第二件")
+    last = pipelines(captured)[-1]
+    assert last[-1] == "COMMIT" and last[-2].startswith("WITH n AS (UPDATE")  # the case, then its commit
+    assert case.number == "KF2026-000002" and committed(case.number) == (case.pk,)
+    assert whole(case) == (1, 1, 1)
+
+
+def test_the_years_first_case_is_numbered_after_the_failed_commit(city, grids, garbage, frozen):
+    CaseCounter.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        case = report(city, garbage)
+    assert case.number == "KF2026-000001" and committed(case.number) == (case.pk,)
+    assert Case.objects.count() == 1 and whole(case) == (1, 1, 1)  # the failed turn left nothing
+    assert CaseCounter.objects.get().last == 1
+    commits = [stmts for stmts in pipelines(captured) if stmts[-1] == "COMMIT"]
+    assert len(commits) == 1  # the first turn's commit (it failed); the second turn committed the long way
+
+
+def test_a_number_an_imported_case_holds_is_skipped_after_the_failed_commit(city, grids, garbage, frozen):
+    first = report(city, garbage)
+    held = report(city, garbage, number="KF2026-000002")  # a migrated case, numbered by the old system
+    case = report(city, garbage, description="下一件")
+    assert (first.number, held.number, case.number) == ("KF2026-000001", "KF2026-000002", "KF2026-000003")
+    assert Case.objects.count() == 3 and whole(case) == (1, 1, 1)
+    assert CaseCounter.objects.get().last == 3
+
+
+def test_inside_a_callers_transaction_nothing_commits_early(city, grids, garbage, frozen):
+    report(city, garbage)
+
+    class Undo(Exception):
+        pass
+
+    with CaptureQueriesContext(connection) as captured, pytest.raises(Undo):
+        with transaction.atomic():
+            case = report(city, garbage, description="撤回")
+            assert Case.objects.filter(pk=case.pk).exists()  # (in the caller's transaction)
+            raise Undo
+    assert not any("COMMIT" in stmts for stmts in pipelines(captured))
+    assert not Case.objects.filter(pk=case.pk).exists() and committed(case.number) is None
+    assert not CaseEvent.objects.filter(case_id=case.pk).exists()
+    again = report(city, garbage, description="再报")  # positive control: the same report, committed
+    assert again.number == case.number and committed(again.number) == (again.pk,)
