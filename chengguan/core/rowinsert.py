@@ -251,7 +251,8 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
     same round trip, so the lock is held for the statement and the commit, and the transaction ends one round
     trip sooner. There is no retry then: the queued rows must include one that references `instance` through a
     deferred foreign key (PostgreSQL's default for Django's), so that a statement that inserted nothing fails the
-    commit, and `NotCommitted` is raised (nothing was written)."""
+    commit, and `NotCommitted` is raised (nothing was written). With a `post_save` receiver of the model (it may
+    write in the transaction) the COMMIT stays the atomic block's, as without `commit`."""
     model = type(instance)
     connection = connections["default"]
     plan = _plan(model, connection, True)
@@ -267,6 +268,8 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
     except _Fallback:
         raise ValueError("insert_last takes values, not SQL expressions") from None
     statement = (sql, list(params) + taken)
+    # a post_save receiver's writes belong in the transaction: with one listening, the commit stays the block's
+    commit = commit and not signals.post_save.has_listeners(model)
     if commit:
         if len(connection.atomic_blocks) != 1 or not getattr(_queue, "rows", None):
             raise ValueError("insert_last commits the outermost transaction, with queued rows that reference the row")

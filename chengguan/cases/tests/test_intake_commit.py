@@ -80,13 +80,33 @@ def test_inside_a_callers_transaction_nothing_commits_early(city, grids, garbage
     class Undo(Exception):
         pass
 
-    with CaptureQueriesContext(connection) as captured, pytest.raises(Undo):
-        with transaction.atomic():
-            case = report(city, garbage, description="撤回")
-            assert Case.objects.filter(pk=case.pk).exists()  # (in the caller's transaction)
-            raise Undo
+    with CaptureQueriesContext(connection) as captured, pytest.raises(Undo), transaction.atomic():
+        case = report(city, garbage, description="撤回")
+        assert Case.objects.filter(pk=case.pk).exists()  # (in the caller's transaction)
+        raise Undo
     assert not any("COMMIT" in stmts for stmts in pipelines(captured))
     assert not Case.objects.filter(pk=case.pk).exists() and committed(case.number) is None
     assert not CaseEvent.objects.filter(case_id=case.pk).exists()
     again = report(city, garbage, description="再报")  # positive control: the same report, committed
     assert again.number == case.number and committed(again.number) == (again.pk,)
+
+
+def test_a_post_save_receiver_of_the_case_writes_in_the_transaction(city, grids, garbage, frozen):
+    from django.db.models import signals
+    from psycopg.pq import TransactionStatus
+
+    report(city, garbage)
+    heard = []
+
+    def listen(sender, instance, created, **kwargs):  # as a receiver that writes would find it
+        heard.append(connection.connection.info.transaction_status)
+
+    signals.post_save.connect(listen, sender=Case)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            case = report(city, garbage, description="有人在听")
+    finally:
+        signals.post_save.disconnect(listen, sender=Case)
+    assert heard == [TransactionStatus.INTRANS]  # the transaction still open: its writes commit with the case
+    assert not any("COMMIT" in stmts for stmts in pipelines(captured))
+    assert committed(case.number) == (case.pk,)
