@@ -6,6 +6,7 @@ Errors are `{"detail", "code", "field"}` with a 4xx status; a case outside the c
 
 import hashlib
 import json
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.db import transaction
@@ -126,7 +127,9 @@ def create_case(request):
         replayed = case_for_key(actor=user, key=key, request_hash=digest)
         if replayed is not None:  # a replay (the answer was lost): the first case, no second copy of its photos
             return Status(200, _created_answer(replayed, user))
-    with files_removed_on_error(), transaction.atomic():
+    # Files sent with the report are stored with it, in one transaction; a JSON report leaves the transaction to
+    # the intake, which then sends its COMMIT with its last statement (cases/services/numbering.py)
+    with files_removed_on_error(), transaction.atomic() if files else nullcontext():
         photos = list(body.photos) + [a.pk for a in attachments_create(actor=user, files=files, kind="before")]
         matter = matter_for_code(body.matter_code)
         component = None

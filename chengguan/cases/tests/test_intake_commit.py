@@ -110,3 +110,16 @@ def test_a_post_save_receiver_of_the_case_writes_in_the_transaction(city, grids,
     assert heard == [TransactionStatus.INTRANS]  # the transaction still open: its writes commit with the case
     assert not any("COMMIT" in stmts for stmts in pipelines(captured))
     assert committed(case.number) == (case.pk,)
+
+
+def test_a_json_report_through_the_api_commits_with_its_case(city, grids, frozen, api_client):
+    from .test_api import URL, body, post_json
+
+    client = api_client(city["supervisor"])
+    assert post_json(client, URL, body()).status_code == 201
+    with CaptureQueriesContext(connection) as captured:
+        response = post_json(client, URL, body(description="第二次"))
+    assert response.status_code == 201, response.content
+    assert pipelines(captured)[-1][-1] == "COMMIT"  # the view left the transaction to the intake
+    number = response.json()["number"]
+    assert committed(number) == (Case.objects.get(number=number).pk,)
