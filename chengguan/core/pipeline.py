@@ -21,6 +21,7 @@ import time
 from django.db import connections, transaction
 
 _rounds = [0]  # pipelines logged in this process (their statements are marked with it)
+MARK = " -- pipeline "  # a logged statement: "<sql> -- pipeline <round trip> params <params>"
 _pipelines: list = []  # [whether this psycopg can pipeline], found on first use
 
 
@@ -85,7 +86,15 @@ def run(connection, statements: list[tuple[str, list]], *, read, commit: bool = 
             _rounds[0] += 1
             for sql, params in statements:
                 connection.queries_log.append({
-                    "sql": f"{sql} -- pipeline {_rounds[0]} params {params!r}",
+                    "sql": f"{sql}{MARK}{_rounds[0]} params {params!r}",
                     "time": f"{duration / len(statements):.3f}",
                 })
     return results
+
+
+def logged_round(sql: str) -> tuple[str, int] | None:
+    """The statement and its round trip of an entry `run` logged in `connection.queries`; None for any other."""
+    if MARK not in sql:
+        return None
+    statement, rest = sql.rsplit(MARK, 1)
+    return statement, int(rest.split(" ", 1)[0])

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from chengguan.core import pipeline
 from chengguan.evaluation.models import CaseFact, StepFact
 
 from ..models import Case, CaseCounter, CaseEvent
@@ -31,10 +32,8 @@ def committed(number):
 def pipelines(captured):
     """The statements of each pipelined round trip, in order."""
     rounds: dict = {}
-    for q in captured.captured_queries:
-        if "-- pipeline " in q["sql"]:
-            sql, n = q["sql"].rsplit(" -- pipeline ", 1)
-            rounds.setdefault(n.split(" ", 1)[0], []).append(sql)
+    for logged in filter(None, (pipeline.logged_round(q["sql"]) for q in captured.captured_queries)):
+        rounds.setdefault(logged[1], []).append(logged[0])
     return list(rounds.values())
 
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from chengguan.catalog.models import MatterType
+from chengguan.core import pipeline
 from chengguan.org import services as org_services
 from chengguan.org.models import ApiToken, Region, User
 
@@ -34,11 +35,9 @@ def test_a_report_through_the_api_takes_a_pinned_number_of_queries(
     for table in ("catalog_mattertype", "org_region", "grids_unitgrid", "org_apitoken", "org_roleassignment"):
         assert f'FROM "{table}"' not in sql, table  # read from the memos, not per request
     assert sql.count("INSERT INTO") == 4  # case, event, case fact, step fact: one row each
-    pipelined = [q["sql"] for q in captured.captured_queries if q["sql"].endswith("]") and "-- pipeline " in q["sql"]]
-    rounds = {}
-    for q in pipelined:
-        n = q.rsplit("-- pipeline ", 1)[1].split(" ", 1)[0]
-        rounds[n] = rounds.get(n, 0) + 1
+    rounds: dict = {}
+    for logged in filter(None, (pipeline.logged_round(q["sql"]) for q in captured.captured_queries)):
+        rounds[logged[1]] = rounds.get(logged[1], 0) + 1
     assert list(rounds.values()) == PIPELINED[connection.vendor]
     data = response.json()
     assert data["district"] == city.district_a.name and data["number"] == "KF2026-000002"

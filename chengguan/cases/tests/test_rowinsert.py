@@ -10,7 +10,7 @@ from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 
-from chengguan.core import rowinsert
+from chengguan.core import pipeline, rowinsert
 from chengguan.evaluation.models import CaseFact, StepFact
 
 from ..models import Case, CaseEvent
@@ -130,7 +130,8 @@ def _round_trips(captured) -> list[int]:
     for i, q in enumerate(captured):
         if "INSERT INTO" not in q["sql"]:
             continue
-        key = q["sql"].rsplit("-- pipeline ", 1)[1].split(" ", 1)[0] if "-- pipeline " in q["sql"] else f"own {i}"
+        logged = pipeline.logged_round(q["sql"])
+        key = logged[1] if logged else f"own {i}"
         trips[key] = trips.get(key, 0) + 1
     return list(trips.values())
 
