@@ -279,11 +279,9 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
             raise NotCommitted(str(exc)) from exc
         if row is None:  # (nothing referenced it: the caller broke the rule above)
             raise RuntimeError(f"{model.__name__}: committed without the last statement's row")
-    while not commit:
-        row = _flush(connection, final=statement)
-        if row is not None:
-            break
-        retry()
+    else:
+        while (row := _flush(connection, final=statement)) is None:
+            retry()
     _stored(instance, "default")
     return row
 

@@ -229,81 +229,88 @@ def case_report(
             field="number",
             code="duplicate_number",
         )
-    # Without photos nothing in the block is expected to fail but the database itself: no savepoint of its own
-    # (two round trips); a caller that needs to survive a failure wraps the call in its own atomic block.
+    fields = dict(
+        number=number,
+        source=source,
+        channel=(channel_ref or "")[:32],
+        external_id=(external_id or "")[:64],
+        matter=matter,
+        component=component,
+        severity=severity or Severity.NORMAL,
+        description=description.strip(),
+        lng=location.lng,
+        lat=location.lat,
+        address=(address or "").strip()[:200],
+        unit_grid=unit_grid,
+        responsibility_grid_id=location.responsibility_grid_id,
+        community_id=location.community_id,
+        street_id=location.street_id,
+        district_id=location.district_id,
+        area_class=area_class_for(unit_grid),
+        reporter=actor if actor is not None else None,
+        reporter_name=(reporter_name or (str(actor) if actor is not None else "")).strip()[:50],
+        reporter_phone=reporter_phone[:20],
+        reported_at=reported_at or at,
+        created_at=at,
+    )
     # PostgreSQL without photos: the keys first, the number last (`numbering.insert_numbered`); else first
     late = not number and not photos and connection.vendor == "postgresql"
+    written = dict(regions=regions, at=at, actor=actor, role=role, photos=photos, backdated=backdated, late=late,
+                   duplicates_for=duplicates_for)  # fmt: skip
     # The intake owns its transaction (no caller's atomic block around it): its COMMIT goes with the last statement,
     # one round trip sooner. When that statement inserted nothing (the year's first case: no counter row yet; a
     # number an imported case holds), the commit fails, nothing is written, and the intake runs again without it.
     for commit in [True, False] if late and not connection.in_atomic_block else [False]:
         try:
-            with transaction.atomic(savepoint=bool(photos)), rowinsert.deferred():
-                keys = [None, None]
-                if not late and not number:
-                    number = allocate_number(at)
-                case = Case(
-                    number=number,
-                    source=source,
-                    channel=(channel_ref or "")[:32],
-                    external_id=(external_id or "")[:64],
-                    matter=matter,
-                    component=component,
-                    severity=severity or Severity.NORMAL,
-                    description=description.strip(),
-                    lng=location.lng,
-                    lat=location.lat,
-                    address=(address or "").strip()[:200],
-                    unit_grid=unit_grid,
-                    responsibility_grid_id=location.responsibility_grid_id,
-                    community_id=location.community_id,
-                    street_id=location.street_id,
-                    district_id=location.district_id,
-                    area_class=area_class_for(unit_grid),
-                    reporter=actor if actor is not None else None,
-                    reporter_name=(reporter_name or (str(actor) if actor is not None else "")).strip()[:50],
-                    reporter_phone=reporter_phone[:20],
-                    reported_at=reported_at or at,
-                    created_at=at,
-                )
-                case.community, case.street, case.district = regions  # from memory: the answer names them
-                if late:
-                    keys = keys_ahead(case, (Case, CaseEvent), duplicates_for)
-                    case.pk = keys[0]
-                start_step(case, at)
-                if not late:
-                    rowinsert.insert(case)  # save() without compiling its ~45 columns each time
-                attachments = claim_attachments(actor=actor, ids=photos, kind="before")
-                event = write_event(
-                    case,
-                    pk=keys[1],
-                    action="report",
-                    actor=actor,
-                    role=role,
-                    at=at,
-                    from_state="",
-                    ended=("", None, None),
-                    payload={
-                        "source": source,
-                        "channel": case.channel,
-                        "severity": case.severity,
-                        "reported_at": case.reported_at.isoformat(),
-                        **({"backdated_hours": backdated} if backdated else {}),
-                    },
-                )
-                for a in attachments:
-                    a.case, a.event = case, event
-                    a.save(update_fields=["case", "event", "kind"])
-                if not is_silenced():
-                    case_events_written.send(sender=type(event), events=[event])
-                    transaction.on_commit(lambda event=event: case_event_recorded.send(sender=type(event), event=event))
-                if late:
-                    insert_numbered(case, at, commit=commit)
-                elif duplicates_for is not None:
-                    case.duplicates = duplicate_candidates(case, user=duplicates_for[0], only=duplicates_for[1])
+            return _written(Case(**fields), commit=commit, **written)
         except rowinsert.NotCommitted:  # (raised with `commit` only: the next turn runs without it)
             continue
-        return case
+
+
+def _written(case, *, regions, at, actor, role, photos, backdated, late, commit, duplicates_for) -> Case:
+    """One attempt at writing the report `case` (not saved yet), its event and facts, in its transaction."""
+    # Without photos nothing in the block is expected to fail but the database itself: no savepoint of its own
+    # (two round trips); a caller that needs to survive a failure wraps the call in its own atomic block.
+    with transaction.atomic(savepoint=bool(photos)), rowinsert.deferred():
+        keys = [None, None]
+        if not late and not case.number:
+            case.number = allocate_number(at)
+        case.community, case.street, case.district = regions  # from memory: the answer names them
+        if late:
+            keys = keys_ahead(case, (Case, CaseEvent), duplicates_for)
+            case.pk = keys[0]
+        start_step(case, at)
+        if not late:
+            rowinsert.insert(case)  # save() without compiling its ~45 columns each time
+        attachments = claim_attachments(actor=actor, ids=photos, kind="before")
+        event = write_event(
+            case,
+            pk=keys[1],
+            action="report",
+            actor=actor,
+            role=role,
+            at=at,
+            from_state="",
+            ended=("", None, None),
+            payload={
+                "source": case.source,
+                "channel": case.channel,
+                "severity": case.severity,
+                "reported_at": case.reported_at.isoformat(),
+                **({"backdated_hours": backdated} if backdated else {}),
+            },
+        )
+        for a in attachments:
+            a.case, a.event = case, event
+            a.save(update_fields=["case", "event", "kind"])
+        if not is_silenced():
+            case_events_written.send(sender=type(event), events=[event])
+            transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
+        if late:
+            insert_numbered(case, at, commit=commit)
+        elif duplicates_for is not None:
+            case.duplicates = duplicate_candidates(case, user=duplicates_for[0], only=duplicates_for[1])
+    return case
 
 
 def _checked_key(key) -> str:
