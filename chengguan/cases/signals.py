@@ -6,7 +6,10 @@
 `case_events_written` is sent INSIDE the transaction that wrote one or more `CaseEvent` rows (an action, an
 intake, a sweeper batch), with `events=` the rows; each event's `case` is the locked, already updated case row in
 memory. A receiver that keeps derived rows (the evaluation facts) writes them in the same transaction, so they
-commit or roll back with the event and cannot drift. Not sent while replaying history.
+commit or roll back with the event and cannot drift. Not sent while replaying history. On PostgreSQL a report's
+keys are taken in the same round trip as its rows: in its `events`, the event's `pk` and `case_id` (and its case's
+`pk`) are `core.rowqueue.Later` placeholders, usable as the keys of rows the receiver writes with
+`core.rowinsert` (the facts do), not in a query; a receiver that must query by them works after the commit.
 
 `sweep_events_written` and `sweep_events_recorded` are the sweeper's set-wise pair of the two above: its batches
 (thousands of auto-urges or escalations, `cases/services/sweeper_sql.py`) are written by `INSERT … SELECT` and

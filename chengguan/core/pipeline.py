@@ -38,9 +38,9 @@ def supported(connection) -> bool:
 
 def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list[list[tuple]]:
     connection = connections[using]
-    from . import rowinsert
+    from . import rowqueue
 
-    rowinsert.flush(using)  # a read sees the rows written before it
+    rowqueue.flush(using)  # a read sees the rows written before it
     if not supported(connection):
         results = []
         with connection.cursor() as cursor:
@@ -53,8 +53,8 @@ def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list
 
 def run(connection, statements: list[tuple[str, list]], *, read, commit: bool = False) -> list:
     """The statements in one pipeline (PostgreSQL with pipeline support: `supported`), each prepared; returns
-    the rows of each statement (`read=True`), of the last only (`read="last"`: its first row, or None), or
-    nothing (`read=False`). `commit`: the transaction's COMMIT goes in the same round trip, after them (the
+    the rows of each statement (`read=True`), of the last only (`read="last"`: its first row, or None), of those
+    flagged (`read=[bool, …]`, one per statement: their rows, None for the others), or nothing (`read=False`). `commit`: the transaction's COMMIT goes in the same round trip, after them (the
     caller owns the transaction: Django's commit at the end of its atomic block then finds none open)."""
     import psycopg
 
@@ -71,7 +71,9 @@ def run(connection, statements: list[tuple[str, list]], *, read, commit: bool = 
                     for cursor, (sql, params) in zip(cursors, statements, strict=True):
                         cursor.execute(sql, params, prepare=sql != "COMMIT")
                 answering = cursors[:-1] if commit else cursors
-                if read == "last":
+                if isinstance(read, list):
+                    results = [c.fetchall() if r else None for c, r in zip(answering, read, strict=True)]
+                elif read == "last":
                     results = answering[-1].fetchone()
                 elif read:
                     results = [cursor.fetchall() for cursor in answering]

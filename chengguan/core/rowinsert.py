@@ -13,26 +13,19 @@ engines. The default database only (another alias is saved by `save()`).
 Always an INSERT (like `create()`, `save(force_insert=True)`): the primary key is the database's (an auto field
 left empty, read back by `RETURNING`, or not read back with `key=False`) or the instance's own.
 
-**One round trip for several rows** (`deferred()`, PostgreSQL): inside the block, a row that reads nothing back
-(its key given, or `key=False`) is queued instead of sent, and the queue goes in ONE round trip when the block
-ends, or before any other statement runs on the connection in the block (a read always sees the rows written
-before it; an error surfaces at that statement, inside the caller's transaction): psycopg's pipeline
-(`core.pipeline`), each statement bound on the server and prepared on the connection, so that the server parses
-and plans each row's shape once per connection. `insert_last` adds a last statement whose row is read back (the
-intake's case, numbered in that statement). The live intake writes its event, two fact rows and its case this way.
-Elsewhere (SQLite, another alias) `deferred()` changes
-nothing. Models it cannot write this way (multi-table
-inheritance, proxies, database defaults, generated columns) are saved by `save(force_insert=True)`; a value that is
-an SQL expression is compiled by the ORM."""
+**One round trip for several rows** (`rowqueue.deferred()`, PostgreSQL): inside the block a row that reads
+nothing back (its key given, or `key=False`) is queued instead of sent (`core.rowqueue`), and `insert_last` adds
+the batch's last statement, whose row is read back (the intake's case, numbered in that statement). A value may be
+a `rowqueue.Later` (a key the batch takes: its expression goes into the statement). Models it cannot write this
+way (multi-table inheritance, proxies, database defaults, generated columns) are saved by
+`save(force_insert=True)`; a value that is an SQL expression is compiled by the ORM."""
 
-import threading
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import IntegrityError, connections, transaction
 from django.db.models import AutoField, BigAutoField, DateField, Field, SmallAutoField, signals
 
-from . import pipeline
+from .rowqueue import Later, bound, pending, queued, send
 
 TEXT = (str,)
 INTEGER = (int,)
@@ -46,7 +39,6 @@ EXACT = {
 AUTO = (AutoField, BigAutoField, SmallAutoField)
 
 _plans: dict = {}
-_queue = threading.local()  # .rows: [(sql, params)] while a deferred() block of this thread is open
 
 
 class _Fallback(Exception):
@@ -69,6 +61,8 @@ def _adapter(field, connection):
     prep = field.get_db_prep_save
 
     def orm(value):
+        if type(value) is Later:
+            return value  # written into the statement (`rowqueue.bound`)
         if hasattr(value, "resolve_expression"):
             raise _Fallback
         return prep(value, connection)
@@ -155,9 +149,9 @@ def insert(instance, *, using: str = "default", key: bool = True, before: tuple[
         with transaction.mark_for_rollback_on_error(using):
             instance._save_table(raw=False, cls=model, force_insert=True, using=using)
     else:
-        if pk_name is not None or not _queued(connection, sql, params):
+        if pk_name is not None or not queued(connection, sql, params):
             with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-                cursor.execute(sql, before[1] + params if joined else params)
+                cursor.execute(*bound(sql, before[1] + params if joined else params))
                 if pk_name is not None:
                     row = cursor.fetchone()
                     values[pk_name] = row[0]
@@ -182,15 +176,6 @@ def _stored(instance, using) -> None:
     signals.post_save.send(
         sender=type(instance), instance=instance, created=True, update_fields=None, raw=False, using=using
     )
-
-
-def _queued(connection, sql, params) -> bool:
-    """Queue the statement when this thread's `deferred()` block is open (PostgreSQL); whether it was."""
-    rows = getattr(_queue, "rows", None)
-    if rows is None or connection.vendor != "postgresql":
-        return False
-    rows.append((sql, params))
-    return True
 
 
 _fields_by_attname: dict = {}  # model -> {attname: field}
@@ -224,9 +209,9 @@ def insert_values(model, values: dict, *, using: str = "default") -> None:
     except _Fallback:
         insert(model(**values), using=using, key=False)
         return
-    if not _queued(connection, sql, params):
+    if not queued(connection, sql, params):
         with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*bound(sql, params))
 
 
 class NotCommitted(Exception):
@@ -267,20 +252,20 @@ def insert_last(instance, *, source: tuple[str, list], columns: dict[str, str], 
         taken = [adapt(values[attname]) for attname, adapt in plan_columns if attname in fields]
     except _Fallback:
         raise ValueError("insert_last takes values, not SQL expressions") from None
-    statement = (sql, list(params) + taken)
+    statement = bound(sql, list(params) + taken)
     # a post_save receiver's writes belong in the transaction: with one listening, the commit stays the block's
     commit = commit and not signals.post_save.has_listeners(model)
     if commit:
-        if len(connection.atomic_blocks) != 1 or not getattr(_queue, "rows", None):
+        if len(connection.atomic_blocks) != 1 or not pending():
             raise ValueError("insert_last commits the outermost transaction, with queued rows that reference the row")
         try:
-            row = _flush(connection, final=statement, commit=True)
+            row = send(connection, final=statement, commit=True)
         except IntegrityError as exc:
             raise NotCommitted(str(exc)) from exc
         if row is None:  # (nothing referenced it: the caller broke the rule above)
             raise RuntimeError(f"{model.__name__}: committed without the last statement's row")
     else:
-        while (row := _flush(connection, final=statement)) is None:
+        while (row := send(connection, final=statement)) is None:
             retry()
     _stored(instance, "default")
     return row
@@ -322,60 +307,3 @@ def _run_before(connection, before):
     with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
         cursor.execute(*before)
         return cursor.fetchone()[0]
-
-
-def _flush(connection, final: tuple[str, list] | None = None, commit: bool = False):
-    """Send the queued rows (and `final`, a statement whose one row is read: returned, or None; and with `commit`
-    the COMMIT) in one round trip."""
-    rows = getattr(_queue, "rows", None)
-    statements = list(rows or ())
-    if final is not None:
-        statements.append(final)
-    if not statements:
-        return None
-    if rows is not None:
-        _queue.rows = None  # without a pipeline, the flush's statements go through the wrapper below
-    try:
-        if pipeline.supported(connection):
-            # one round trip, each statement prepared on the connection: the server parses and plans each
-            # shape once per connection instead of on every report
-            return pipeline.run(connection, statements, read="last" if final is not None else False, commit=commit)
-        with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-            row = cursor.fetchone() if final is not None else None
-            if commit:
-                cursor.execute("COMMIT")
-            return row
-    finally:
-        if rows is not None:
-            rows.clear()
-            _queue.rows = rows
-
-
-def flush(using: str = "default") -> None:
-    """Send the rows queued in this thread's `deferred()` block now (a read about to bypass the ORM's cursor)."""
-    if getattr(_queue, "rows", None):
-        _flush(connections[using])
-
-
-@contextmanager
-def deferred(using: str = "default"):
-    """Send the block's INSERTs that read nothing back in one round trip (PostgreSQL; module docstring)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql" or using != "default" or getattr(_queue, "rows", None) is not None:
-        yield
-        return
-
-    def flush_first(execute, sql, params, many, context):
-        if _queue.rows:
-            _flush(connection)
-        return execute(sql, params, many, context)
-
-    _queue.rows = []
-    try:
-        with connection.execute_wrapper(flush_first):
-            yield
-            _flush(connection)
-    finally:
-        _queue.rows = None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from chengguan.catalog.models import MatterType, Severity
 from chengguan.catalog.services import area_class_for, photo_required
-from chengguan.core import rowinsert
+from chengguan.core import rowinsert, rowqueue
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationError
 from chengguan.core.memo import own_copy
 from chengguan.grids.geocoder import index_memo, locate
@@ -271,13 +271,13 @@ def _written(case, *, regions, at, actor, role, photos, backdated, late, commit,
     """One attempt at writing the report `case` (not saved yet), its event and facts, in its transaction."""
     # Without photos nothing in the block is expected to fail but the database itself: no savepoint of its own
     # (two round trips); a caller that needs to survive a failure wraps the call in its own atomic block.
-    with transaction.atomic(savepoint=bool(photos)), rowinsert.deferred():
+    with transaction.atomic(savepoint=bool(photos)), rowqueue.deferred():
         keys = [None, None]
         if not late and not case.number:
             case.number = allocate_number(at)
         case.community, case.street, case.district = regions  # from memory: the answer names them
-        if late:
-            keys = keys_ahead(case, (Case, CaseEvent), duplicates_for)
+        if late:  # owning the transaction, the keys go with the rows: the whole report is one round trip
+            keys = keys_ahead(case, (Case, CaseEvent), duplicates_for, later=commit)
             case.pk = keys[0]
         start_step(case, at)
         if not late:
@@ -308,6 +308,9 @@ def _written(case, *, regions, at, actor, role, photos, backdated, late, commit,
             transaction.on_commit(lambda: case_event_recorded.send(sender=type(event), event=event))
         if late:
             insert_numbered(case, at, commit=commit)
+            if commit:  # the keys the batch took (`rowqueue.Later` until then)
+                case.pk = keys[0].value
+                event.pk, event.__dict__["case_id"] = keys[1].value, case.pk  # (case_id's setter drops .case)
         elif duplicates_for is not None:
             case.duplicates = duplicate_candidates(case, user=duplicates_for[0], only=duplicates_for[1])
     return case

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chengguan.core import pipeline, rowinsert
+from chengguan.core import pipeline, rowinsert, rowqueue
 
 from .. import conf
 from ..duplicates import search_ahead
@@ -73,15 +73,31 @@ def _sequence(model) -> str:
     return _sequences[key]
 
 
-def keys_ahead(case: Case, models: tuple, search) -> list:
+def keys_ahead(case: Case, models: tuple, search, *, later: bool = False) -> list:
     """The next key of each of `models` (PostgreSQL) and, with `search` ((reader, fields)), the answer's duplicate
     search for the case about to be written (`case.duplicates`): one round trip with the transaction's BEGIN
-    (`core.pipeline`), before any row is written."""
+    (`core.pipeline`), before any row is written.
+
+    `later` (in a `rowqueue.deferred()` block, nothing queued yet): no round trip of its own — the keys are
+    taken by the batch's first statement and the search is its second, both sent with the rows; each key is a
+    `rowqueue.Later` (the sequence's `currval` in the rows' statements), its `value` set once the batch
+    returns."""
     names = [_sequence(m) for m in models]  # read once per process
     statements = [("SELECT " + ", ".join(f"nextval('{name}')" for name in names), [])]
     ahead = search_ahead(case, *search) if search is not None else None
     if ahead is not None:
         statements.append(ahead[:2])
+    if later:
+        keys = [rowqueue.Later(f"currval('{name}')") for name in names]
+
+        def taken(rows):
+            for key, value in zip(keys, rows[0], strict=True):
+                key.value = value
+
+        rowqueue.queue_read(*statements[0], taken)
+        if ahead is not None:
+            rowqueue.queue_read(*ahead[:2], lambda rows: setattr(case, "duplicates", ahead[2](rows)))
+        return keys
     results = pipeline.fetch(statements)
     if ahead is not None:
         case.duplicates = ahead[2](results[1])

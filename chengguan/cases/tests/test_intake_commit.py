@@ -44,13 +44,28 @@ def whole(case):
 
 
 def test_the_commit_goes_with_the_numbered_case(city, grids, garbage, frozen):
+    from ..signals import case_event_recorded
+
     report(city, garbage)  # the year's counter row exists from here (and the memos are warm)
-    with CaptureQueriesContext(connection) as captured:
-        case = report(city, garbage, description="第二件")
-    last = pipelines(captured)[-1]
-    assert last[-1] == "COMMIT" and last[-2].startswith("WITH n AS (UPDATE")  # the case, then its commit
+    heard = []
+
+    def listen(sender, event, **kwargs):  # after the commit, as the notifications hear it
+        heard.append((event.pk, event.case_id, event.case.number))
+
+    case_event_recorded.connect(listen)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            case = report(city, garbage, description="第二件")
+    finally:
+        case_event_recorded.disconnect(listen)
+    (only,) = pipelines(captured)  # the whole report in one round trip: keys, rows, case, commit
+    assert only[0].startswith("SELECT nextval(") and "currval(" in only[1]  # the event takes the keys taken first
+    assert only[-1] == "COMMIT" and only[-2].startswith("WITH n AS (UPDATE")  # the case, then its commit
     assert case.number == "KF2026-000002" and committed(case.number) == (case.pk,)
     assert whole(case) == (1, 1, 1)
+    event = CaseEvent.objects.get(case=case)  # the keys the batch took are the ones the instances carry
+    assert heard == [(event.pk, case.pk, case.number)]
+    assert CaseFact.objects.get(case=case).reported_at == case.reported_at
 
 
 def test_the_years_first_case_is_numbered_after_the_failed_commit(city, grids, garbage, frozen):

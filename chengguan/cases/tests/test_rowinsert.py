@@ -10,7 +10,7 @@ from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 
-from chengguan.core import pipeline, rowinsert
+from chengguan.core import pipeline, rowinsert, rowqueue
 from chengguan.evaluation.models import CaseFact, StepFact
 
 from ..models import Case, CaseEvent
@@ -141,7 +141,7 @@ def test_deferred_rows_go_in_one_round_trip_and_a_read_in_the_block_sees_them(ci
     event = CaseEvent.objects.filter(case=case).get()
     top = max(Case.objects.order_by("-pk").values_list("pk", flat=True)[0], event.pk) + 100
     step = StepFact.objects.filter(case=case).get()
-    with CaptureQueriesContext(connection) as captured, transaction.atomic(), rowinsert.deferred():
+    with CaptureQueriesContext(connection) as captured, transaction.atomic(), rowqueue.deferred():
         start = len(captured)  # (the test's savepoint)
         rowinsert.insert(_fresh_copy(case, pk=top, number="X-1", description="100% 的 %s 与 'x'; --"))
         rowinsert.insert(_fresh_copy(event, pk=top, case_id=top))
@@ -162,11 +162,11 @@ def test_deferred_rows_go_in_one_round_trip_and_a_read_in_the_block_sees_them(ci
 def test_a_deferred_row_that_fails_raises_in_the_block_and_leaves_nothing(city, grids, garbage, frozen):
     case = report(city, garbage)
     top = Case.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
-    with pytest.raises(IntegrityError), transaction.atomic(), rowinsert.deferred():
+    with pytest.raises(IntegrityError), transaction.atomic(), rowqueue.deferred():
         rowinsert.insert(_fresh_copy(case, pk=top, number="X-2"))
         rowinsert.insert(_fresh_copy(case, pk=top + 1, number=case.number))  # the number is taken
     assert not Case.objects.filter(pk__in=(top, top + 1)).exists()
-    with transaction.atomic(), rowinsert.deferred():  # positive control: the same rows, a free number
+    with transaction.atomic(), rowqueue.deferred():  # positive control: the same rows, a free number
         rowinsert.insert(_fresh_copy(case, pk=top, number="X-2"))
         rowinsert.insert(_fresh_copy(case, pk=top + 1, number="X-3"))
     assert Case.objects.filter(pk__in=(top, top + 1)).count() == 2
@@ -180,7 +180,7 @@ def test_values_without_an_instance_are_stored_as_the_instance_is(city, grids, g
     other = report(city, garbage)
     CaseFact.objects.filter(case=other).delete()
     StepFact.objects.filter(case=other).delete()
-    with transaction.atomic(), rowinsert.deferred():
+    with transaction.atomic(), rowqueue.deferred():
         rowinsert.insert_values(CaseFact, {**fact, "case_id": other.pk})
         partial = {k: v for k, v in step.items() if k not in ("a_handled", "a_on_time")}  # defaults fill these
         rowinsert.insert_values(StepFact, {**partial, "case_id": other.pk})
@@ -229,7 +229,7 @@ def test_the_last_statement_takes_its_value_and_gives_up_when_told(city, grids, 
     case = report(city, garbage)
     top = Case.objects.order_by("-pk").values_list("pk", flat=True)[0] + 100
     kwargs = dict(source=("n AS (SELECT %s::text AS number)", ["X-LAST"]), columns={"number": "n.number"})
-    with transaction.atomic(), rowinsert.deferred():
+    with transaction.atomic(), rowqueue.deferred():
         row = rowinsert.insert_last(
             _fresh_copy(case, pk=top, number=""), where="true", returning="number", retry=None, **kwargs
         )
@@ -242,10 +242,46 @@ def test_the_last_statement_takes_its_value_and_gives_up_when_told(city, grids, 
             raise LookupError("no number")
 
     event = CaseEvent.objects.filter(case=case).get()
-    with pytest.raises(LookupError), transaction.atomic(), rowinsert.deferred():
+    with pytest.raises(LookupError), transaction.atomic(), rowqueue.deferred():
         rowinsert.insert(_fresh_copy(event, pk=None, case_id=top), key=False)  # queued, sent with the first try
         rowinsert.insert_last(
             _fresh_copy(case, pk=top + 1, number=""), where="false", returning="number", retry=retry, **kwargs
         )
     assert len(tries) == 2 and not Case.objects.filter(pk=top + 1).exists()
     assert CaseEvent.objects.filter(case_id=top).count() == 0  # the queued row went back with the rest
+
+
+def test_a_key_taken_in_the_batch_is_written_into_the_statements_after_it():
+    sql = 'INSERT INTO "t" ("id", "case_id", "note") VALUES (%s, %s, %s)'
+    key = rowqueue.Later("currval('s')")
+    assert rowqueue.bound(sql, [key, 7, "100% %s"]) == (
+        "INSERT INTO \"t\" (\"id\", \"case_id\", \"note\") VALUES (currval('s'), %s, %s)",
+        [7, "100% %s"],
+    )
+    assert rowqueue.bound(sql, [1, key, None]) == (
+        "INSERT INTO \"t\" (\"id\", \"case_id\", \"note\") VALUES (%s, currval('s'), %s)", [1, None]
+    )
+    assert rowqueue.bound(sql, [1, 2, 3]) == (sql, [1, 2, 3])  # positive control: values stay values
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_rows_use_the_keys_a_read_in_the_same_round_trip_takes(city, grids, garbage, frozen):
+    from chengguan.cases.services.numbering import _sequence
+
+    case = report(city, garbage)
+    event = CaseEvent.objects.filter(case=case).get()
+    case_seq, event_seq = _sequence(Case), _sequence(CaseEvent)
+    keys = [rowqueue.Later(f"currval('{case_seq}')"), rowqueue.Later(f"currval('{event_seq}')")]
+    taken, fact = [], CaseFact.objects.filter(case=case).values().get()
+    with CaptureQueriesContext(connection) as captured, transaction.atomic(), rowqueue.deferred():
+        rowqueue.queue_read(f"SELECT nextval('{case_seq}'), nextval('{event_seq}')", [], taken.extend)
+        rowinsert.insert(_fresh_copy(event, pk=keys[1], case_id=keys[0]))
+        rowinsert.insert_values(CaseFact, {**fact, "case_id": keys[0]})
+        rowinsert.insert(_fresh_copy(case, pk=keys[0], number="X-LATER"))
+        assert not taken  # nothing sent yet: everything waits for the block's end
+    ((case_id, event_id),) = taken
+    assert _round_trips(captured.captured_queries) == [3]  # the read and the three rows together
+    assert Case.objects.get(pk=case_id).number == "X-LATER"
+    assert CaseEvent.objects.get(pk=event_id).case_id == case_id
+    assert CaseFact.objects.get(case_id=case_id).reported_at == case.reported_at
+    assert case_id > case.pk and event_id > event.pk

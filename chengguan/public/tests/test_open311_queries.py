@@ -10,7 +10,7 @@ from .test_open311 import fms_post
 
 # 2 grid-index token checks (provisional index in a test) and the test's savepoint pair; PostgreSQL: the case's
 # and event's keys (one pipelined round trip with the BEGIN), the event, 2 fact rows and the case with its number
-# (one pipelined round trip: `rowinsert.deferred`, `insert_last`), the submission with the rate counter; SQLite:
+# (one pipelined round trip: `rowqueue.deferred`, `insert_last`), the submission with the rate counter; SQLite:
 # number (2), the four rows, the submission with the rate counter (2). The key comes from the key memo.
 QUERIES = {"postgresql": 10, "sqlite": 12}
 
