@@ -81,7 +81,7 @@ class Directory:
 
 
 def _claim(
-    now: datetime, *, flag: str, time_field: str, batch: int, extra: dict, after=None
+    now: datetime, *, flag: str, time_field: str, batch: int, extra: dict, after=None, wait: bool = False
 ) -> tuple[list, tuple]:
     """Claim up to `batch` due rows (skipping rows another sweeper holds) and set their flag: on PostgreSQL one
     UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING the fields the writers need; elsewhere
@@ -92,9 +92,12 @@ def _claim(
     A row another sweeper held when a batch went past it (SKIP LOCKED) may still be due once that sweeper lets
     go of it without claiming it (a lock taken on a row whose newer version no longer matched stays until that
     transaction ends), so a pass ends only when a batch from the start finds nothing: one more read of the due
-    index per pass, not per batch."""
+    index per pass, not per batch. That closing batch (`wait`) waits for the rows others hold instead of skipping
+    them (they are claimed if still due once let go): a row held at that moment is not left to the next tick.
+    Only the closing batch waits, and it locks in the due index's order, so sweepers never wait on each other in
+    a circle."""
     due = (
-        Case.objects.select_for_update(skip_locked=True)
+        Case.objects.select_for_update(skip_locked=not wait)
         .filter(**{"is_open": True, flag: False, f"{time_field}__lt": now})
         .order_by(time_field, "pk")
         .values("pk")
@@ -190,18 +193,21 @@ def _write(rows, *, now, recipients, setwise: bool, action, reason, kind, head, 
 
 
 def _pass(now, *, flag: str, time_field: str, extra: dict, batch: int, write) -> int:
-    """Claim and `write` batch after batch until a batch from the start finds nothing (see `_claim`)."""
-    done, after = 0, None
+    """Claim and `write` batch after batch until a closing batch from the start, which waits for the rows other
+    transactions hold, finds nothing (see `_claim`)."""
+    done, after, closing = 0, None, False
     while True:
         with transaction.atomic():
-            claimed, after = _claim(now, flag=flag, time_field=time_field, batch=batch, extra=extra, after=after)
+            claimed, after = _claim(now, flag=flag, time_field=time_field, batch=batch, extra=extra, after=after,
+                                    wait=closing)  # fmt: skip
             if not claimed:
-                if after is None:
+                if closing:
                     return done
-                after = None  # the pass ends with one batch from the start
+                after, closing = None, True  # the pass ends with one batch from the start
                 continue
             write(claimed)
         done += len(claimed)
+        closing = False
 
 
 def sweep_overdue(*, now: datetime, directory: Directory, batch: int = BATCH, setwise: bool = True) -> int:

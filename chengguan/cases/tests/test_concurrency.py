@@ -131,3 +131,45 @@ def test_a_sweeper_pass_comes_back_for_a_row_another_held_and_let_go(walk, froze
     assert sorted(CaseEvent.objects.filter(action="urge").values_list("case_id", flat=True)) == sorted(
         c.pk for c in cases
     )
+
+
+def test_a_sweeper_pass_waits_for_a_row_still_held_when_it_closes(walk, frozen):
+    """A due row another transaction still holds when the pass's closing batch (from the start) runs is waited
+    for, not skipped: once let go it is claimed by the same pass, not left to the next tick."""
+    from datetime import timedelta
+
+    from ..services.sweeper import sweep
+
+    cases = [walk.new() for _ in range(3)]
+    held = sorted(cases, key=lambda c: (c.deadline, c.pk))[1]
+    frozen.shift(timedelta(days=10))
+    locked, waited = threading.Event(), []
+
+    def holder():  # holds the row until the sweeper waits for it (or 10 s), then ends without a change
+        try:
+            with transaction.atomic():
+                list(Case.objects.select_for_update().filter(pk=held.pk).values_list("pk", flat=True))
+                locked.set()
+                with connection.cursor() as cursor:
+                    for _ in range(200):
+                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND datname = current_database()")  # fmt: skip
+                        if cursor.fetchone()[0]:
+                            waited.append(True)
+                            break
+                        threading.Event().wait(0.05)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert locked.wait(30)
+    try:
+        result = sweep(batch=1)
+    finally:
+        thread.join(30)
+    assert waited == [True]  # the sweeper waited for the row
+    assert result == {"urged": 3, "escalated": 3}
+    assert sorted(CaseEvent.objects.filter(action="urge").values_list("case_id", flat=True)) == sorted(
+        c.pk for c in cases
+    )
