@@ -1,11 +1,12 @@
 """Several reads in one round trip (PostgreSQL): psycopg's pipeline mode, each statement prepared on the connection.
 
-`fetch([(sql, params), …])` returns each statement's rows. On PostgreSQL the statements — and the `BEGIN` of the
+`run(connection, [(sql, params), …], read=…)` sends the statements (`core.rowqueue.fetch` reads several, after
+the rows a `deferred()` block queued). On PostgreSQL the statements — and the `BEGIN` of the
 caller's transaction when it has not started yet — go to the server together, with one sync, bound on the server
 (`%s` becomes `$n`) and prepared on the connection the first time (psycopg keeps the last 100 per connection):
 from then on the server does not parse it again, and plans it again only while a custom plan pays (PostgreSQL's
-plan cache). The live intake reads its keys and the answer's
-duplicate search this way: three round trips (BEGIN, the keys, the search after the commit) become one.
+plan cache). The live intake sends its keys, the answer's duplicate search, its rows and its COMMIT this way, in
+one round trip.
 
 Elsewhere (SQLite, or a psycopg without pipeline support) each statement runs through the ORM's cursor, one
 after the other. Either way a statement is logged like the ORM's own (`connection.queries` when queries are
@@ -18,7 +19,7 @@ server-side binding sends each value with its type, so a placeholder whose type 
 
 import time
 
-from django.db import connections, transaction
+from django.db import transaction
 
 _rounds = [0]  # pipelines logged in this process (their statements are marked with it)
 MARK = " -- pipeline "  # a logged statement: "<sql> -- pipeline <round trip> params <params>"
@@ -34,21 +35,6 @@ def supported(connection) -> bool:
 
         _pipelines.append(psycopg.Pipeline.is_supported())
     return _pipelines[0]
-
-
-def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list[list[tuple]]:
-    connection = connections[using]
-    from . import rowqueue
-
-    rowqueue.flush(using)  # a read sees the rows written before it
-    if not supported(connection):
-        results = []
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                results.append(cursor.fetchall())
-        return results
-    return run(connection, statements, read=True)
 
 
 def run(connection, statements: list[tuple[str, list]], *, read, commit: bool = False) -> list:

@@ -121,6 +121,21 @@ def flush(using: str = "default") -> None:
         send(connections[using])
 
 
+def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list[list[tuple]]:
+    """Each statement's rows, the statements in one round trip (`core.pipeline`; elsewhere one after the other
+    through the ORM's cursor), after the rows this thread's `deferred()` block queued (a read sees them)."""
+    connection = connections[using]
+    flush(using)
+    if not pipeline.supported(connection):
+        results = []
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+        return results
+    return pipeline.run(connection, statements, read=True)
+
+
 @contextmanager
 def deferred(using: str = "default"):
     """Send the block's INSERTs that read nothing back in one round trip (PostgreSQL; module docstring)."""

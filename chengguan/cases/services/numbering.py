@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chengguan.core import pipeline, rowinsert, rowqueue
+from chengguan.core import rowinsert, rowqueue
 
 from .. import conf
 from ..duplicates import search_ahead
@@ -76,7 +76,7 @@ def _sequence(model) -> str:
 def keys_ahead(case: Case, models: tuple, search, *, later: bool = False) -> list:
     """The next key of each of `models` (PostgreSQL) and, with `search` ((reader, fields)), the answer's duplicate
     search for the case about to be written (`case.duplicates`): one round trip with the transaction's BEGIN
-    (`core.pipeline`), before any row is written.
+    (`core.rowqueue.fetch`), before any row is written.
 
     `later` (in a `rowqueue.deferred()` block, nothing queued yet): no round trip of its own — the keys are
     taken by the batch's first statement and the search is its second, both sent with the rows; each key is a
@@ -98,7 +98,7 @@ def keys_ahead(case: Case, models: tuple, search, *, later: bool = False) -> lis
         if ahead is not None:
             rowqueue.queue_read(*ahead[:2], lambda rows: setattr(case, "duplicates", ahead[2](rows)))
         return keys
-    results = pipeline.fetch(statements)
+    results = rowqueue.fetch(statements)
     if ahead is not None:
         case.duplicates = ahead[2](results[1])
     return list(results[0][0])
