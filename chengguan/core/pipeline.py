@@ -1,7 +1,7 @@
 """Several reads in one round trip (PostgreSQL): psycopg's pipeline mode, each statement prepared on the connection.
 
-`run(connection, [(sql, params), …], read=…)` sends the statements (`core.rowqueue.fetch` reads several, after
-the rows a `deferred()` block queued). On PostgreSQL the statements — and the `BEGIN` of the
+`run(connection, [(sql, params), …], read=[…])` sends the statements (`core.rowqueue` sends its batches and its
+reads with it). On PostgreSQL the statements — and the `BEGIN` of the
 caller's transaction when it has not started yet — go to the server together, with one sync, bound on the server
 (`%s` becomes `$n`) and prepared on the connection the first time (psycopg keeps the last 100 per connection):
 from then on the server does not parse it again, and plans it again only while a custom plan pays (PostgreSQL's
@@ -37,11 +37,11 @@ def supported(connection) -> bool:
     return _pipelines[0]
 
 
-def run(connection, statements: list[tuple[str, list]], *, read, commit: bool = False) -> list:
-    """The statements in one pipeline (PostgreSQL with pipeline support: `supported`), each prepared; returns
-    the rows of each statement (`read=True`), of the last only (`read="last"`: its first row, or None), of those
-    flagged (`read=[bool, …]`, one per statement: their rows, None for the others), or nothing (`read=False`). `commit`: the transaction's COMMIT goes in the same round trip, after them (the
-    caller owns the transaction: Django's commit at the end of its atomic block then finds none open)."""
+def run(connection, statements: list[tuple[str, list]], *, read: list[bool], commit: bool = False) -> list:
+    """The statements in one pipeline (PostgreSQL with pipeline support: `supported`), each prepared; returns the
+    rows of each statement flagged in `read` (one flag per statement), None for the others. `commit`: the
+    transaction's COMMIT goes in the same round trip, after them (the caller owns the transaction: Django's
+    commit at the end of its atomic block then finds none open)."""
     import psycopg
 
     connection.ensure_connection()
@@ -57,14 +57,7 @@ def run(connection, statements: list[tuple[str, list]], *, read, commit: bool = 
                     for cursor, (sql, params) in zip(cursors, statements, strict=True):
                         cursor.execute(sql, params, prepare=sql != "COMMIT")
                 answering = cursors[:-1] if commit else cursors
-                if isinstance(read, list):
-                    results = [c.fetchall() if r else None for c, r in zip(answering, read, strict=True)]
-                elif read == "last":
-                    results = answering[-1].fetchone()
-                elif read:
-                    results = [cursor.fetchall() for cursor in answering]
-                else:
-                    results = None
+                results = [c.fetchall() if r else None for c, r in zip(answering, read, strict=True)]
             finally:
                 for cursor in cursors:
                     cursor.close()

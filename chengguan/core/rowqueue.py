@@ -89,12 +89,12 @@ def send(connection, final: tuple[str, list] | None = None, commit: bool = False
     statements = [(sql, params) for sql, params, _receive in entries]
     wanted = [receive is not None for _sql, _params, receive in entries]
     if final is not None:
-        wanted[-1] = True
+        wanted[-1] = True  # (its row is returned, not received)
     try:
         if pipeline.supported(connection):
             # one round trip, each statement prepared on the connection: the server parses and plans each
             # shape once per connection instead of on every report
-            results = pipeline.run(connection, statements, read=wanted if any(wanted) else False, commit=commit)
+            results = pipeline.run(connection, statements, read=wanted, commit=commit)
         else:
             results = []
             with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
@@ -107,7 +107,7 @@ def send(connection, final: tuple[str, list] | None = None, commit: bool = False
         if rows is not None:
             rows.clear()
             _queue.rows = rows
-    for (_sql, _params, receive), result in zip(entries, results or (), strict=False):
+    for (_sql, _params, receive), result in zip(entries, results, strict=True):
         if receive is not None:
             receive(result)
     if final is not None:
@@ -122,18 +122,14 @@ def flush(using: str = "default") -> None:
 
 
 def fetch(statements: list[tuple[str, list]], *, using: str = "default") -> list[list[tuple]]:
-    """Each statement's rows, the statements in one round trip (`core.pipeline`; elsewhere one after the other
-    through the ORM's cursor), after the rows this thread's `deferred()` block queued (a read sees them)."""
-    connection = connections[using]
-    flush(using)
-    if not pipeline.supported(connection):
-        results = []
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                results.append(cursor.fetchall())
-        return results
-    return pipeline.run(connection, statements, read=True)
+    """Each statement's rows: the statements read in one round trip (with the rows this thread's `deferred()`
+    block queued before them, which they see), or elsewhere one after the other (`queue_read`)."""
+    results: list = []
+    with deferred(using):
+        for sql, params in statements:
+            queue_read(sql, params, results.append, using=using)
+        flush(using)
+    return results
 
 
 @contextmanager
